@@ -1,0 +1,4 @@
+export * from './contract.ts';
+export * from './errors.ts';
+export * from './client.ts';
+export type * from './types.ts';
