@@ -1,0 +1,76 @@
+// The flotilla command line. Every subcommand drives the same services as the window, in this process.
+import { FlotillaError } from '../common/api/errors.ts';
+import { createCore, VERSION } from '../services/core.ts';
+import { parseArgs, portFlag, UsageError } from './args.ts';
+import { labCommand } from './lab.ts';
+import { serve } from './serve.ts';
+import { start } from './start.ts';
+
+const HELP = `Flotilla ${VERSION}: a desktop lab for container networking.
+
+usage: flotilla <command> [arguments]
+
+  start                  open the app: Electron where installed, else the browser host in a Chromium window
+  serve [--port N]       run the browser host on 127.0.0.1 (0 picks a free port) and print its URL with the token
+  lab list               the labs in the library
+  lab new NAME           create a lab
+  lab rename LAB NAME    rename a lab (LAB: its name or id)
+  lab rm LAB...          delete labs and their snapshots
+  help, --help           this text
+  version, --version     the version
+
+The library lives in FLOTILLA_HOME when set, else in the platform's user-data folder.`;
+
+const out = (line: string) => process.stdout.write(line + '\n');
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(HELP);
+      return command === undefined ? 2 : 0;
+    case 'version':
+    case '--version':
+      out(VERSION);
+      return 0;
+    case 'serve': {
+      const { flags, positionals } = parseArgs(rest, ['port'], []);
+      if (positionals.length) throw new UsageError(`serve takes no arguments, got ${positionals.join(' ')}`);
+      await serve(portFlag(flags.get('port'), 0), out);
+      return -1; // keeps running
+    }
+    case 'start':
+      await start(out);
+      return -1;
+    case 'lab': {
+      const core = createCore({ shell: 'cli' });
+      try {
+        await labCommand(core.api, rest, out);
+      } finally {
+        core.close();
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}" (see flotilla --help)`);
+  }
+}
+
+try {
+  const code = await main(process.argv.slice(2));
+  if (code >= 0) process.exitCode = code;
+} catch (err) {
+  if (err instanceof UsageError) {
+    process.stderr.write(`flotilla: ${err.message}\n`);
+    process.exitCode = 2;
+  } else if (err instanceof FlotillaError) {
+    process.stderr.write(`flotilla: ${err.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`flotilla: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}

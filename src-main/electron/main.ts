@@ -1,0 +1,107 @@
+// Electron's main process: the same Core as the browser host, carried over IPC to one sandboxed window.
+// Security posture: contextIsolation + sandbox + no Node in the renderer, a preload that exposes exactly the
+// contract, a strict CSP on every response of our own scheme, the sender of every IPC message checked,
+// navigation and new windows refused, permission requests denied.
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createCore, type Core } from '../services/core.ts';
+import { CALL_CHANNEL, EVENT_CHANNEL } from './channels.ts';
+
+const SCHEME = 'flotilla';
+const ORIGIN = `${SCHEME}://app`;
+const RENDERER_DIR = path.join(__dirname, '../renderer');
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+
+let core: Core | undefined;
+let mainWindow: BrowserWindow | undefined;
+
+/** Only our own window, showing our own page, may call the contract. */
+function trustedSender(event: IpcMainInvokeEvent): boolean {
+  const url = event.senderFrame?.url ?? '';
+  return mainWindow !== undefined && event.sender === mainWindow.webContents && url.startsWith(`${ORIGIN}/`);
+}
+
+function serveRenderer(): void {
+  protocol.handle(SCHEME, async (request) => {
+    const url = new URL(request.url);
+    const rel = decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname);
+    const file = path.resolve(RENDERER_DIR, '.' + rel);
+    if (url.host !== 'app' || !file.startsWith(RENDERER_DIR + path.sep)) return new Response('forbidden', { status: 403 });
+    const response = await net.fetch(pathToFileURL(file).toString());
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CSP);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function createWindow(): void {
+  mainWindow = new BrowserWindow({
+    width: 1400,
+    height: 900,
+    minWidth: 900,
+    minHeight: 600,
+    title: 'Flotilla',
+    show: false,
+    webPreferences: {
+      preload: path.join(__dirname, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
+  });
+  mainWindow.once('ready-to-show', () => mainWindow?.show());
+  void mainWindow.loadURL(`${ORIGIN}/index.html`);
+  mainWindow.on('closed', () => (mainWindow = undefined));
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${ORIGIN}/`)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser, never inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+void app.whenReady().then(() => {
+  core = createCore({ shell: 'electron' });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  serveRenderer();
+
+  ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
+    if (!trustedSender(event)) {
+      return { ok: false, error: { code: 'invalid-argument', message: 'IPC from an untrusted sender', field: 'sender' } };
+    }
+    return core!.call(method, params);
+  });
+  core.subscribe((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload));
+
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+app.on('will-quit', () => core?.close());

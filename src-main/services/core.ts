@@ -1,0 +1,77 @@
+// The composition root: one Core per process (Electron main, the browser host, the CLI), wiring the library
+// and the services by hand. Carriers talk to it only through `call` and `subscribe`.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Api, EventName, Handlers } from '../common/api/contract.ts';
+import { createClient } from '../common/api/client.ts';
+import type { CallResult } from '../common/api/errors.ts';
+import type { ShellKind } from '../common/api/types.ts';
+import { Library } from '../store/library.ts';
+import { libraryDir, libraryFile } from '../store/paths.ts';
+import { dispatch } from './dispatch.ts';
+import { EventHub } from './events.ts';
+import { labHandlers } from './lab-service.ts';
+
+export interface CoreOptions {
+  shell: ShellKind;
+  /** The library folder; defaults to FLOTILLA_HOME or the platform's user-data folder. */
+  home?: string;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export interface Core {
+  readonly shell: ShellKind;
+  readonly libraryPath: string;
+  call(method: unknown, params: unknown): Promise<CallResult>;
+  subscribe(listener: (event: EventName, payload: unknown) => void): () => void;
+  /** The typed Api over `call`, for in-process users (the CLI, tests). */
+  readonly api: Api;
+  close(): void;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export function createCore(options: CoreOptions): Core {
+  const library = Library.open(libraryFile(options.home ?? libraryDir()), {
+    now: options.now ?? (() => new Date()),
+    newId: options.newId ?? (() => randomBytes(16).toString('hex')),
+  });
+  const hub = new EventHub();
+
+  const handlers: Handlers = {
+    'app.info': () => ({
+      name: 'Flotilla',
+      version: VERSION,
+      shell: options.shell,
+      libraryPath: library.path,
+      schemaVersion: library.schemaVersion,
+    }),
+    'settings.get': () => library.getSettings(),
+    'settings.set': (settings) => {
+      library.setSettings(settings);
+      hub.emit('onSettingsChanged', settings);
+      return settings;
+    },
+    ...labHandlers(library, hub),
+  };
+
+  const call = (method: unknown, params: unknown) => dispatch(handlers, method, params);
+  const subscribe = hub.subscribe.bind(hub);
+  return {
+    shell: options.shell,
+    libraryPath: library.path,
+    call,
+    subscribe,
+    api: createClient({
+      call,
+      subscribe: (event, listener) => subscribe((e, payload) => e === event && listener(payload)),
+    }),
+    close: () => library.close(),
+  };
+}
+
+/** Where the library lives (FLOTILLA_HOME, else the platform's user-data folder): for the shells' own files. */
+export { libraryDir } from '../store/paths.ts';

@@ -1,0 +1,75 @@
+// The library's schema as numbered, small migrations. Migration N takes PRAGMA user_version from N-1 to N; each
+// runs in its own immediate transaction together with the user_version update, so a failure leaves the library at
+// the last good version. Never edit a migration that has shipped: add the next one.
+
+import type { Database } from 'better-sqlite3';
+import { FlotillaError } from '../common/api/errors.ts';
+
+export interface Migration {
+  /** The user_version after this migration; the array holds 1, 2, 3, ... in order. */
+  readonly version: number;
+  readonly description: string;
+  readonly sql: string;
+}
+
+/** 32 lowercase hex digits, as CHECK constraint text for column `col`. */
+const hexId = (col: string) => `length(${col}) = 32 AND ${col} NOT GLOB '*[^0-9a-f]*'`;
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'labs, snapshots of their design, settings',
+    sql: `
+      CREATE TABLE labs (
+        id         TEXT PRIMARY KEY NOT NULL CHECK (${hexId('id')}),
+        name       TEXT NOT NULL,
+        -- name folded for comparison (Unicode lower case, NFC), set by the store: names are unique ignoring case.
+        name_key   TEXT NOT NULL UNIQUE,
+        document   TEXT NOT NULL CHECK (json_valid(document)),
+        created_at TEXT NOT NULL, -- ISO 8601, UTC
+        updated_at TEXT NOT NULL
+      ) STRICT;
+
+      -- The design at save time; running state comes with a later migration.
+      CREATE TABLE snapshots (
+        id         TEXT PRIMARY KEY NOT NULL CHECK (${hexId('id')}),
+        lab_id     TEXT NOT NULL REFERENCES labs (id) ON DELETE CASCADE,
+        name       TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        document   TEXT NOT NULL CHECK (json_valid(document))
+      ) STRICT;
+      CREATE INDEX snapshots_by_lab ON snapshots (lab_id, created_at);
+
+      CREATE TABLE settings (
+        key   TEXT PRIMARY KEY NOT NULL,
+        value TEXT NOT NULL CHECK (json_valid(value))
+      ) STRICT;
+    `,
+  },
+];
+
+/** The newest schema this Flotilla knows. */
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+export function userVersion(db: Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/**
+ * Applies the migrations newer than the database's user_version, each in an immediate transaction that re-reads
+ * the version first (another process may have migrated meanwhile). Returns the resulting user_version.
+ */
+export function migrate(db: Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new FlotillaError('internal', `migration #${i} has version ${m.version}, expected ${i + 1}`);
+  });
+  for (const m of migrations) {
+    db.transaction(() => {
+      const current = userVersion(db);
+      if (current >= m.version) return;
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+  }
+  return userVersion(db);
+}
