@@ -17,7 +17,8 @@ export const LAYERS = {
   services: ['shell', 'docker', 'net', 'sim', 'lab', 'store', 'common'],
   electron: ['services', 'common'],
   host: ['services', 'common'],
-  cli: ['services', 'common'],
+  // The CLI's `serve` and `start` launch the browser host in-process: an entry point may start another.
+  cli: ['host', 'services', 'common'],
 };
 
 /** Which layer a file belongs to: `main:<folder>`, `renderer`, or null for files outside both trees. */

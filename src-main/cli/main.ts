@@ -5,6 +5,7 @@ import { parseArgs, portFlag, UsageError } from './args.ts';
 import { labCommand } from './lab.ts';
 import { serve } from './serve.ts';
 import { start } from './start.ts';
+import { runCommand, testCommand } from './transcripts.ts';
 
 const HELP = `Flotilla ${VERSION}: a desktop lab for container networking.
 
@@ -12,6 +13,8 @@ usage: flotilla <command> [arguments]
 
   start                  open the app: Electron where installed, else the browser host in a Chromium window
   serve [--port N]       run the browser host on 127.0.0.1 (0 picks a free port) and print its URL with the token
+  test FILE...           replay transcripts in fresh labs, headless; fail with a diff where output differs
+  run FILE               replay a transcript and print the session without checking
   lab list               the labs in the library
   lab new NAME           create a lab
   lab rename LAB NAME    rename a lab (LAB: its name or id)
@@ -45,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
     case 'start':
       await start(out);
       return -1;
+    case 'test':
+      return testCommand(rest, out);
+    case 'run':
+      return runCommand(rest, out);
     case 'lab': {
       const core = createCore({ shell: 'cli' });
       try {

@@ -48,6 +48,7 @@ export async function stopServe(served: Served): Promise<void> {
 
 export const test = base.extend<{ app: Page }, { served: Served }>({
   served: [
+    // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixture's dependencies from this pattern
     async ({}, use) => {
       const home = mkdtempSync(path.join(os.tmpdir(), 'flotilla-e2e-'));
       const served = await startServe(home);
