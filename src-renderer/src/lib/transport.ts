@@ -49,7 +49,13 @@ function electronCarrier(surface: PreloadSurface): Carrier {
       if (typeof fn !== 'function') {
         return Promise.resolve({ ok: false, error: { code: 'unknown-method', message: `the preload does not expose ${method}` } });
       }
-      return Promise.resolve(fn(params) as CallResult);
+      // The preload answers with a CallResult; a rejection means the IPC itself failed.
+      return Promise.resolve()
+        .then(() => fn(params) as CallResult)
+        .catch((err: unknown): CallResult => ({
+          ok: false,
+          error: { code: 'internal', message: err instanceof Error ? err.message : String(err) },
+        }));
     },
     subscribe(event: EventName, listener: (payload: unknown) => void): () => void {
       const fn = surface[event];
