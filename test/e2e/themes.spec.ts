@@ -1,0 +1,34 @@
+// Light and dark themes: chosen in the header, applied to the whole window, kept in the library across reloads.
+import { expect, test } from './fixtures.ts';
+
+const background = (page: import('@playwright/test').Page) =>
+  page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+
+test('switching theme restyles the window and survives a reload', async ({ app }, testInfo) => {
+  const html = app.locator('html');
+  const themes = app.getByTestId('theme-switch');
+
+  await themes.getByText('Dark', { exact: true }).click();
+  await expect(html).toHaveAttribute('data-theme', 'dark');
+  const dark = await background(app);
+  await app.screenshot({ path: testInfo.outputPath('dark.png') });
+
+  await themes.getByText('Light', { exact: true }).click();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  const light = await background(app);
+  expect(light).not.toBe(dark);
+  await app.screenshot({ path: testInfo.outputPath('light.png') });
+
+  await app.reload();
+  await expect(html).toHaveAttribute('data-theme', 'light');
+  expect(await background(app)).toBe(light);
+  await expect(themes.getByRole('radio', { name: 'Light' })).toBeChecked();
+});
+
+test('system follows the operating system preference', async ({ app }) => {
+  await app.getByTestId('theme-switch').getByText('System', { exact: true }).click();
+  await app.emulateMedia({ colorScheme: 'dark' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await app.emulateMedia({ colorScheme: 'light' });
+  await expect(app.locator('html')).toHaveAttribute('data-theme', 'light');
+});
