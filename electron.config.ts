@@ -33,7 +33,7 @@ function nodeBundle(entry: string, fileName: string): InlineConfig {
       rollupOptions: {
         input: path.join(root, entry),
         external,
-        output: { format: 'cjs', entryFileNames: fileName, inlineDynamicImports: true },
+        output: { format: 'cjs', entryFileNames: fileName, codeSplitting: false },
       },
     },
   };
