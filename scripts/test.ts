@@ -48,6 +48,7 @@ try {
     for (const [title, cmd, args] of [
       ['eslint (with the layer rule)', path.join(BIN, 'eslint'), ['--max-warnings=0', '.']],
       ['tsc --noEmit', path.join(BIN, 'tsc'), ['-p', 'tsconfig.json', '--noEmit']],
+      ['tsc --noEmit (end-to-end tests, with the DOM)', path.join(BIN, 'tsc'), ['-p', 'test/e2e/tsconfig.json', '--noEmit']],
       ['svelte-check', path.join(BIN, 'svelte-check'), ['--tsconfig', 'src-renderer/tsconfig.json', '--fail-on-warnings', '--output', 'human']],
     ] as const) {
       if (run(title, cmd, [...args])) passed++;
