@@ -17,6 +17,6 @@ for (const file of files) {
     if (filter && !bench.name.includes(filter)) continue;
     const figures = await bench.run();
     console.log(`${bench.name}`);
-    for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(28)} ${value}`);
+    for (const [key, value] of Object.entries(figures)) console.log(`  ${key.padEnd(34)} ${value}`);
   }
 }
