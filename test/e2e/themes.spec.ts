@@ -1,7 +1,8 @@
 // Light and dark themes: chosen in the header, applied to the whole window, kept in the library across reloads.
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
 
-const background = (page: import('@playwright/test').Page) =>
+const background = (page: Page) =>
   page.evaluate(() => getComputedStyle(document.body).backgroundColor);
 
 test('switching theme restyles the window and survives a reload', async ({ app }, testInfo) => {
