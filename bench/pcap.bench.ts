@@ -28,8 +28,8 @@ export const benches: Bench[] = [
         packetId: i >> 2,
         direction: i & 1 ? ('in' as const) : ('out' as const),
       }));
-      let pcap = new Uint8Array(0);
-      let ng = new Uint8Array(0);
+      let pcap: Uint8Array = new Uint8Array(0);
+      let ng: Uint8Array = new Uint8Array(0);
       return {
         'writePcap (one allocation)': measure(() => (pcap = writePcap(packets, { epochNs: EPOCH })).length),
         'PcapWriter.record (streaming)': measure(() => {
