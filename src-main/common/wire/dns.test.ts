@@ -15,8 +15,10 @@ import {
   RCODE_NXDOMAIN,
   readName,
   TYPE_A,
+  TYPE_MX,
   TYPE_OPT,
   TYPE_PTR,
+  TYPE_SOA,
   TYPE_SRV,
   type DnsMessage,
 } from './dns.ts';
@@ -34,6 +36,20 @@ const NXDOMAIN = fromHex('290f 8183 0001 0000 0000 0000 066e6f73756368076578616d
 // Hand-built, decoded by tshark as SRV 0 5 8080 web.svc.local, CNAME, A, AAAA fd00::5, NS and TXT; UDP checksum good.
 const MIXED = fromHex(
   '123481800001000400010001055f68747470045f74637003737663056c6f63616c0000210001c00c00210001000002580015000000051f900377656203737663056c6f63616c0003776562c01700050001000002580005026334c017c057000100010000025800040a000105c057001c0001000002580010fd000000000000000000000000000005c0170002000100000e100005026e73c017c017001000010000003c001003763d310b68656c6c6f20776f726c64',
+);
+
+// Hand-built, decoded by tshark 4.0 with the UDP checksum good: NXDOMAIN for nosuch.example.com with the zone's SOA
+// in the authority section (owner compressed to c013, rname "noc.dns" + pointer to "icann.org" inside mname), and
+// two MX answers (exchange "mail" + pointer to the question name; another domain written out).
+const NXDOMAIN_SOA = fromHex(
+  '290f 8183 0001 0000 0001 0000 066e6f73756368076578616d706c6503636f6d00 0001 0001' +
+    'c013 0006 0001 00000e10 002c' +
+    '026e73056963616e6e036f726700 036e6f6303646e73c033 78a50830 00001c20 00000e10 00127500 00000e10',
+);
+const MX_ANSWER = fromHex(
+  '4d2a 8180 0001 0002 0000 0000 076578616d706c6503636f6d00 000f 0001' +
+    'c00c 000f 0001 0000012c 0009 000a 046d61696cc00c' +
+    'c00c 000f 0001 0000012c 0019 0014 066261636b7570026d78076578616d706c65036e657400',
 );
 
 function emitOverA5(m: DnsMessage): string {
@@ -159,4 +175,45 @@ test('truncated and malformed input', () => {
   assert.throws(() => encode({ ...m, answers: [{ ...m.answers[0]!, data: { kind: 'name', name: 'x' } }] }), is('rdata'));
   assert.throws(() => encode({ ...m, id: 70000 }), is('id'));
   assert.throws(() => encode({ ...m, answers: [{ ...m.answers[0]!, type: 99, data: { kind: 'raw', bytes: new Uint8Array(70000) } }] }), WireError);
+});
+
+test('SOA in the authority section of an NXDOMAIN, MX answers; both byte-exact', () => {
+  const nx = parse(NXDOMAIN_SOA);
+  assert.equal(rcodeOf(nx.flags), RCODE_NXDOMAIN);
+  assert.deepEqual(nx.authorities, [
+    {
+      name: 'example.com',
+      type: TYPE_SOA,
+      class: CLASS_IN,
+      ttl: 3600,
+      data: { kind: 'soa', mname: 'ns.icann.org', rname: 'noc.dns.icann.org', serial: 2024081456, refresh: 7200, retry: 3600, expire: 1209600, minimum: 3600 },
+    },
+  ]);
+  assert.equal(emitOverA5(nx), toHex(NXDOMAIN_SOA));
+  const mx = parse(MX_ANSWER);
+  assert.deepEqual(
+    mx.answers.map((r) => [r.type, r.data]),
+    [
+      [TYPE_MX, { kind: 'mx', preference: 10, exchange: 'mail.example.com' }],
+      [TYPE_MX, { kind: 'mx', preference: 20, exchange: 'backup.mx.example.net' }],
+    ],
+  );
+  assert.equal(emitOverA5(mx), toHex(MX_ANSWER));
+  assert.deepEqual(parse(encode(mx)), mx);
+  // Wrong lengths and values.
+  const is = (field: string) => (e: unknown) => e instanceof WireError && e.protocol === 'dns' && e.field === field;
+  const shortSoa = NXDOMAIN_SOA.slice();
+  shortSoa[47] = 0x2b; // rdlength 43: the counters no longer end the RDATA
+  assert.throws(() => parse(shortSoa.subarray(0, shortSoa.length - 1)), is('soa'));
+  const shortMx = MX_ANSWER.slice();
+  shortMx[40] = 2; // rdlength 2
+  assert.throws(() => parse(shortMx), is('rdata'));
+  for (let n = 12; n < NXDOMAIN_SOA.length; n++) assert.throws(() => parse(NXDOMAIN_SOA.subarray(0, n)), WireError, `length ${n}`);
+  const soa = nx.authorities[0]!;
+  const soaData = soa.data;
+  assert.ok(soaData.kind === 'soa');
+  const badSerial = { ...soaData, serial: 2 ** 32 };
+  assert.throws(() => encode({ ...nx, authorities: [{ ...soa, data: badSerial }] }), is('soa'));
+  assert.throws(() => encode({ ...mx, answers: [{ ...mx.answers[0]!, data: { kind: 'mx', preference: -1, exchange: 'x' } }] }), is('mx'));
+  assert.throws(() => encode({ ...mx, answers: [{ ...mx.answers[0]!, data: soa.data }] }), is('rdata'));
 });

@@ -1,10 +1,10 @@
-// DNS messages (RFC 1035, RFC 2782 SRV, RFC 3596 AAAA, RFC 6891 OPT): header, questions and resource records.
+// DNS messages (RFC 1035 with SOA and MX, RFC 2782 SRV, RFC 3596 AAAA, RFC 6891 OPT): header, questions and resource records.
 // Names are strings in presentation form without the trailing dot ("5.1.0.10.in-addr.arpa"; the root is "").
 // Label bytes outside 0x21..0x7e, and '.' or '\' inside a label, are written as \DDD or \. / \\ escapes.
 //
 // Parse follows compression pointers only backwards (each pointer must point below every offset the name has
 // visited so far), so no byte is read twice and every name terminates: a looping or forward pointer is a WireError with its offset. Emit compresses owner names and
-// the names inside NS, CNAME and PTR data against earlier names (case-sensitive match, so case is preserved);
+// the names inside NS, CNAME, PTR, SOA and MX data (RFC 3597 4: the RFC 1035 types) against earlier names (case-sensitive match, so case is preserved);
 // SRV targets are never compressed (RFC 2782).
 
 import { readU16, readU32, writeU16, writeU32 } from './bytes.ts';
@@ -58,6 +58,22 @@ export type DnsData =
   /** NS, CNAME, PTR */
   | { readonly kind: 'name'; readonly name: string }
   | { readonly kind: 'srv'; readonly priority: number; readonly weight: number; readonly port: number; readonly target: string }
+  /** Start of authority: what NXDOMAIN and NODATA answers carry in the authority section (RFC 2308). */
+  | {
+      readonly kind: 'soa';
+      /** The primary name server. */
+      readonly mname: string;
+      /** The responsible mailbox, "hostmaster.example.com" for hostmaster@example.com. */
+      readonly rname: string;
+      readonly serial: number;
+      /** Seconds. */
+      readonly refresh: number;
+      readonly retry: number;
+      readonly expire: number;
+      /** The negative-caching TTL (RFC 2308 4). */
+      readonly minimum: number;
+    }
+  | { readonly kind: 'mx'; readonly preference: number; readonly exchange: string }
   | { readonly kind: 'txt'; readonly strings: readonly Uint8Array[] }
   | { readonly kind: 'opt'; readonly options: readonly { readonly code: number; readonly data: Uint8Array }[] }
   /** Any other type: the RDATA bytes as they are. */
@@ -104,6 +120,10 @@ export function dataKindFor(type: number): DnsData['kind'] {
       return 'name';
     case TYPE_SRV:
       return 'srv';
+    case TYPE_SOA:
+      return 'soa';
+    case TYPE_MX:
+      return 'mx';
     case TYPE_TXT:
       return 'txt';
     case TYPE_OPT:
@@ -254,6 +274,27 @@ function parseData(msg: Uint8Array, type: number, start: number, len: number): D
       const t = readName(msg, start + 6);
       if (t.end !== end) throw new WireError(P, 'rdata', start + 6, `SRV target ends at ${t.end}, RDATA ends at ${end}`);
       return { kind: 'srv', priority: readU16(msg, start), weight: readU16(msg, start + 2), port: readU16(msg, start + 4), target: t.name };
+    }
+    case 'soa': {
+      const m = readName(msg, start);
+      const r = readName(msg, m.end);
+      if (r.end + 20 !== end) throw new WireError(P, 'soa', start, `SOA names end at ${r.end}: 20 bytes of counters must follow and end the RDATA at ${end}`);
+      return {
+        kind: 'soa',
+        mname: m.name,
+        rname: r.name,
+        serial: readU32(msg, r.end),
+        refresh: readU32(msg, r.end + 4),
+        retry: readU32(msg, r.end + 8),
+        expire: readU32(msg, r.end + 12),
+        minimum: readU32(msg, r.end + 16),
+      };
+    }
+    case 'mx': {
+      if (len < 3) throw wrongLen('at least 3');
+      const x = readName(msg, start + 2);
+      if (x.end !== end) throw new WireError(P, 'rdata', start + 2, `MX exchange ends at ${x.end}, RDATA ends at ${end}`);
+      return { kind: 'mx', preference: readU16(msg, start), exchange: x.name };
     }
     case 'txt': {
       const strings: Uint8Array[] = [];
@@ -409,6 +450,23 @@ function writeRecord(w: Writer, r: DnsRecord): void {
       w.u16(d.weight);
       w.u16(d.port);
       w.name(d.target, false);
+      break;
+    case 'soa':
+      for (const [k, v] of [['serial', d.serial], ['refresh', d.refresh], ['retry', d.retry], ['expire', d.expire], ['minimum', d.minimum]] as const) {
+        if (!u(v, 0xffff_ffff)) throw new WireError(P, 'soa', start, `SOA ${k} out of range: ${v}`);
+      }
+      w.name(d.mname, true);
+      w.name(d.rname, true);
+      w.u32(d.serial);
+      w.u32(d.refresh);
+      w.u32(d.retry);
+      w.u32(d.expire);
+      w.u32(d.minimum);
+      break;
+    case 'mx':
+      if (!u(d.preference, 0xffff)) throw new WireError(P, 'mx', start, `MX preference out of range: ${d.preference}`);
+      w.u16(d.preference);
+      w.name(d.exchange, true);
       break;
     case 'txt':
       for (const s of d.strings) {
