@@ -5,8 +5,9 @@ import path from 'node:path';
 import { formatSession, matchOutput, parseTranscript, stepInput, TranscriptError } from './transcript.ts';
 import type { ExpectedLine, Step } from './transcript.ts';
 import { parseScript } from './parse.ts';
+import { sharedPath } from '../../test/shared-path.ts';
 
-const SHARED = '/work/shared/transcripts';
+const SHARED = sharedPath('transcripts');
 
 function expectedOf(text: string): ExpectedLine[] {
   const t = parseTranscript(`$ cmd\n${text}`, 't.t');

@@ -14,10 +14,11 @@ import { readPcap, writePcap } from './pcap.ts';
 import type { PcapPacketIn } from './pcap.ts';
 import { readPcapng, writePcapng } from './pcapng.ts';
 import type { PcapngPacketIn } from './pcapng.ts';
+import { sharedPath } from '../../../test/shared-path.ts';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 const HAVE_CAPINFOS = spawnSync('capinfos', ['--version'], { stdio: 'ignore' }).status === 0;
-const REFERENCE = '/work/shared/reference/linux';
+const REFERENCE = sharedPath('reference/linux');
 const EPOCH = 1_700_000_000_000_000_000n;
 
 /** File bytes as a plain Uint8Array (not a Buffer, whose subarrays compare unequal to Uint8Arrays). */

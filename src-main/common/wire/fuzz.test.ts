@@ -24,10 +24,11 @@ import * as ipv6 from './ipv6.ts';
 import * as tcp from './tcp.ts';
 import * as udp from './udp.ts';
 import * as vxlan from './vxlan.ts';
+import { sharedPath } from '../../../test/shared-path.ts';
 
 const SEED = 0x5eed_f107;
 const MIN_FRAMES = 150_000;
-const REFERENCE = '/work/shared/reference/linux';
+const REFERENCE = sharedPath('reference/linux');
 
 // ---------------------------------------------------------------------------------------------------------
 // Corpus
