@@ -1,0 +1,198 @@
+// UDP sockets (net/ipv4/udp.c): bind (ephemeral ports from ip_local_port_range, 32768–60999, picked at random
+// from the namespace's seeded stream as udp_lib_get_port does), connect, sendto/send with a full checksum, receive
+// callbacks, and port unreachable (sent by IPv4 input) when nothing listens. An unconnected socket leaves the IP
+// ID to the kernel's hashed counter; connect() gives the socket its own random ID counter and flow hash
+// (inet_id, sk_txhash), as Linux does.
+
+import * as udp from '../../common/wire/udp.ts';
+import { PROTO_UDP } from '../../common/wire/ipv4.ts';
+import { readU16 } from '../../common/wire/bytes.ts';
+import type { Ipv4Address } from '../../common/wire/ipv4-address.ts';
+import type { Random } from '../../sim/random.ts';
+import type { IcmpErrorInfo, Ipv4Info, PmtuDisc, SendResult, TransportProtocol } from '../contracts.ts';
+import type { Packet } from '../packet.ts';
+import type { NetNamespace } from '../namespace.ts';
+
+export interface UdpMessage {
+  readonly data: Uint8Array;
+  readonly from: Ipv4Address;
+  readonly fromPort: number;
+  readonly to: Ipv4Address;
+  readonly toPort: number;
+  readonly ttl: number;
+  readonly tos: number;
+  readonly journey: number;
+}
+
+export interface UdpError {
+  readonly from: Ipv4Address;
+  readonly type: number;
+  readonly code: number;
+  readonly mtu: number;
+  /** Where the datagram that caused it was going. */
+  readonly dst: Ipv4Address;
+  readonly dstPort: number;
+}
+
+export class UdpProtocol implements TransportProtocol {
+  readonly protocol = PROTO_UDP;
+  private readonly byPort = new Map<number, UdpSocket[]>();
+
+  constructor(
+    readonly ns: NetNamespace,
+    readonly random: Random,
+  ) {}
+
+  open(): UdpSocket {
+    return new UdpSocket(this);
+  }
+
+  /** @internal udp_lib_get_port. */
+  bindPort(sock: UdpSocket, addr: Ipv4Address, port: number): number {
+    if (port === 0) {
+      const [lo, hi] = this.ns.sysctl.localPortRange;
+      const n = hi - lo + 1;
+      const start = this.random.below(n);
+      for (let i = 0; i < n; i++) {
+        const p = lo + ((start + i) % n);
+        if (!this.conflicts(addr, p)) return this.insert(sock, p);
+      }
+      throw new Error('EADDRINUSE: no free ephemeral port');
+    }
+    if (this.conflicts(addr, port)) throw new Error(`EADDRINUSE: ${port}`);
+    return this.insert(sock, port);
+  }
+
+  private conflicts(addr: Ipv4Address, port: number): boolean {
+    return (this.byPort.get(port) ?? []).some((s) => s.localAddress === 0 || addr === 0 || s.localAddress === addr);
+  }
+
+  private insert(sock: UdpSocket, port: number): number {
+    const list = this.byPort.get(port) ?? [];
+    list.push(sock);
+    this.byPort.set(port, list);
+    return port;
+  }
+
+  /** @internal */
+  unbind(sock: UdpSocket): void {
+    const list = this.byPort.get(sock.localPort);
+    if (list === undefined) return;
+    const i = list.indexOf(sock);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.byPort.delete(sock.localPort);
+  }
+
+  /** __udp4_lib_rcv. Called by IPv4 local delivery; false = no socket (port unreachable follows). */
+  deliver(pkt: Packet, ip: Ipv4Info): boolean {
+    let v: udp.UdpView;
+    try {
+      v = udp.UdpView.check(pkt.data.subarray(pkt.l4));
+    } catch {
+      this.ns.stats.inc('udp.in_errors');
+      return true;
+    }
+    if (v.checksumStatus({ src: ip.src, dst: ip.dst }) === 'bad') {
+      this.ns.stats.inc('udp.in_csum_errors');
+      return true;
+    }
+    const candidates = this.byPort.get(v.dstPort);
+    if (candidates === undefined || candidates.length === 0) {
+      this.ns.stats.inc('udp.no_ports');
+      return false;
+    }
+    // Best match: a connected socket for this peer, then an exact local address, then the wildcard.
+    let best: UdpSocket | undefined;
+    let bestScore = -1;
+    for (const s of candidates) {
+      if (s.localAddress !== 0 && s.localAddress !== ip.dst && !ip.broadcast) continue;
+      if (s.remote !== undefined && (s.remote.addr !== ip.src || s.remote.port !== v.srcPort)) continue;
+      const score = (s.remote !== undefined ? 4 : 0) + (s.localAddress !== 0 ? 2 : 0);
+      if (score > bestScore) {
+        best = s;
+        bestScore = score;
+      }
+    }
+    if (best === undefined) {
+      this.ns.stats.inc('udp.no_ports');
+      return false;
+    }
+    best.onMessage?.({ data: v.payload.slice(), from: ip.src, fromPort: v.srcPort, to: ip.dst, toPort: v.dstPort, ttl: ip.ttl, tos: ip.tos, journey: pkt.journey });
+    return true;
+  }
+
+  /** __udp4_lib_err: hand the error to the socket that sent the quoted datagram. */
+  icmpError(err: IcmpErrorInfo): void {
+    const q = err.quoted.payload;
+    if (q.length < 4) return;
+    const sport = readU16(q, 0);
+    const dport = readU16(q, 2);
+    const s = (this.byPort.get(sport) ?? []).find((x) => x.localAddress === 0 || x.localAddress === err.quoted.src);
+    s?.onError?.({ from: err.from, type: err.type, code: err.code, mtu: err.mtu, dst: err.quoted.dst, dstPort: dport });
+  }
+}
+
+export class UdpSocket {
+  localAddress: Ipv4Address = 0;
+  localPort = 0;
+  remote: { addr: Ipv4Address; port: number } | undefined = undefined;
+  pmtudisc: PmtuDisc = 'want';
+  ttl: number | undefined = undefined;
+  tos = 0;
+  onMessage: ((m: UdpMessage) => void) | undefined = undefined;
+  onError: ((e: UdpError) => void) | undefined = undefined;
+  private ident: number | undefined = undefined;
+  private txhash = 0;
+
+  constructor(private readonly proto: UdpProtocol) {}
+
+  /** bind(addr, port); port 0 picks an ephemeral one. Returns the port. */
+  bind(addr: Ipv4Address = 0, port = 0): number {
+    if (this.localPort !== 0) throw new Error('EINVAL: already bound');
+    this.localAddress = addr;
+    this.localPort = this.proto.bindPort(this, addr, port);
+    return this.localPort;
+  }
+
+  /** connect(): fixes the peer; the socket gets its own IP ID counter and flow hash. */
+  connect(addr: Ipv4Address, port: number): void {
+    if (this.localPort === 0) this.bind();
+    this.remote = { addr, port };
+    this.ident = this.proto.random.below(0x10000);
+    this.txhash = this.proto.random.nextU32() || 1;
+  }
+
+  send(data: Uint8Array): SendResult {
+    if (this.remote === undefined) throw new Error('EDESTADDRREQ');
+    return this.sendto(data, this.remote.addr, this.remote.port);
+  }
+
+  sendto(data: Uint8Array, addr: Ipv4Address, port: number): SendResult {
+    const ns = this.proto.ns;
+    if (this.localPort === 0) this.bind();
+    const route = ns.routeOutput(addr, this.localAddress !== 0 ? { src: this.localAddress } : {});
+    if (route === undefined) return { ok: false, error: 'ENETUNREACH' };
+    const src = this.localAddress !== 0 ? this.localAddress : route.src;
+    const bytes = udp.encode({ srcPort: this.localPort, dstPort: port, payload: data }, { src, dst: addr });
+    const connected = this.remote !== undefined && this.remote.addr === addr && this.remote.port === port;
+    return ns.sendIpv4(
+      {
+        route,
+        dst: addr,
+        src,
+        protocol: PROTO_UDP,
+        tos: this.tos,
+        pmtudisc: this.pmtudisc,
+        ...(this.ttl !== undefined ? { ttl: this.ttl } : {}),
+        ...(connected ? { socketIdent: () => (this.ident = ((this.ident ?? 0) + 1) & 0xffff), hash: this.txhash } : {}),
+      },
+      bytes,
+    );
+  }
+
+  close(): void {
+    if (this.localPort !== 0) this.proto.unbind(this);
+    this.onMessage = undefined;
+    this.onError = undefined;
+  }
+}
