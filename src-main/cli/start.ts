@@ -5,6 +5,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { libraryDir } from '../services/core.ts';
+import { ensureElectronNative } from './electron-native.ts';
 import { serve } from './serve.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -39,6 +40,7 @@ export async function start(log: (line: string) => void): Promise<void> {
     log('Starting Flotilla in Electron...');
     const built = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/build.ts')], { stdio: 'inherit', cwd: ROOT });
     if (built.status !== 0) throw new Error('the build failed');
+    ensureElectronNative(electron, log);
     const child = spawn(electron, [path.join(ROOT, 'out/main/electron.cjs')], { stdio: 'inherit', cwd: ROOT });
     child.on('exit', (code) => process.exit(code ?? 0));
     return;

@@ -3,6 +3,7 @@
 // contract, a strict CSP on every response of our own scheme, the sender of every IPC message checked,
 // navigation and new windows refused, permission requests denied.
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../services/core.ts';
@@ -83,7 +84,9 @@ app.on('web-contents-created', (_event, contents) => {
 });
 
 void app.whenReady().then(() => {
-  core = createCore({ shell: 'electron' });
+  // better-sqlite3 compiled for Electron's ABI (see cli/electron-native.ts); the Node build serves the CLI.
+  const native = path.join(__dirname, '../electron-native/better_sqlite3.node');
+  core = createCore({ shell: 'electron', ...(existsSync(native) ? { nativeBinding: native } : {}) });
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   serveRenderer();
 

@@ -18,6 +18,8 @@ export interface CoreOptions {
   home?: string;
   now?: () => Date;
   newId?: () => string;
+  /** better-sqlite3's addon built for this runtime (the Electron shell passes its own build). */
+  nativeBinding?: string;
 }
 
 export interface Core {
@@ -38,6 +40,7 @@ export function createCore(options: CoreOptions): Core {
   const library = Library.open(libraryFile(options.home ?? libraryDir()), {
     now: options.now ?? (() => new Date()),
     newId: options.newId ?? (() => randomBytes(16).toString('hex')),
+    ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
   });
   const hub = new EventHub();
 

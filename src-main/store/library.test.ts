@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { createRequire } from 'node:module';
 import { FlotillaError } from '../common/api/errors.ts';
 import { Library, randomId, type LibraryOptions } from './library.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.ts';
@@ -47,6 +48,7 @@ function throwsFlotilla(fn: () => unknown, code: string, message: string | RegEx
 }
 
 const id = (n: number) => n.toString(16).padStart(32, '0');
+const require = createRequire(import.meta.url);
 
 // ---- opening and migrating ------------------------------------------------------------------------------------
 
@@ -389,4 +391,20 @@ test('ids come from newId and must be 32 hex digits; randomId makes such ids', (
   const a = randomId();
   assert.match(a, /^[0-9a-f]{32}$/);
   assert.notEqual(randomId(), a);
+});
+
+// ---- the addon to load ------------------------------------------------------------------------------------------
+
+test('nativeBinding: the library loads the addon it is given (how the Electron shell loads its own build)', (t) => {
+  const dir = tempDir(t);
+  const addon = path.join(path.dirname(require.resolve('better-sqlite3/package.json')), 'build/Release/better_sqlite3.node');
+  const lib = Library.open(path.join(dir, 'library.sqlite'), { ...deterministic(), nativeBinding: addon });
+  t.after(() => lib.close());
+  assert.equal(lib.createLab('With a chosen addon').name, 'With a chosen addon');
+  // A path that is no addon fails to open, so the option really reaches better-sqlite3. That is an installation
+  // fault, not a fault of the library file, so it is not dressed up as one.
+  assert.throws(
+    () => Library.open(path.join(dir, 'other.sqlite'), { ...deterministic(), nativeBinding: path.join(dir, 'missing.node') }),
+    /Cannot find module .*missing\.node/,
+  );
 });

@@ -21,6 +21,8 @@ export interface LibraryOptions {
   newId: () => string;
   /** How long to wait for another process's lock, in milliseconds (default 5000). */
   busyTimeoutMs?: number;
+  /** better-sqlite3's compiled addon to load instead of the default one (Electron needs one built for its ABI). */
+  nativeBinding?: string;
 }
 
 /** A snapshot with the design it holds. */
@@ -123,7 +125,10 @@ export class Library {
     checkHeader(abs);
     let db: Database;
     try {
-      db = new DatabaseConstructor(abs, { timeout: opts.busyTimeoutMs ?? 5000 });
+      db = new DatabaseConstructor(abs, {
+        timeout: opts.busyTimeoutMs ?? 5000,
+        ...(opts.nativeBinding === undefined ? {} : { nativeBinding: opts.nativeBinding }),
+      });
     } catch (err) {
       throw translateOpenError(abs, err);
     }
