@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { apiVersionOf, engineBehaviour, parseEngineVersion } from './version.ts';
+
+test('§0 version landmarks', () => {
+  assert.deepEqual(parseEngineVersion('v20.10.24'), { major: 20, minor: 10, patch: 24 });
+  assert.deepEqual(parseEngineVersion('27.0'), { major: 27, minor: 0, patch: 0 });
+  assert.throws(() => parseEngineVersion('latest'));
+  assert.equal(apiVersionOf(parseEngineVersion('28.5.2')), '1.51');
+  assert.equal(apiVersionOf(parseEngineVersion('27.3.1')), '1.47');
+  assert.equal(apiVersionOf(parseEngineVersion('20.10.24')), '1.41');
+  assert.equal(engineBehaviour('26.1.4').subnetAllocator, 'round-robin');
+  assert.equal(engineBehaviour('27.0.1').subnetAllocator, 'lowest-free');
+  assert.equal(engineBehaviour('27.5.1').randomEndpointMac, false);
+  assert.equal(engineBehaviour('28.0.0').randomEndpointMac, true);
+  assert.equal(engineBehaviour('28.0.4').activeEndpointsList, false);
+  assert.equal(engineBehaviour('28.1.0').activeEndpointsList, true);
+  assert.equal(engineBehaviour('22.06.0').clusterStore, true);
+  assert.equal(engineBehaviour('23.0.0').clusterStore, false);
+  assert.equal(engineBehaviour().version.major, 28);
+});

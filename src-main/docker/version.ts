@@ -1,0 +1,120 @@
+// Docker Engine versions and the observable behaviours that change with them (docker-networking.md §0, §11).
+// A lab node runs one engine version; everything version-dependent asks an EngineBehaviour, so the switches stay in
+// one table instead of being scattered as version comparisons.
+
+export interface EngineVersion {
+  readonly major: number;
+  readonly minor: number;
+  readonly patch: number;
+}
+
+/** The reference build of docker-networking.md (moby v28.5.2, API 1.51): the version a new node runs. */
+export const CURRENT_ENGINE_VERSION = '28.5.2';
+
+/** "28.5.2", "v20.10.24", "27.0" (patch 0), "28" (minor and patch 0). Throws RangeError otherwise. */
+export function parseEngineVersion(text: string): EngineVersion {
+  const m = /^v?(\d{1,3})(?:\.(\d{1,3}))?(?:\.(\d{1,3}))?(?:[-+].*)?$/.exec(text.trim());
+  if (!m) throw new RangeError(`not a Docker Engine version: ${JSON.stringify(text)}`);
+  return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0) };
+}
+
+export function formatEngineVersion(v: EngineVersion): string {
+  return `${v.major}.${v.minor}.${v.patch}`;
+}
+
+export function compareVersions(a: EngineVersion, b: EngineVersion): number {
+  return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+/** True when `v` is at least major.minor.patch. */
+export function atLeast(v: EngineVersion, major: number, minor = 0, patch = 0): boolean {
+  return compareVersions(v, { major, minor, patch }) >= 0;
+}
+
+/** The Engine API version a daemon of this version speaks by default (doc §0, from api/common.go per tag). */
+export function apiVersionOf(v: EngineVersion): string {
+  const table: [number, number, string][] = [
+    [28, 3, '1.51'],
+    [28, 2, '1.50'],
+    [28, 1, '1.49'],
+    [28, 0, '1.48'],
+    [27, 2, '1.47'],
+    [27, 0, '1.46'],
+    [26, 0, '1.45'],
+    [25, 0, '1.44'],
+    [24, 0, '1.43'],
+    [23, 0, '1.42'],
+    [20, 10, '1.41'],
+  ];
+  if (v.major >= 29) return '1.52';
+  for (const [ma, mi, api] of table) if (atLeast(v, ma, mi)) return api;
+  return '1.41';
+}
+
+/** Which subnet allocator picks a network's pool when none is given (doc §2.2). */
+export type SubnetAllocator = 'round-robin' | 'lowest-free';
+
+/** Every version switch the docker layer needs, decided once per node. */
+export interface EngineBehaviour {
+  readonly version: EngineVersion;
+  readonly apiVersion: string;
+  /** ≤26 round-robin over the predefined list; ≥27 linear lowest-free (doc §0, §2.2). */
+  readonly subnetAllocator: SubnetAllocator;
+  /** ≥28: bridge and macvlan endpoints get random locally administered MACs; before, 02:42 + IPv4 (doc §3). */
+  readonly randomEndpointMac: boolean;
+  /** ≥25: IPAM error strings lower-cased ("no available addresses on this pool", "requested address is out of range"). */
+  readonly lowercaseIpamErrors: boolean;
+  /** ≥27: "invalid pool request: " before "Pool overlaps with other one on this address space" (doc §10.1). */
+  readonly poolRequestPrefix: boolean;
+  /** ≥27: exhaustion reads "all predefined address pools have been fully subnetted" (doc §2.2, §10.1). */
+  readonly noMoreSubnetsMessage: boolean;
+  /** ≥27: a host-unique ULA /48 split in /64s is appended to the local pools when none is IPv6 (doc §2.1). */
+  readonly ulaDefaultPool: boolean;
+  /** ≥25: the daemon validates IPAMConfig ("invalid network config:\n…") and endpoint settings (doc §0, §10). */
+  readonly validatesIpamConfig: boolean;
+  /** ≥25: a duplicate network name is always refused (409); ≤24 only when CheckDuplicate is set (403). */
+  readonly duplicateNameConflict: boolean;
+  /** ≥25: `--ip` outside the subnet reads "no configured subnet or ip-range contain the IP address %s". */
+  readonly newStaticIpErrors: boolean;
+  /** ≥25: `DNSNames` in EndpointSettings. */
+  readonly dnsNamesField: boolean;
+  /** ≥26: Aliases no longer echo the short container ID; new resolv.conf generator. */
+  readonly resolvConfV2: boolean;
+  /** ≥28 (API 1.48): `EnableIPv4` in network inspect, `GwPriority`. */
+  readonly enableIPv4Field: boolean;
+  /** ≥28: interface names fill gaps (eth0 reused); before, a per-sandbox counter (doc §1). */
+  readonly interfaceGapFill: boolean;
+  /** ≥28: errors at container start are wrapped "failed to set up container networking: ". */
+  readonly startErrorPrefix: boolean;
+  /** ≥28.1: "has active endpoints (name:"c1" id:"…", …)" instead of "network %s id %s has active endpoints". */
+  readonly activeEndpointsList: boolean;
+  /** ≥27: several macvlan networks per parent (except passthru). */
+  readonly macvlanSharedParent: boolean;
+  /** <23: the key-value store overlay (cluster-store/cluster-advertise) exists (doc §6.8). */
+  readonly clusterStore: boolean;
+}
+
+export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE_VERSION): EngineBehaviour {
+  const v = typeof version === 'string' ? parseEngineVersion(version) : version;
+  return {
+    version: v,
+    apiVersion: apiVersionOf(v),
+    subnetAllocator: atLeast(v, 27) ? 'lowest-free' : 'round-robin',
+    randomEndpointMac: atLeast(v, 28),
+    lowercaseIpamErrors: atLeast(v, 25),
+    poolRequestPrefix: atLeast(v, 27),
+    noMoreSubnetsMessage: atLeast(v, 27),
+    ulaDefaultPool: atLeast(v, 27),
+    validatesIpamConfig: atLeast(v, 25),
+    duplicateNameConflict: atLeast(v, 25),
+    newStaticIpErrors: atLeast(v, 25),
+    dnsNamesField: atLeast(v, 25),
+    resolvConfV2: atLeast(v, 26),
+    enableIPv4Field: atLeast(v, 28),
+    interfaceGapFill: atLeast(v, 28),
+    startErrorPrefix: atLeast(v, 28),
+    activeEndpointsList: atLeast(v, 28, 1),
+    macvlanSharedParent: atLeast(v, 27),
+    clusterStore: !atLeast(v, 23),
+  };
+}
