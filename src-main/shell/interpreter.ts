@@ -14,7 +14,7 @@ import type { ExpandEnv } from './expand.ts';
 import { parseScript, ShellSyntaxError } from './parse.ts';
 import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './parse.ts';
 import type { Clock } from './clock.ts';
-import { Vfs, VfsError } from './vfs.ts';
+import { Vfs, VfsError } from '../common/vfs.ts';
 
 export type Stream = 'stdout' | 'stderr';
 

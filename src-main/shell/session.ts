@@ -9,7 +9,7 @@ import type { CommandImpl } from './interpreter.ts';
 import { Shell } from './interpreter.ts';
 import type { Prompt, Step, StepResult, Transcript } from './transcript.ts';
 import { matchOutput, stepInput } from './transcript.ts';
-import { Vfs } from './vfs.ts';
+import { Vfs } from '../common/vfs.ts';
 
 /** What a transcript runs in: the lab's shells, and its virtual time. */
 export interface LabHost {

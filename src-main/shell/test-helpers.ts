@@ -5,7 +5,7 @@ import type { Chunk, Dialect, Shell } from './interpreter.ts';
 import { Shell as ShellClass } from './interpreter.ts';
 import { standardCommands } from './commands.ts';
 import { workstationShell } from './session.ts';
-import { Vfs } from './vfs.ts';
+import { Vfs } from '../common/vfs.ts';
 
 export interface Ran {
   exit: number;

@@ -1,6 +1,6 @@
 // mkdir [-p], touch, rm [-r] [-f]: the few file commands a tutorial types around its text files.
 import type { CommandImpl } from '../interpreter.ts';
-import { VfsError } from '../vfs.ts';
+import { VfsError } from '../../common/vfs.ts';
 import { getopt } from './util.ts';
 
 function missing(tool: string): string {

@@ -1,6 +1,6 @@
 // tee [-a] [FILE...]: standard input to standard output and to each file.
 import type { CommandImpl } from '../interpreter.ts';
-import { VfsError } from '../vfs.ts';
+import { VfsError } from '../../common/vfs.ts';
 import { getopt } from './util.ts';
 
 export const tee: CommandImpl = (ctx) => {

@@ -2,7 +2,7 @@
 // splitting text into lines.
 
 import type { CommandContext } from '../interpreter.ts';
-import { VfsError } from '../vfs.ts';
+import { VfsError } from '../../common/vfs.ts';
 
 export interface Options {
   flags: Map<string, string | true>;

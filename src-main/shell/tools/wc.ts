@@ -1,6 +1,6 @@
 // wc [-l] [-w] [-c] [-m] [FILE...], with GNU wc's column widths.
 import type { CommandImpl } from '../interpreter.ts';
-import { VfsError } from '../vfs.ts';
+import { VfsError } from '../../common/vfs.ts';
 import { getopt, readInput } from './util.ts';
 
 export const wc: CommandImpl = (ctx) => {

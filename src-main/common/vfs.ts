@@ -1,3 +1,5 @@
+// An in-memory file system: one per node, container and the workstation. Pure data, so the Docker daemon
+// (writing /etc/hosts, resolv.conf), the shells and snapshots all share it.
 // An in-memory file system, one per shell (a lab node's, later a container's): absolute paths, directories and
 // text files. Paths are resolved against a working directory the caller passes in; `.` and `..` are handled
 // lexically (there are no symbolic links). Errors carry the errno-style reason the real tools print.
