@@ -1,7 +1,6 @@
-// An in-memory file system: one per node, container and the workstation. Pure data, so the Docker daemon
-// (writing /etc/hosts, resolv.conf), the shells and snapshots all share it.
-// An in-memory file system, one per shell (a lab node's, later a container's): absolute paths, directories and
-// text files. Paths are resolved against a working directory the caller passes in; `.` and `..` are handled
+// An in-memory file system, one per machine (the workstation, a lab node, a container): absolute paths,
+// directories and text files. Pure data in common/, so the Docker daemon (writing /etc/hosts, resolv.conf), the
+// shells and snapshots all share it. Paths are resolved against a working directory the caller passes in; `.` and `..` are handled
 // lexically (there are no symbolic links). Errors carry the errno-style reason the real tools print.
 
 export type VfsErrorCode = 'ENOENT' | 'EISDIR' | 'ENOTDIR' | 'EEXIST' | 'ENOTEMPTY';
