@@ -37,6 +37,8 @@ export class Bridge extends NetDevice implements Master {
   readonly fdb = new Fdb();
   /** In port_list order: the most recently enslaved port first. */
   private readonly portList: BridgePort[] = [];
+  /** The same ports by device, for the per-frame lookup in handleFrame. */
+  private readonly portOf = new Map<LinkEndpoint, BridgePort>();
   multicastSnooping = true;
   private mtuAuto: boolean;
 
@@ -62,6 +64,7 @@ export class Bridge extends NetDevice implements Master {
     dev.setMaster(this);
     const port: BridgePort = { dev, hairpin: opts.hairpin ?? false, learning: true, flood: true };
     this.portList.unshift(port);
+    this.portOf.set(dev, port);
     this.fdb.add(dev.mac, dev, this.host.env.scheduler.now, { local: true });
     if (this.mtuAuto) this.mtu = Math.min(...this.portList.map((p) => p.dev.mtu));
     return port;
@@ -74,12 +77,15 @@ export class Bridge extends NetDevice implements Master {
 
   portRemoved(dev: NetDevice): void {
     const i = this.portList.findIndex((p) => p.dev === dev);
-    if (i >= 0) this.portList.splice(i, 1);
+    if (i >= 0) {
+      this.portList.splice(i, 1);
+      this.portOf.delete(dev);
+    }
     this.fdb.flushPort(dev);
   }
 
   port(dev: LinkEndpoint): BridgePort | undefined {
-    return this.portList.find((p) => p.dev === dev);
+    return this.portOf.get(dev);
   }
 
   protected override opened(): void {
@@ -94,6 +100,8 @@ export class Bridge extends NetDevice implements Master {
       this.counters.rxDropped++;
       return true;
     }
+    const bnf = this.host.bridgeNf;
+    if (bnf !== undefined && !bnf.preRouting(this, port.dev, pkt)) return true;
     const now = this.host.env.scheduler.now;
     const src = readMac(pkt.data, pkt.l2 + 6);
     const dst = readMac(pkt.data, pkt.l2);
@@ -113,7 +121,7 @@ export class Bridge extends NetDevice implements Master {
     }
     if (entry !== undefined) {
       entry.used = now;
-      if (entry.port !== port.dev || port.hairpin) this.forward(entry.port, promisc ? pkt.clone() : pkt);
+      if (entry.port !== port.dev || port.hairpin) this.forward(entry.port, promisc ? pkt.clone() : pkt, port.dev);
     } else {
       this.flood(pkt, port, false);
     }
@@ -134,8 +142,13 @@ export class Bridge extends NetDevice implements Master {
     return true;
   }
 
-  private forward(dev: NetDevice, pkt: Packet): void {
+  /** `from`: the port the frame came in on (br_netfilter's FORWARD/POSTROUTING), undefined when the host sends. */
+  private forward(dev: NetDevice, pkt: Packet, from?: NetDevice): void {
     if (!dev.running) return;
+    if (from !== undefined) {
+      const bnf = this.host.bridgeNf;
+      if (bnf !== undefined && !bnf.forward(this, from, dev, pkt)) return;
+    }
     dev.transmit(pkt);
   }
 
@@ -148,10 +161,20 @@ export class Bridge extends NetDevice implements Master {
       if (!multi && !p.flood) continue;
       targets.push(p.dev);
     }
-    for (const dev of targets) dev.transmit(pkt.clone());
+    const from = ingress?.dev;
+    const bnf = from !== undefined ? this.host.bridgeNf : undefined;
+    for (const dev of targets) {
+      const copy = pkt.clone();
+      if (bnf === undefined || from === undefined || bnf.forward(this, from, dev, copy)) dev.transmit(copy);
+    }
   }
 
+  /**
+   * br_pass_frame_up. Every caller hands over its last use of `pkt` (what is forwarded or flooded went out as
+   * clones, which marked this packet shared), so the packet object itself goes up: no clone, and no copy of the
+   * bytes when the host rewrites them (TTL on forwarding) unless a clone still shares them.
+   */
   private passUp(pkt: Packet): void {
-    this.receiveFromMaster(pkt.clone());
+    this.receiveFromMaster(pkt);
   }
 }

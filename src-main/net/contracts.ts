@@ -176,3 +176,15 @@ export interface NetfilterHook {
   readonly priority: number;
   fn(pkt: Packet, state: HookState): Verdict;
 }
+
+/**
+ * br_netfilter (net/bridge/br_netfilter_hooks.c): with net.bridge.bridge-nf-call-iptables=1 a namespace's bridges
+ * offer the IPv4 frames they receive on a port, and forward between ports, to iptables. Installed as
+ * DeviceHost.bridgeNf by netfilter-glue.ts; called by Bridge only (not for frames the host itself sends).
+ */
+export interface BridgeNetfilter {
+  /** NF_BR_PRE_ROUTING: a frame arrived on `port`. It may be rewritten (DNAT); false = consumed (dropped, held). */
+  preRouting(bridge: LinkEndpoint, port: LinkEndpoint, pkt: Packet): boolean;
+  /** NF_BR_FORWARD + NF_BR_POST_ROUTING for a frame from `inPort` about to leave through `outPort`; false = not sent. */
+  forward(bridge: LinkEndpoint, inPort: LinkEndpoint, outPort: LinkEndpoint, pkt: Packet): boolean;
+}

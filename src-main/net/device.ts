@@ -7,7 +7,7 @@
 
 import { readMac, MAC_BROADCAST, isMulticastMac, formatMac, type MacAddress } from '../common/wire/mac.ts';
 import type { Ipv4Address } from '../common/wire/ipv4-address.ts';
-import type { LinkEndpoint, NetworkInput, RxHandler } from './contracts.ts';
+import type { BridgeNetfilter, LinkEndpoint, NetworkInput, RxHandler } from './contracts.ts';
 import type { Kernel, NetEnv } from './env.ts';
 import type { Packet } from './packet.ts';
 
@@ -40,6 +40,8 @@ export interface DeviceHost extends NetworkInput {
   allocIfindex(): number;
   /** ip_mc_inc_group: the device joins an IPv4 multicast group (the host sends IGMP reports for it). */
   joinGroup(dev: NetDevice, group: Ipv4Address): void;
+  /** br_netfilter of the namespace's bridges, when net.bridge.bridge-nf-call-iptables is set (netfilter-glue.ts). */
+  readonly bridgeNf?: BridgeNetfilter | undefined;
 }
 
 /** A master device (bridge) that takes frames arriving on its ports. */

@@ -41,10 +41,13 @@ export function routeOutput(ns: NetNamespace, dst: Ipv4Address, opts: { src?: Ip
   return { dev: r.dev, src: opts.src ?? r.src ?? ns.selectSource(r.dev, r.gateway ?? dst), gateway: r.gateway, mtu, type: 'unicast' };
 }
 
+/** The options of a plain 20-byte header (shared, never written: emit only copies from it). */
+const NO_OPTIONS = new Uint8Array(0);
+
 /** Builds the IPv4 header over `payload` and sends it (ip_build_and_send_pkt / ip_push_pending_frames). */
 export function sendIpv4(ns: NetNamespace, req: Ipv4SendRequest, payload: Uint8Array): SendResult {
   let route = req.route;
-  const options = req.options ?? new Uint8Array(0);
+  const options = req.options ?? NO_OPTIONS;
   const hl = ipv4.HEADER_LEN + options.length;
   const total = hl + payload.length;
   if (total > ipv4.MAX_PACKET_LEN) return { ok: false, error: 'EMSGSIZE', mtu: route.mtu };

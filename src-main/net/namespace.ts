@@ -10,7 +10,7 @@ import type { Random } from '../sim/random.ts';
 import { ALL_HOSTS, Igmp } from './igmp.ts';
 import { arpInput, arpSolicit } from './arp.ts';
 import { Bridge } from './bridge.ts';
-import type { Ipv4SendRequest, LinkEndpoint, NetworkInput, NetworkOutput, OutputRoute, SendResult, TransportProtocol } from './contracts.ts';
+import type { BridgeNetfilter, Ipv4SendRequest, LinkEndpoint, NetworkInput, NetworkOutput, OutputRoute, SendResult, TransportProtocol } from './contracts.ts';
 import { randomMac, type DeviceHost, type NetDevice, type Tap } from './device.ts';
 import type { Kernel, NetEnv } from './env.ts';
 import { Reassembler } from './fragment.ts';
@@ -23,6 +23,7 @@ import { Netfilter } from './netfilter.ts';
 import type { Packet } from './packet.ts';
 import type { PmtuCache } from './pmtu.ts';
 import { RoutingTable, type Route } from './route.ts';
+import { TcpTransport } from './tcp-transport.ts';
 import { PingSockets } from './sockets/icmp-ping.ts';
 import { UdpProtocol } from './sockets/udp.ts';
 import { Veth } from './veth.ts';
@@ -67,6 +68,8 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
   readonly mainTable = new RoutingTable('main');
   readonly neigh: NeighbourTable;
   readonly netfilter = new Netfilter();
+  /** br_netfilter for this namespace's bridges (set by netfilter-glue.ts with bridge-nf-call-iptables). */
+  bridgeNf: BridgeNetfilter | undefined = undefined;
   readonly transports = new Map<number, TransportProtocol>();
   readonly sysctl: Sysctls = { ipForward: false, defaultTtl: 64, icmpEchoIgnoreAll: false, icmpEchoIgnoreBroadcasts: true, localPortRange: [32768, 60999] };
   readonly stats = new Stats();
@@ -75,6 +78,8 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
   readonly pmtu: PmtuCache = new Map();
   readonly ping: PingSockets;
   readonly udp: UdpProtocol;
+  /** TCP sockets: ns.tcp.connect(dst, port), ns.tcp.listen(port). */
+  readonly tcp: TcpTransport;
   readonly igmp: Igmp;
   private readonly devices = new Map<string, NetDevice>();
   private readonly addrs: InterfaceAddress[] = [];
@@ -105,6 +110,8 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
     this.ping = new PingSockets(this, this.random.fork('ping'));
     this.udp = new UdpProtocol(this, this.random.fork('udp'));
     this.transports.set(this.udp.protocol, this.udp);
+    this.tcp = new TcpTransport(this, this.random.fork('tcp'));
+    this.transports.set(this.tcp.protocol, this.tcp);
     this.lo = this.addDevice(new Loopback(this));
     this.addAddress('lo', '127.0.0.1/8');
   }
@@ -131,6 +138,32 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
 
   hasDevice(name: string): boolean {
     return this.devices.has(name);
+  }
+
+  /**
+   * ip link del NAME: the device goes down (its routes and neighbours go), leaves its master, loses its addresses
+   * and its taps, and its name is free again. Deleting one end of a veth pair deletes the peer too, as Linux does.
+   */
+  removeDevice(name: string): void {
+    const dev = this.device(name);
+    if (dev.isLoopback) throw new Error('RTNETLINK answers: Operation not supported');
+    dev.down();
+    dev.setMaster(undefined);
+    for (let i = this.addrs.length - 1; i >= 0; i--) {
+      const a = this.addrs[i]!;
+      if (a.dev !== dev) continue;
+      this.addrs.splice(i, 1);
+      this.localTable.delete({ dev, src: a.address });
+    }
+    this.localTable.delete({ dev });
+    this.mainTable.delete({ dev });
+    dev.taps.clear();
+    this.devices.delete(name);
+    if (dev instanceof Veth && (dev.peer as Veth | undefined) !== undefined) {
+      const peer = dev.peer;
+      const host = peer.host as NetNamespace;
+      if (host.devices.get(peer.name) === peer) host.removeDevice(peer.name);
+    }
   }
 
   get deviceList(): NetDevice[] {

@@ -81,7 +81,7 @@ export interface UpdateFlags {
 }
 
 export class NeighbourTable {
-  private readonly entries = new Map<string, NeighbourEntry>();
+  private readonly entries = new Map<number, NeighbourEntry>();
   private readonly params = new Map<number, { p: NeighParams; reachable: number; drawnAt: number }>();
 
   constructor(
@@ -359,7 +359,8 @@ export class NeighbourTable {
   }
 }
 
-function key(dev: NetDevice, ip: Ipv4Address): string {
-  return `${dev.ifindex}/${ip}`;
+/** (ifindex, address) as one exact number (ifindex < 2^21, address < 2^32): no string built per lookup. */
+function key(dev: NetDevice, ip: Ipv4Address): number {
+  return dev.ifindex * 0x1_0000_0000 + ip;
 }
 

@@ -27,6 +27,8 @@ export interface Route {
 
 export class RoutingTable {
   private routes: Route[] = [];
+  /** prefixMask of each route, index for index (-1 where the prefix length is invalid: lookup asks prefixMask, which throws). */
+  private masks: number[] = [];
   private seq = 0;
   private readonly order = new WeakMap<Route, number>();
 
@@ -38,6 +40,7 @@ export class RoutingTable {
     this.routes.push(r);
     // Longest prefix first, then lowest metric, then insertion order: lookup takes the first usable match.
     this.routes.sort((a, b) => b.prefixLength - a.prefixLength || a.metric - b.metric || this.order.get(a)! - this.order.get(b)!);
+    this.reindex();
     return r;
   }
 
@@ -45,18 +48,27 @@ export class RoutingTable {
   delete(match: Partial<Route>): number {
     const before = this.routes.length;
     this.routes = this.routes.filter((r) => !matches(r, match));
+    this.reindex();
     return before - this.routes.length;
   }
 
   /** Longest-prefix match for `dst` over routes whose device is up (or that have none: blackhole etc.). */
   lookup(dst: Ipv4Address, oif?: NetDevice): Route | undefined {
-    for (const r of this.routes) {
-      if (((dst & prefixMask(r.prefixLength)) >>> 0) !== r.dst) continue;
+    const routes = this.routes;
+    const masks = this.masks;
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i]!;
+      const m = masks[i]!;
+      if (((dst & (m >= 0 ? m : prefixMask(r.prefixLength))) >>> 0) !== r.dst) continue;
       if (r.dev !== undefined && !r.dev.running) continue;
       if (oif !== undefined && r.dev !== oif) continue;
       return r;
     }
     return undefined;
+  }
+
+  private reindex(): void {
+    this.masks = this.routes.map((r) => (Number.isInteger(r.prefixLength) && r.prefixLength >= 0 && r.prefixLength <= 32 ? prefixMask(r.prefixLength) : -1));
   }
 
   list(): readonly Route[] {

@@ -36,13 +36,16 @@ export class Veth extends NetDevice {
       return false;
     }
     // The packet object moves to the peer; metadata that belongs to the sending namespace is reset there.
-    this.host.env.scheduler.schedule(this.latency, () => {
-      if (peer.host !== this.host) {
-        pkt.mark = 0; // skb_scrub_packet when crossing namespaces
-        pkt.nf = undefined;
-      }
-      peer.receive(pkt);
-    });
+    this.host.env.scheduler.post(this.latency, arrive, peer, pkt, this.host);
     return true;
   }
+}
+
+/** The frame reaches the peer end (one posted event per frame: no closure, a recycled event record). */
+function arrive(peer: Veth, pkt: Packet, from: DeviceHost): void {
+  if (peer.host !== from) {
+    pkt.mark = 0; // skb_scrub_packet when crossing namespaces
+    pkt.nf = undefined;
+  }
+  peer.receive(pkt);
 }

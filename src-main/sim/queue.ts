@@ -1,4 +1,6 @@
-// The event queue: a binary min-heap ordered by (time, priority, insertion sequence).
+// The event queue: a 4-ary min-heap ordered by (time, priority, insertion sequence). (Four children per node: half
+// the depth of a binary heap, so fewer moves per push and pop; the order is a strict total order, so any heap
+// shape pops the same sequence.)
 // Keys live in parallel typed arrays and items in one plain array, so a push allocates nothing per entry
 // (beyond an occasional doubling of capacity). Equal (time, priority) pairs pop in insertion order, which makes
 // same-time events run in a fixed, reproducible order (as ns-3 and OMNeT++ do).
@@ -34,7 +36,7 @@ export class EventQueue<T> {
     const seqs = this.seqs;
     const items = this.items;
     while (i > 0) {
-      const p = (i - 1) >> 1;
+      const p = (i - 1) >> 2;
       const pt = times[p]!;
       if (pt < time || (pt === time && (prios[p]! < priority || (prios[p] === priority && seqs[p]! < seq)))) break;
       times[i] = pt;
@@ -76,18 +78,21 @@ export class EventQueue<T> {
       const pr = prios[last]!;
       const sq = seqs[last]!;
       const it = items[last];
-      // Sift the former last entry down from the root.
+      // Sift the former last entry down from the root: move the least of up to four children up while it is less.
       let i = 0;
       for (;;) {
-        let c = 2 * i + 1;
-        if (c >= last) break;
-        const r = c + 1;
-        if (r < last) {
-          const ct = times[c]!;
-          const rt = times[r]!;
-          if (rt < ct || (rt === ct && (prios[r]! < prios[c]! || (prios[r] === prios[c] && seqs[r]! < seqs[c]!)))) c = r;
+        const first = 4 * i + 1;
+        if (first >= last) break;
+        let c = first;
+        let ct = times[c]!;
+        const end = first + 4 < last ? first + 4 : last;
+        for (let j = first + 1; j < end; j++) {
+          const jt = times[j]!;
+          if (jt < ct || (jt === ct && (prios[j]! < prios[c]! || (prios[j] === prios[c] && seqs[j]! < seqs[c]!)))) {
+            c = j;
+            ct = jt;
+          }
         }
-        const ct = times[c]!;
         if (t < ct || (t === ct && (pr < prios[c]! || (pr === prios[c] && sq < seqs[c]!)))) break;
         times[i] = ct;
         prios[i] = prios[c]!;

@@ -13,17 +13,21 @@ export class EventHandle {
   /** @internal */ fn: (() => void) | undefined;
   /** @internal */ state: 0 | 1 | 2 = 0; // 0 pending, 1 ran, 2 cancelled
   /** @internal */ readonly owner: Scheduler;
+  /** @internal A posted event (Scheduler.post): its function and arguments; the record is recycled after it runs. */
+  call: ((a: unknown, b: unknown, c: unknown) => void) | undefined = undefined;
+  /** @internal */ a: unknown = undefined;
+  /** @internal */ b: unknown = undefined;
+  /** @internal */ c: unknown = undefined;
+  /** The instant the event is (or was) due. */
+  readonly time: Time;
+  /** Its priority at that instant. */
+  readonly priority: number;
 
   /** @internal Use Scheduler.schedule / Scheduler.at. */
-  constructor(
-    owner: Scheduler,
-    /** The instant the event is (or was) due. */
-    readonly time: Time,
-    /** Its priority at that instant. */
-    readonly priority: number,
-    fn: () => void,
-  ) {
+  constructor(owner: Scheduler, time: Time, priority: number, fn: (() => void) | undefined) {
     this.owner = owner;
+    this.time = time;
+    this.priority = priority;
     this.fn = fn;
   }
 
@@ -56,6 +60,8 @@ export class Scheduler {
   private executedCount = 0;
   private scheduledCount = 0;
   private cancelledCount = 0;
+  /** Records of posted events that have run, for reuse (a posted event has no handle anyone could keep). */
+  private readonly spare: EventHandle[] = [];
 
   /** The current virtual time in nanoseconds. */
   get now(): Time {
@@ -93,6 +99,26 @@ export class Scheduler {
     return this.insert(this.clock + delay, fn, priority);
   }
 
+  /**
+   * Runs `call(a, b, c)` after `delay` nanoseconds at the default priority, like schedule() but without a handle:
+   * it cannot be cancelled, so the kernel reuses its record, and passing the arguments saves a closure. Ordered
+   * exactly as schedule() would order it (same time, priority and insertion sequence). For per-frame events.
+   */
+  post<A, B, C>(delay: Time, call: (a: A, b: B, c: C) => void, a: A, b: B, c: C): void {
+    if (!isTime(delay)) throw new RangeError(`Scheduler.post: delay must be a non-negative integer of nanoseconds, got ${delay}`);
+    const time = this.clock + delay;
+    if (time > Number.MAX_SAFE_INTEGER) throw new RangeError('Scheduler: event time beyond MAX_TIME');
+    const h = this.spare.pop() ?? new EventHandle(this, time, PRIORITY_DEFAULT, undefined);
+    (h as { time: Time }).time = time; // a recycled record: only the kernel holds it
+    h.call = call as (a: unknown, b: unknown, c: unknown) => void;
+    h.a = a;
+    h.b = b;
+    h.c = c;
+    this.queue.push(time, PRIORITY_DEFAULT, h);
+    this.live++;
+    this.scheduledCount++;
+  }
+
   /** Runs `fn` at the absolute instant `time`, which must not be in the past. */
   at(time: Time, fn: () => void, priority: number = PRIORITY_DEFAULT): EventHandle {
     if (!isTime(time)) throw new RangeError(`Scheduler.at: time must be a non-negative integer of nanoseconds, got ${time}`);
@@ -127,9 +153,10 @@ export class Scheduler {
     this.enter('runUntil');
     let n = 0;
     try {
+      const q = this.queue;
       while (n < limit) {
         this.dropCancelledHead();
-        const t = this.queue.peekTime();
+        const t = q.peekTime();
         if (t === undefined || t > time) {
           this.clock = time;
           break;
@@ -190,12 +217,23 @@ export class Scheduler {
       const h = q.pop();
       if (h === undefined) return false;
       if (h.state !== 0) continue; // cancelled
-      const fn = h.fn!;
-      h.state = 1;
-      h.fn = undefined;
       this.live--;
       this.clock = h.time;
       this.executedCount++;
+      const call = h.call;
+      if (call !== undefined) {
+        const a = h.a;
+        const b = h.b;
+        const c = h.c;
+        h.call = undefined;
+        h.a = h.b = h.c = undefined;
+        this.spare.push(h);
+        call(a, b, c);
+        return true;
+      }
+      const fn = h.fn!;
+      h.state = 1;
+      h.fn = undefined;
       fn();
       return true;
     }

@@ -7,11 +7,17 @@
 import * as udp from '../../common/wire/udp.ts';
 import { PROTO_UDP } from '../../common/wire/ipv4.ts';
 import { readU16 } from '../../common/wire/bytes.ts';
+import { fold, pseudoHeaderSum, sum } from '../../common/wire/checksum.ts';
 import type { Ipv4Address } from '../../common/wire/ipv4-address.ts';
 import type { Random } from '../../sim/random.ts';
-import type { IcmpErrorInfo, Ipv4Info, PmtuDisc, SendResult, TransportProtocol } from '../contracts.ts';
+import type { IcmpErrorInfo, Ipv4Info, Ipv4SendRequest, PmtuDisc, SendResult, TransportProtocol } from '../contracts.ts';
 import type { Packet } from '../packet.ts';
 import type { NetNamespace } from '../namespace.ts';
+
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** routeOutput's options for an unbound socket (shared: routeOutput only reads them). */
+const NO_ROUTE_OPTS: { src?: Ipv4Address } = Object.freeze({});
 
 export interface UdpMessage {
   readonly data: Uint8Array;
@@ -85,18 +91,22 @@ export class UdpProtocol implements TransportProtocol {
 
   /** __udp4_lib_rcv. Called by IPv4 local delivery; false = no socket (port unreachable follows). */
   deliver(pkt: Packet, ip: Ipv4Info): boolean {
-    let v: udp.UdpView;
-    try {
-      v = udp.UdpView.check(pkt.data.subarray(pkt.l4));
-    } catch {
+    // UdpView.check and its checksum status, read in place (no view or subarray per datagram).
+    const d = pkt.data;
+    const o = pkt.l4;
+    const have = o >= 0 && o <= d.length ? d.length - o : 0;
+    const len = have >= udp.HEADER_LEN ? readU16(d, o + 4) : 0;
+    if (have < udp.HEADER_LEN || len < udp.HEADER_LEN || len > have) {
       this.ns.stats.inc('udp.in_errors');
       return true;
     }
-    if (v.checksumStatus({ src: ip.src, dst: ip.dst }) === 'bad') {
+    if (readU16(d, o + 6) !== 0 && fold(sum(d, o, o + len, pseudoHeaderSum(ip.src, ip.dst, PROTO_UDP, len))) !== 0xffff) {
       this.ns.stats.inc('udp.in_csum_errors');
       return true;
     }
-    const candidates = this.byPort.get(v.dstPort);
+    const srcPort = readU16(d, o);
+    const dstPort = readU16(d, o + 2);
+    const candidates = this.byPort.get(dstPort);
     if (candidates === undefined || candidates.length === 0) {
       this.ns.stats.inc('udp.no_ports');
       return false;
@@ -106,7 +116,7 @@ export class UdpProtocol implements TransportProtocol {
     let bestScore = -1;
     for (const s of candidates) {
       if (s.localAddress !== 0 && s.localAddress !== ip.dst && !ip.broadcast) continue;
-      if (s.remote !== undefined && (s.remote.addr !== ip.src || s.remote.port !== v.srcPort)) continue;
+      if (s.remote !== undefined && (s.remote.addr !== ip.src || s.remote.port !== srcPort)) continue;
       const score = (s.remote !== undefined ? 4 : 0) + (s.localAddress !== 0 ? 2 : 0);
       if (score > bestScore) {
         best = s;
@@ -117,7 +127,11 @@ export class UdpProtocol implements TransportProtocol {
       this.ns.stats.inc('udp.no_ports');
       return false;
     }
-    best.onMessage?.({ data: v.payload.slice(), from: ip.src, fromPort: v.srcPort, to: ip.dst, toPort: v.dstPort, ttl: ip.ttl, tos: ip.tos, journey: pkt.journey });
+    if (best.encapRcv !== undefined) {
+      best.encapRcv(pkt, ip);
+      return true;
+    }
+    best.onMessage?.({ data: d.slice(o + udp.HEADER_LEN, o + len), from: ip.src, fromPort: srcPort, to: ip.dst, toPort: dstPort, ttl: ip.ttl, tos: ip.tos, journey: pkt.journey });
     return true;
   }
 
@@ -141,6 +155,11 @@ export class UdpSocket {
   tos = 0;
   onMessage: ((m: UdpMessage) => void) | undefined = undefined;
   onError: ((e: UdpError) => void) | undefined = undefined;
+  /**
+   * udp_sk(sk)->encap_rcv: a tunnel socket (VXLAN) takes the whole packet, after the checksum check, with pkt.l4 at
+   * the UDP header, instead of a datagram for onMessage.
+   */
+  encapRcv: ((pkt: Packet, ip: Ipv4Info) => void) | undefined = undefined;
   private ident: number | undefined = undefined;
   private txhash = 0;
 
@@ -170,25 +189,23 @@ export class UdpSocket {
   sendto(data: Uint8Array, addr: Ipv4Address, port: number): SendResult {
     const ns = this.proto.ns;
     if (this.localPort === 0) this.bind();
-    const route = ns.routeOutput(addr, this.localAddress !== 0 ? { src: this.localAddress } : {});
+    const route = ns.routeOutput(addr, this.localAddress !== 0 ? { src: this.localAddress } : NO_ROUTE_OPTS);
     if (route === undefined) return { ok: false, error: 'ENETUNREACH' };
     const src = this.localAddress !== 0 ? this.localAddress : route.src;
     const bytes = udp.encode({ srcPort: this.localPort, dstPort: port, payload: data }, { src, dst: addr });
     const connected = this.remote !== undefined && this.remote.addr === addr && this.remote.port === port;
-    return ns.sendIpv4(
-      {
-        route,
-        dst: addr,
-        src,
-        protocol: PROTO_UDP,
-        tos: this.tos,
-        pmtudisc: this.pmtudisc,
-        ...(this.ttl !== undefined ? { ttl: this.ttl } : {}),
-        ...(connected ? { socketIdent: () => (this.ident = ((this.ident ?? 0) + 1) & 0xffff), hash: this.txhash } : {}),
-      },
-      bytes,
-    );
+    // Built field by field (no spreads, no closure per datagram: the ident counter is one bound function per socket).
+    const req: Writable<Ipv4SendRequest> = { route, dst: addr, src, protocol: PROTO_UDP, tos: this.tos, pmtudisc: this.pmtudisc };
+    if (this.ttl !== undefined) req.ttl = this.ttl;
+    if (connected) {
+      req.socketIdent = this.nextIdent;
+      req.hash = this.txhash;
+    }
+    return ns.sendIpv4(req, bytes);
   }
+
+  /** inet_id++ of a connected socket. */
+  private readonly nextIdent = (): number => (this.ident = ((this.ident ?? 0) + 1) & 0xffff);
 
   close(): void {
     if (this.localPort !== 0) this.proto.unbind(this);

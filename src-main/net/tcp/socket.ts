@@ -37,6 +37,7 @@ import {
   TcpError,
   after,
   alignUp,
+  icmpUnreachErrno,
   before,
   notAfter,
   roundDown,
@@ -177,6 +178,8 @@ export class TcpSocket {
 
   /** TCP_NODELAY. */
   noDelay = false;
+  /** sk_err_soft: the last ICMP error that did not end the connection (read by the application, as SO_ERROR does). */
+  softError: TcpErrorCode | undefined = undefined;
 
   // ---- internals ----
   /** @internal */ readonly stack: TcpStackInternals;
@@ -190,6 +193,8 @@ export class TcpSocket {
   private rcvShutdown = false; // FIN received and delivered
   private ipId = 0;
   private txHash = 0;
+  /** icsk_pmtu_cookie: the path MTU the MSS was last synced to. */
+  private pmtuCookie = 0;
   private requestSock = false; // SYN_RECEIVED of a passive open: SYN-ACKs carry IP ID 0
 
   // send side
@@ -410,6 +415,100 @@ export class TcpSocket {
     });
   }
 
+  /**
+   * @internal tcp_v4_err: an ICMP error quoting a segment of this connection whose sequence number was `seq`.
+   * Frag-needed (3/4) is path MTU discovery: `pathMtu` is the route's MTU after the PMTU update; when it is below
+   * the MTU the MSS was synced to, the MSS shrinks (tcp_sync_mss) and the segments that no longer fit are marked
+   * lost and resent in pieces (tcp_simple_retransmit). Other unreachables and time exceeded end a connection that
+   * is still opening (connect() fails with the converted errno) and are only a soft error once established.
+   */
+  icmpError(type: number, code: number, seq: number, pathMtu: number): void {
+    this.stack.run(() => {
+      if (this.state === 'CLOSED' || this.state === 'LISTEN') return;
+      if (this.requestSock && this.state === 'SYN_RECEIVED') {
+        // tcp_req_err: only about our SYN-ACK; net/host unreachable and time exceeded drop the request silently.
+        if (seq !== this.iss) return;
+        const abort = type === 11 || type === 12 || (type === 3 && (code === 0 || code === 1));
+        if (abort) this.destroy();
+        return;
+      }
+      if (!(notAfter(this.sndUna, seq) && notAfter(seq, this.sndNxt))) return; // LINUX_MIB_OUTOFWINDOWICMPS
+      if (type === 3 && code === 4) {
+        this.mtuReduced(pathMtu);
+        return;
+      }
+      let err: { code: TcpErrorCode; fatal: boolean };
+      if (type === 3) {
+        if (code > 15) return;
+        err = icmpUnreachErrno(code);
+      } else if (type === 11) {
+        err = { code: 'EHOSTUNREACH', fatal: false };
+      } else {
+        return;
+      }
+      if (this.state === 'SYN_SENT' || this.state === 'SYN_RECEIVED') {
+        this.fail(err.code, `ICMP type ${type} code ${code} during connect`);
+        return;
+      }
+      this.softError = err.code; // no IP_RECVERR: a soft error only
+    });
+  }
+
+  /** tcp_v4_mtu_reduced + tcp_sync_mss + tcp_simple_retransmit. */
+  private mtuReduced(pathMtu: number): void {
+    if (this.state === 'TIME_WAIT' || pathMtu <= 0 || this.pmtuCookie <= pathMtu) return;
+    this.pmtuCookie = pathMtu;
+    // tcp_mtu_to_mss: IP and TCP headers, the peer's MSS clamp, the 48-byte floor, then the timestamp option.
+    let mss = Math.min(pathMtu - 40, this.peerMss);
+    mss = Math.max(mss, 48);
+    const tsLen = this.tsOk || this.state === 'SYN_SENT' ? TCPOLEN_TSTAMP_ALIGNED : 0;
+    mss = Math.max(mss - tsLen, 8);
+    if (mss >= this.mssCache) return;
+    this.mssCache = mss;
+    if (this.state === 'SYN_SENT' || this.state === 'SYN_RECEIVED') return;
+    let lost = false;
+    this.rtx = this.resegment(this.rtx, mss, () => (lost = true));
+    this.wq = this.resegment(this.wq, mss, undefined);
+    if (!lost) return;
+    if (this.caState !== 'loss') {
+      this.highSeq = this.sndNxt;
+      this.caState = 'loss';
+    }
+    this.retransmitLost(false);
+    if (this.rtoTimer === undefined) this.armRto();
+  }
+
+  /** Cuts every segment longer than `mss` into mss-sized pieces (tcp_fragment); `lost` marks the pieces lost. */
+  private resegment(list: TxSeg[], mss: number, lost: (() => void) | undefined): TxSeg[] {
+    if (!list.some((s) => s.len > mss)) return list;
+    const out: TxSeg[] = [];
+    for (const s of list) {
+      if (s.len <= mss || s.syn) {
+        out.push(s);
+        continue;
+      }
+      for (let off = 0; off < s.len; off += mss) {
+        const n = Math.min(mss, s.len - off);
+        const p = this.newSeg(seqAdd(s.seq, off), mss);
+        p.buf.set(s.buf.subarray(off, off + n));
+        p.len = n;
+        const last = off + n >= s.len;
+        p.psh = last && s.psh;
+        p.fin = last && s.fin;
+        p.sentAt = s.sentAt;
+        p.everRetrans = s.everRetrans;
+        p.sacked = s.sacked;
+        if (lost !== undefined && !s.sacked) {
+          p.lost = true;
+          p.retransOut = false;
+          lost();
+        }
+        out.push(p);
+      }
+    }
+    return out;
+  }
+
   // =====================================================================================================
   // Opening
   // =====================================================================================================
@@ -423,6 +522,7 @@ export class TcpSocket {
     this.iss = st.isn(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     this.tsOffset = st.tsOffset(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     const mtu = st.ip.routeMtu(this.remoteAddress);
+    this.pmtuCookie = mtu;
     this.advmss = mtu - 40;
     this.mssCache = this.advmss;
     // tcp_connect_init -> tcp_select_initial_window(space = tcp_full_space, mss = advmss).
@@ -465,6 +565,7 @@ export class TcpSocket {
     this.iss = isnHint ?? st.isn(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     this.tsOffset = st.tsOffset(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     const mtu = st.ip.routeMtu(this.remoteAddress);
+    this.pmtuCookie = mtu;
     this.advmss = mtu - 40;
     this.peerMss = opts.mss ?? TCP_MSS_DEFAULT;
     // tcp_openreq_init_rwin: the window is quantized to the MSS less the timestamp option (64308 = 46 x 1398).
@@ -980,7 +1081,7 @@ export class TcpSocket {
       this.tsRecentValid = true;
     }
     this.peerMss = opts.mss ?? TCP_MSS_DEFAULT;
-    const mtuMss = this.advmss;
+    const mtuMss = Math.min(this.advmss, this.pmtuCookie - 40);
     if (this.tsOk) this.advmss -= TCPOLEN_TSTAMP_ALIGNED; // tcp_rcv_synsent_state_process
     this.mssCache = Math.min(this.peerMss, mtuMss) - (this.tsOk ? TCPOLEN_TSTAMP_ALIGNED : 0);
     this.sndWnd = seg.window;

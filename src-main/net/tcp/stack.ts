@@ -226,6 +226,20 @@ export class TcpStack {
     });
   }
 
+  /**
+   * tcp_v4_err: an ICMP error quoting a segment local:lport -> remote:rport with sequence number `seq`. `pathMtu`
+   * is the route MTU towards `remote` after the network layer took in a frag-needed (else ignored).
+   */
+  icmpError(local: number, lport: number, remote: number, rport: number, type: number, code: number, seq: number, pathMtu: number): void {
+    const sock = this.conns.get(key(local, lport, remote, rport));
+    sock?.icmpError(type, code, seq >>> 0, pathMtu);
+  }
+
+  /** The connection for a 4-tuple, if any (request sockets and TIME_WAIT included). */
+  lookup(local: number, lport: number, remote: number, rport: number): TcpSocket | undefined {
+    return this.conns.get(key(local, lport, remote, rport));
+  }
+
   // ---- internals ----
 
   /** @internal */

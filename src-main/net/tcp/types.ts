@@ -127,7 +127,48 @@ export type TcpState =
   | 'LAST_ACK'
   | 'TIME_WAIT';
 
-export type TcpErrorCode = 'ECONNREFUSED' | 'ECONNRESET' | 'ETIMEDOUT' | 'EPIPE' | 'EADDRINUSE' | 'EADDRNOTAVAIL' | 'ECONNABORTED';
+export type TcpErrorCode =
+  | 'ECONNREFUSED'
+  | 'ECONNRESET'
+  | 'ETIMEDOUT'
+  | 'EPIPE'
+  | 'EADDRINUSE'
+  | 'EADDRNOTAVAIL'
+  | 'ECONNABORTED'
+  | 'ENETUNREACH'
+  | 'EHOSTUNREACH'
+  | 'ENOPROTOOPT'
+  | 'EHOSTDOWN'
+  | 'EOPNOTSUPP';
+
+/**
+ * icmp_err_convert (net/ipv4/icmp.c): the errno a destination-unreachable code maps to; `fatal` errors end a
+ * connection that is still opening. Frag-needed (4) is not an error for TCP (PMTU discovery handles it).
+ */
+export function icmpUnreachErrno(code: number): { code: TcpErrorCode; fatal: boolean } {
+  switch (code) {
+    case 0:
+    case 6:
+    case 9:
+    case 11:
+      return { code: 'ENETUNREACH', fatal: code === 0 || code === 6 || code === 9 };
+    case 2:
+      return { code: 'ENOPROTOOPT', fatal: true };
+    case 3:
+      return { code: 'ECONNREFUSED', fatal: true };
+    case 5:
+      return { code: 'EOPNOTSUPP', fatal: false };
+    case 7:
+      return { code: 'EHOSTDOWN', fatal: true };
+    case 1:
+    case 8:
+    case 10:
+    case 13:
+      return { code: 'EHOSTUNREACH', fatal: true };
+    default:
+      return { code: 'EHOSTUNREACH', fatal: false };
+  }
+}
 
 export class TcpError extends Error {
   constructor(
