@@ -1,0 +1,707 @@
+// The `docker` command line of a node: network (create, ls, inspect, rm, prune, connect, disconnect), run, create,
+// start, stop, restart, rm, kill, ps, exec, inspect, logs, port, version — and the `container`/`network`
+// management forms. Errors print as the docker CLI prints them: daemon errors as "Error response from daemon: …"
+// (exit 1; `docker run`/`create` prefix "docker: " and exit 125), flag errors as "unknown flag: --x\nSee 'docker
+// run --help'." (exit 125).
+
+import { Container } from '../../docker/daemon/container.ts';
+import type { ContainerConfig, EndpointConfig, RestartPolicyName } from '../../docker/daemon/container.ts';
+import type { Daemon } from '../../docker/daemon/daemon.ts';
+import { validImageRef } from '../../docker/daemon/images.ts';
+import { parsePublish, type PortBinding } from '../../docker/daemon/ports.ts';
+import { DockerError } from '../../docker/errors.ts';
+import { containerInspectValue, listContainers } from '../../docker/format/container.ts';
+import type { GoStruct } from '../../docker/format/govalue.ts';
+import { formatInspectJson, formatInspectTemplate, listNetworks, networkInspectValue } from '../../docker/format/network.ts';
+import { TemplateError } from '../../docker/format/template.ts';
+import { cliIpamConfig } from '../../docker/ipam.ts';
+import type { Network } from '../../docker/model.ts';
+import type { DockerNode } from '../../docker/world.ts';
+import type { CommandContext, CommandImpl } from '../interpreter.ts';
+import type { DockerLab } from '../lab-host.ts';
+import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface Cli {
+  readonly ctx: CommandContext;
+  readonly node: DockerNode;
+  readonly daemon: Daemon;
+  readonly lab: DockerLab;
+}
+
+const b = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ name, kind: 'bool', ...(short ? { short } : {}), ...(aliases ? { aliases } : {}) });
+const s = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ name, kind: 'string', ...(short ? { short } : {}), ...(aliases ? { aliases } : {}) });
+const l = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ name, kind: 'list', ...(short ? { short } : {}), ...(aliases ? { aliases } : {}) });
+
+function flags(cli: Cli, path: string, argv: readonly string[], specs: readonly FlagSpec[], interspersed = true): Parsed {
+  try {
+    const p = parseFlags(argv, specs, interspersed);
+    if (p.bools.has('help')) {
+      cli.ctx.stdout(`\nUsage:  docker ${path} [OPTIONS]\n\n`);
+      throw new Exit(0);
+    }
+    return p;
+  } catch (e) {
+    if (e instanceof FlagError) {
+      cli.ctx.stderr(`${e.message}\nSee 'docker ${path} --help'.\n`);
+      throw new Exit(125);
+    }
+    throw e;
+  }
+}
+
+/** Prints a daemon or CLI error and exits 1 (or `code`). */
+function fail(cli: Cli, e: unknown, code = 1, prefix = ''): never {
+  if (e instanceof Exit) throw e;
+  if (e instanceof DockerError) cli.ctx.stderr(`${prefix}${e.cliText()}\n`);
+  else if (e instanceof TemplateError) cli.ctx.stderr(`${e.message}\n`);
+  else cli.ctx.stderr(`${prefix}${e instanceof Error ? e.message : String(e)}\n`);
+  throw new Exit(code);
+}
+
+function needArgs(cli: Cli, path: string, args: readonly string[], min: number, usage: string, exact = false): void {
+  if (args.length < min || (exact && args.length !== min)) {
+    const what = exact ? `exactly ${min} argument${min === 1 ? '' : 's'}` : `at least ${min} argument${min === 1 ? '' : 's'}`;
+    cli.ctx.stderr(`"docker ${path}" requires ${what}.\nSee 'docker ${path} --help'.\n\nUsage:  docker ${path} ${usage}\n\n`);
+    throw new Exit(1);
+  }
+}
+
+// -------------------------------------------------------------------------------------------------- network
+
+function networkFilters(list: readonly string[]): (n: Network) => boolean {
+  const fs = list.map((f) => {
+    const i = f.indexOf('=');
+    return { key: f.slice(0, i), value: f.slice(i + 1) };
+  });
+  return (n) =>
+    ['name', 'id', 'driver', 'type', 'scope', 'label'].every((key) => {
+      const vals = fs.filter((f) => f.key === key).map((f) => f.value);
+      if (vals.length === 0) return true;
+      return vals.some((v) => {
+        switch (key) {
+          case 'name':
+            return n.name.includes(v);
+          case 'id':
+            return n.id.startsWith(v);
+          case 'driver':
+            return n.driver === v;
+          case 'type':
+            return v === 'builtin' ? n.predefined : !n.predefined;
+          case 'scope':
+            return n.scope === v;
+          default: {
+            const [k, val] = v.split('=');
+            return k !== undefined && n.labels[k] !== undefined && (val === undefined || n.labels[k] === val);
+          }
+        }
+      });
+    });
+}
+
+function network(cli: Cli, argv: string[]): number {
+  const { ctx, daemon } = cli;
+  const sub = argv.shift();
+  switch (sub) {
+    case 'create': {
+      const p = flags(cli, 'network create', argv, [
+        s('driver', 'd'),
+        l('opt', 'o'),
+        l('label'),
+        b('internal'),
+        b('ipv6'),
+        s('ipv4'),
+        b('attachable'),
+        b('ingress'),
+        s('scope'),
+        b('config-only'),
+        s('config-from'),
+        s('ipam-driver'),
+        l('ipam-opt'),
+        l('subnet'),
+        l('ip-range'),
+        l('gateway'),
+        l('aux-address'),
+      ]);
+      needArgs(cli, 'network create', p.args, 1, 'NETWORK', true);
+      const kv = (list: readonly string[]): Record<string, string> => Object.fromEntries(list.map((x) => [x.slice(0, x.indexOf('=') < 0 ? x.length : x.indexOf('=')), x.includes('=') ? x.slice(x.indexOf('=') + 1) : '']));
+      try {
+        const config = cliIpamConfig({
+          subnets: p.lists.get('subnet') ?? [],
+          ipRanges: p.lists.get('ip-range') ?? [],
+          gateways: p.lists.get('gateway') ?? [],
+          auxAddresses: (p.lists.get('aux-address') ?? []).map((x) => [x.slice(0, x.indexOf('=')), x.slice(x.indexOf('=') + 1)] as const),
+        });
+        const nw = daemon.createNetwork({
+          name: p.args[0]!,
+          driver: p.strings.get('driver') ?? 'bridge',
+          ...(p.strings.has('scope') ? { scope: p.strings.get('scope')! } : {}),
+          internal: p.bools.has('internal'),
+          attachable: p.bools.has('attachable'),
+          ingress: p.bools.has('ingress'),
+          enableIPv6: p.bools.has('ipv6'),
+          ...(p.strings.has('ipv4') ? { enableIPv4: p.strings.get('ipv4') !== 'false' } : {}),
+          ipam: { driver: p.strings.get('ipam-driver') ?? 'default', config, options: kv(p.lists.get('ipam-opt') ?? []) },
+          options: kv(p.lists.get('opt') ?? []),
+          labels: kv(p.lists.get('label') ?? []),
+          checkDuplicate: true,
+        });
+        ctx.stdout(`${nw.id}\n`);
+      } catch (e) {
+        fail(cli, e);
+      }
+      return 0;
+    }
+    case 'ls':
+    case 'list': {
+      const p = flags(cli, 'network ls', argv, [b('quiet', 'q'), b('no-trunc'), s('format'), l('filter', 'f')]);
+      const nets = daemon.registry.list().filter(networkFilters(p.lists.get('filter') ?? []));
+      try {
+        ctx.stdout(listNetworks(nets, daemon.wallClock, { format: p.strings.get('format') ?? '', quiet: p.bools.has('quiet'), noTrunc: p.bools.has('no-trunc') }));
+      } catch (e) {
+        fail(cli, e);
+      }
+      return 0;
+    }
+    case 'inspect': {
+      const p = flags(cli, 'network inspect', argv, [s('format', 'f'), b('verbose', 'v')]);
+      needArgs(cli, 'network inspect', p.args, 1, 'NETWORK [NETWORK...]');
+      const values: GoStruct[] = [];
+      let status = 0;
+      for (const a of p.args) {
+        try {
+          values.push(networkInspectValue(daemon.findNetwork(a, 'api'), daemon.behaviour, daemon.wallClock));
+        } catch (e) {
+          if (e instanceof DockerError) {
+            ctx.stderr(`${e.cliText()}\n`);
+            status = 1;
+          } else throw e;
+        }
+      }
+      try {
+        const f = p.strings.get('format');
+        if (f) ctx.stdout(formatInspectTemplate(f, values));
+        else if (values.length > 0 || status === 0) ctx.stdout(formatInspectJson(values));
+      } catch (e) {
+        fail(cli, e);
+      }
+      return status;
+    }
+    case 'rm':
+    case 'remove': {
+      const p = flags(cli, 'network rm', argv, [b('force', 'f')]);
+      needArgs(cli, 'network rm', p.args, 1, 'NETWORK [NETWORK...]');
+      let status = 0;
+      for (const a of p.args) {
+        try {
+          daemon.removeNetwork(a);
+          ctx.stdout(`${a}\n`);
+        } catch (e) {
+          if (e instanceof DockerError && p.bools.has('force') && e.errorClass === 'notFound') continue;
+          if (e instanceof DockerError) ctx.stderr(`${e.cliText()}\n`);
+          else throw e;
+          status = 1;
+        }
+      }
+      return status;
+    }
+    case 'prune': {
+      const p = flags(cli, 'network prune', argv, [b('force', 'f'), l('filter')]);
+      if (!p.bools.has('force')) {
+        ctx.stdout('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');
+        const answer = ctx.readLine();
+        if (answer === null || !/^y/i.test(answer.trim())) {
+          ctx.stdout('\n');
+          return 0;
+        }
+      }
+      const removed = daemon.pruneNetworks();
+      if (removed.length > 0) ctx.stdout(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
+      return 0;
+    }
+    case 'connect': {
+      const p = flags(cli, 'network connect', argv, [s('ip'), s('ip6'), l('alias'), l('link'), l('link-local-ip'), l('driver-opt'), s('gw-priority')]);
+      needArgs(cli, 'network connect', p.args, 2, 'NETWORK CONTAINER', true);
+      try {
+        daemon.connect(p.args[0]!, p.args[1]!, {
+          aliases: p.lists.get('alias') ?? [],
+          ...(p.strings.has('ip') ? { ipv4: p.strings.get('ip')! } : {}),
+          ...(p.strings.has('ip6') ? { ipv6: p.strings.get('ip6')! } : {}),
+          ...(p.lists.has('link') ? { links: p.lists.get('link')! } : {}),
+          ...(p.strings.has('gw-priority') ? { gwPriority: Number(p.strings.get('gw-priority')) } : {}),
+        });
+      } catch (e) {
+        fail(cli, e);
+      }
+      return 0;
+    }
+    case 'disconnect': {
+      const p = flags(cli, 'network disconnect', argv, [b('force', 'f')]);
+      needArgs(cli, 'network disconnect', p.args, 2, 'NETWORK CONTAINER', true);
+      try {
+        daemon.disconnect(p.args[0]!, p.args[1]!, p.bools.has('force'));
+      } catch (e) {
+        fail(cli, e);
+      }
+      return 0;
+    }
+    default:
+      ctx.stdout('\nUsage:  docker network COMMAND\n\nManage networks\n\nCommands:\n  connect     Connect a container to a network\n  create      Create a network\n  disconnect  Disconnect a container from a network\n  inspect     Display detailed information on one or more networks\n  ls          List networks\n  prune       Remove all unused networks\n  rm          Remove one or more networks\n\nRun \'docker network COMMAND --help\' for more information on a command.\n');
+      return sub === undefined ? 0 : 1;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------- run / create
+
+const RUN_FLAGS: readonly FlagSpec[] = [
+  b('detach', 'd'),
+  b('interactive', 'i'),
+  b('tty', 't'),
+  b('rm'),
+  s('name'),
+  l('network', undefined, ['net']),
+  l('network-alias', undefined, ['net-alias']),
+  s('ip'),
+  s('ip6'),
+  s('mac-address'),
+  l('link'),
+  l('publish', 'p'),
+  b('publish-all', 'P'),
+  l('expose'),
+  l('env', 'e'),
+  l('env-file'),
+  s('hostname', 'h'),
+  s('domainname'),
+  l('dns'),
+  l('dns-search'),
+  l('dns-option', undefined, ['dns-opt']),
+  l('add-host'),
+  s('restart'),
+  s('entrypoint'),
+  s('workdir', 'w'),
+  l('label', 'l'),
+  s('stop-timeout'),
+  b('privileged'),
+  l('cap-add'),
+  l('cap-drop'),
+  l('volume', 'v'),
+  l('mount'),
+  s('user', 'u'),
+  b('init'),
+  s('platform'),
+  s('pull'),
+  s('memory', 'm'),
+  s('cpus'),
+  s('log-driver'),
+  l('log-opt'),
+  l('sysctl'),
+  l('device'),
+  b('read-only'),
+  s('stop-signal'),
+  s('shm-size'),
+  l('tmpfs'),
+  l('ulimit'),
+  l('security-opt'),
+  b('quiet', 'q'),
+];
+
+/** --network's advanced syntax: name=x,alias=a,ip=…,gw-priority=N. */
+function parseNetworkFlag(v: string): { name: string; ec: Partial<EndpointConfig> & { aliases: string[] } } {
+  if (!v.includes('=')) return { name: v, ec: { aliases: [] } };
+  let name = '';
+  const ec: { aliases: string[]; ipv4?: string; ipv6?: string; mac?: string; gwPriority?: number } = { aliases: [] };
+  for (const part of v.split(',')) {
+    const i = part.indexOf('=');
+    const k = part.slice(0, i);
+    const val = part.slice(i + 1);
+    if (k === 'name') name = val;
+    else if (k === 'alias') ec.aliases.push(val);
+    else if (k === 'ip') ec.ipv4 = val;
+    else if (k === 'ip6') ec.ipv6 = val;
+    else if (k === 'mac-address') ec.mac = val;
+    else if (k === 'gw-priority') ec.gwPriority = Number(val);
+    else if (k !== 'driver-opt' && k !== 'link-local-ip') throw new FlagError(`invalid field key ${k}`);
+  }
+  return { name, ec };
+}
+
+function parseRestart(v: string): { name: RestartPolicyName; maxRetries: number } {
+  const [name, n] = v.split(':') as [string, string | undefined];
+  if (!['no', 'always', 'unless-stopped', 'on-failure'].includes(name)) throw new DockerError(`invalid restart policy '${name}'`, 'invalidParameter', 'cli');
+  if (n !== undefined && name !== 'on-failure') throw new DockerError(`invalid restart policy format: maximum retry count can only be used with 'on-failure'`, 'invalidParameter', 'cli');
+  return { name: name as RestartPolicyName, maxRetries: n !== undefined ? Number(n) : 0 };
+}
+
+function containerConfig(p: Parsed, image: string, cmd: string[]): ContainerConfig {
+  const nets = (p.lists.get('network') ?? []).map(parseNetworkFlag);
+  const predefined = (n: string): boolean => ['bridge', 'host', 'none', 'default'].includes(n) || n.startsWith('container:');
+  if (nets.length > 1 && nets.some((n) => predefined(n.name))) throw new DockerError('conflicting options: cannot attach both user-defined and non-user-defined network-modes', 'invalidParameter', 'cli');
+  const networks = new Map<string, EndpointConfig>();
+  const aliases = p.lists.get('network-alias') ?? [];
+  const first = nets[0]?.name;
+  for (const [i, n] of nets.entries()) {
+    const ec: EndpointConfig = { ...n.ec, aliases: i === 0 ? [...n.ec.aliases, ...aliases] : n.ec.aliases };
+    networks.set(n.name, i === 0 && p.strings.has('ip') ? { ...ec, ipv4: p.strings.get('ip')! } : i === 0 && p.strings.has('ip6') ? { ...ec, ipv6: p.strings.get('ip6')! } : ec);
+  }
+  if (first === undefined && (aliases.length > 0 || p.strings.has('ip') || p.strings.has('ip6'))) {
+    networks.set('bridge', { aliases, ...(p.strings.has('ip') ? { ipv4: p.strings.get('ip')! } : {}), ...(p.strings.has('ip6') ? { ipv6: p.strings.get('ip6')! } : {}) });
+  }
+  const publish: PortBinding[] = [];
+  for (const spec of p.lists.get('publish') ?? []) publish.push(...parsePublish(spec));
+  const kv = (list: readonly string[]): Record<string, string> => Object.fromEntries(list.map((x) => [x.split('=')[0]!, x.slice(x.indexOf('=') + 1)]));
+  return {
+    image,
+    cmd,
+    ...(p.strings.has('name') ? { name: p.strings.get('name')! } : {}),
+    ...(p.strings.has('entrypoint') ? { entrypoint: p.strings.get('entrypoint')! } : {}),
+    env: p.lists.get('env') ?? [],
+    ...(p.strings.has('hostname') ? { hostname: p.strings.get('hostname')! } : {}),
+    ...(p.strings.has('domainname') ? { domainname: p.strings.get('domainname')! } : {}),
+    networkMode: first === undefined ? 'default' : first,
+    networks,
+    publish,
+    publishAll: p.bools.has('publish-all'),
+    expose: p.lists.get('expose') ?? [],
+    links: p.lists.get('link') ?? [],
+    ...(p.lists.has('dns') ? { dns: p.lists.get('dns')! } : {}),
+    ...(p.lists.has('dns-search') ? { dnsSearch: p.lists.get('dns-search')! } : {}),
+    ...(p.lists.has('dns-option') ? { dnsOptions: p.lists.get('dns-option')! } : {}),
+    ...(p.lists.has('add-host') ? { extraHosts: p.lists.get('add-host')! } : {}),
+    ...(p.strings.has('restart') ? { restart: parseRestart(p.strings.get('restart')!) } : {}),
+    autoRemove: p.bools.has('rm'),
+    tty: p.bools.has('tty'),
+    interactive: p.bools.has('interactive'),
+    labels: kv(p.lists.get('label') ?? []),
+    ...(p.strings.has('mac-address') ? { macAddress: p.strings.get('mac-address')! } : {}),
+    ...(p.strings.has('stop-timeout') ? { stopTimeout: Number(p.strings.get('stop-timeout')) } : {}),
+  };
+}
+
+async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<number> {
+  const { ctx, daemon } = cli;
+  const path = run ? 'run' : 'create';
+  const specs = run ? RUN_FLAGS : RUN_FLAGS.filter((f) => f.name !== 'detach' && f.name !== 'rm').concat([b('rm')]);
+  const p = flags(cli, path, argv, specs, false);
+  if (p.args.length < 1) {
+    ctx.stderr(`docker: '${path}' requires at least 1 argument\n\nUsage:  docker ${path} [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'docker ${path} --help' for more information\n`);
+    return 125;
+  }
+  const image = p.args[0]!;
+  const runFail = (e: unknown): never => {
+    if (e instanceof Exit) throw e;
+    const text = e instanceof DockerError ? e.cliText() : e instanceof Error ? e.message : String(e);
+    ctx.stderr(`docker: ${text}\nSee 'docker ${path} --help'.\n`);
+    throw new Exit(125);
+  };
+  if (!validImageRef(image)) runFail(new DockerError(`invalid reference format${/[A-Z]/.test(image) ? ': repository name (library/' + image + ') must be lowercase' : ''}`, 'invalidParameter', 'cli'));
+  let c: Container;
+  try {
+    const cfg = containerConfig(p, image, p.args.slice(1));
+    if (cfg.networkMode === 'host' && (cfg.publish ?? []).length > 0) ctx.stderr('WARNING: Published ports are discarded when using host network mode\n');
+    c = daemon.createContainer(cfg);
+  } catch (e) {
+    return runFail(e);
+  }
+  if (c.image.unmodelled) ctx.stderr(`flotilla: the image ${image} has no modelled service; it runs as a plain container with a shell\n`);
+  if (!run) {
+    ctx.stdout(`${c.id}\n`);
+    return 0;
+  }
+  const detach = p.bools.has('detach');
+  const listener = (chunk: { stream: 'stdout' | 'stderr'; text: string }): void => {
+    if (chunk.stream === 'stdout') ctx.stdout(chunk.text);
+    else ctx.stderr(chunk.text);
+  };
+  if (!detach) c.outputListeners.add(listener);
+  try {
+    await daemon.startContainer(c.id);
+  } catch (e) {
+    c.outputListeners.delete(listener);
+    if (c.config.autoRemove) {
+      try {
+        daemon.removeContainer(c.id, true);
+      } catch {
+        // already gone
+      }
+    }
+    return runFail(e);
+  }
+  if (detach) {
+    ctx.stdout(`${c.id}\n`);
+    return 0;
+  }
+  const code = await c.wait();
+  c.outputListeners.delete(listener);
+  return code;
+}
+
+// -------------------------------------------------------------------------------------------- containers
+
+function forEachContainer(cli: Cli, args: readonly string[], fn: (term: string) => void | Promise<void>): Promise<number> {
+  return (async () => {
+    let status = 0;
+    for (const a of args) {
+      try {
+        await fn(a);
+        cli.ctx.stdout(`${a}\n`);
+      } catch (e) {
+        if (e instanceof DockerError) {
+          cli.ctx.stderr(`${e.cliText()}\n`);
+          status = 1;
+        } else throw e;
+      }
+    }
+    return status;
+  })();
+}
+
+function psFilter(d: Daemon, filters: readonly string[]): (c: Container) => boolean {
+  const fs = filters.map((f) => ({ key: f.slice(0, f.indexOf('=')), value: f.slice(f.indexOf('=') + 1) }));
+  return (c) =>
+    fs.every(({ key, value }) => {
+      switch (key) {
+        case 'name':
+          return new RegExp(value).test(c.name);
+        case 'id':
+          return c.id.startsWith(value);
+        case 'status':
+          return c.status === value;
+        case 'ancestor':
+          return c.config.image === value || c.config.image.split(':')[0] === value;
+        case 'network':
+          return [...c.networks.keys()].some((id) => id.startsWith(value) || d.networkById(id)?.name === value);
+        case 'label': {
+          const [k, v] = value.split('=');
+          return k !== undefined && c.config.labels?.[k] !== undefined && (v === undefined || c.config.labels[k] === v);
+        }
+        case 'exited':
+          return c.status === 'exited' && String(c.exitCode) === value;
+        default:
+          return true;
+      }
+    });
+}
+
+async function exec(cli: Cli, argv: string[]): Promise<number> {
+  const { ctx, daemon } = cli;
+  const p = flags(cli, 'exec', argv, [b('detach', 'd'), b('interactive', 'i'), b('tty', 't'), l('env', 'e'), s('workdir', 'w'), s('user', 'u'), b('privileged')], false);
+  needArgs(cli, 'exec', p.args, 2, 'CONTAINER COMMAND [ARG...]');
+  let c: Container;
+  try {
+    c = daemon.findContainer(p.args[0]!);
+  } catch (e) {
+    return fail(cli, e);
+  }
+  if (!c.running || c.status === 'restarting') {
+    ctx.stderr(`Error response from daemon: container ${c.id} is not running\n`);
+    return 1;
+  }
+  const env = new Map<string, string>();
+  for (const e of p.lists.get('env') ?? []) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
+  const work = daemon.runCommand(c, p.args.slice(1), { stdout: ctx.stdout, stderr: ctx.stderr, stdin: p.bools.has('interactive') ? ctx.stdin : '' }, undefined, env);
+  if (p.bools.has('detach')) return 0;
+  return work;
+}
+
+function inspect(cli: Cli, argv: string[]): number {
+  const { ctx, daemon } = cli;
+  const p = flags(cli, 'inspect', argv, [s('format', 'f'), s('type'), b('size', 's')]);
+  needArgs(cli, 'inspect', p.args, 1, '[OPTIONS] NAME|ID [NAME|ID...]');
+  const type = p.strings.get('type') ?? '';
+  const values: GoStruct[] = [];
+  const errors: string[] = [];
+  for (const a of p.args) {
+    let v: GoStruct | undefined;
+    if (type === '' || type === 'container') {
+      try {
+        v = containerInspectValue(daemon, daemon.findContainer(a), daemon.now);
+      } catch {
+        v = undefined;
+      }
+    }
+    if (!v && (type === '' || type === 'network')) {
+      try {
+        v = networkInspectValue(daemon.findNetwork(a, 'api'), daemon.behaviour, daemon.wallClock);
+      } catch {
+        v = undefined;
+      }
+    }
+    if (v) values.push(v);
+    else errors.push(`Error: No such ${type === '' ? 'object' : type}: ${a}`);
+  }
+  try {
+    const f = p.strings.get('format');
+    if (f) ctx.stdout(formatInspectTemplate(f, values));
+    else ctx.stdout(formatInspectJson(values));
+  } catch (e) {
+    fail(cli, e);
+  }
+  for (const e of errors) ctx.stderr(`${e}\n`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function port(cli: Cli, argv: string[]): number {
+  const { ctx, daemon } = cli;
+  const p = flags(cli, 'port', argv, []);
+  needArgs(cli, 'port', p.args, 1, 'CONTAINER [PRIVATE_PORT[/PROTO]]');
+  let c: Container;
+  try {
+    c = daemon.findContainer(p.args[0]!);
+  } catch (e) {
+    return fail(cli, e);
+  }
+  const map = daemon.portMap(c);
+  const fmt = (m: { hostIp: string; hostPort: number; ipv6: boolean }): string => `${m.ipv6 ? `[${m.hostIp}]` : m.hostIp}:${m.hostPort}`;
+  if (p.args[1] !== undefined) {
+    const key = p.args[1].includes('/') ? p.args[1] : `${p.args[1]}/tcp`;
+    const list = map.get(key);
+    if (!list || list.length === 0) {
+      ctx.stderr(`Error: No public port '${key}' published for ${p.args[0]!}\n`);
+      return 1;
+    }
+    for (const m of list) ctx.stdout(`${fmt(m)}\n`);
+    return 0;
+  }
+  const lines: string[] = [];
+  for (const [k, list] of map) for (const m of list) lines.push(`${k} -> ${fmt(m)}`);
+  for (const line of lines) ctx.stdout(`${line}\n`);
+  return 0;
+}
+
+// ------------------------------------------------------------------------------------------------ dispatch
+
+async function dispatch(cli: Cli, argv: string[]): Promise<number> {
+  const { ctx, daemon } = cli;
+  while (argv[0] !== undefined && argv[0].startsWith('-') && argv[0] !== '--help' && argv[0] !== '-v' && argv[0] !== '--version') {
+    const a = argv.shift()!;
+    if (a === '-H' || a === '--host' || a === '-c' || a === '--context' || a === '-l' || a === '--log-level' || a === '--config') argv.shift();
+  }
+  let sub = argv.shift();
+  if (sub === 'container') {
+    sub = argv.shift();
+    if (sub === 'ls' || sub === 'list') sub = 'ps';
+    if (sub === 'remove') sub = 'rm';
+  }
+  if (!daemon.running && sub !== undefined && sub !== 'version' && sub !== '--version' && sub !== '-v') {
+    ctx.stderr('Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?\n');
+    return 1;
+  }
+  switch (sub) {
+    case 'network':
+      return network(cli, argv);
+    case 'run':
+      return runOrCreate(cli, argv, true);
+    case 'create':
+      return runOrCreate(cli, argv, false);
+    case 'start': {
+      const p = flags(cli, 'start', argv, [b('attach', 'a'), b('interactive', 'i')]);
+      needArgs(cli, 'start', p.args, 1, 'CONTAINER [CONTAINER...]');
+      return forEachContainer(cli, p.args, async (t) => {
+        await daemon.startContainer(t);
+      });
+    }
+    case 'stop':
+    case 'restart': {
+      const p = flags(cli, sub, argv, [s('time', 't'), s('timeout'), s('signal', 's')]);
+      needArgs(cli, sub, p.args, 1, 'CONTAINER [CONTAINER...]');
+      const t = p.strings.get('time') ?? p.strings.get('timeout');
+      const secs = t !== undefined ? Number(t) : undefined;
+      const isRestart = sub === 'restart';
+      return forEachContainer(cli, p.args, async (x) => {
+        if (isRestart) await daemon.restartContainer(x, secs);
+        else await daemon.stopContainer(x, secs);
+      });
+    }
+    case 'kill': {
+      const p = flags(cli, 'kill', argv, [s('signal', 's')]);
+      needArgs(cli, 'kill', p.args, 1, 'CONTAINER [CONTAINER...]');
+      return forEachContainer(cli, p.args, (x) => void daemon.killContainer(x, p.strings.get('signal') ?? 'KILL'));
+    }
+    case 'rm': {
+      const p = flags(cli, 'rm', argv, [b('force', 'f'), b('volumes', 'v'), b('link', 'l')]);
+      needArgs(cli, 'rm', p.args, 1, 'CONTAINER [CONTAINER...]');
+      return forEachContainer(cli, p.args, (x) => void daemon.removeContainer(x, p.bools.has('force')));
+    }
+    case 'ps': {
+      const p = flags(cli, 'ps', argv, [b('all', 'a'), b('quiet', 'q'), b('no-trunc'), s('format'), l('filter', 'f'), b('latest', 'l'), s('last', 'n'), b('size', 's')]);
+      let list = daemon.containerList();
+      if (!p.bools.has('all') && !p.bools.has('latest') && !p.strings.has('last')) list = list.filter((c) => c.running);
+      list = list.filter(psFilter(daemon, p.lists.get('filter') ?? []));
+      if (p.bools.has('latest')) list = list.slice(0, 1);
+      if (p.strings.has('last')) list = list.slice(0, Number(p.strings.get('last')));
+      try {
+        ctx.stdout(listContainers(daemon, list, daemon.now, { format: p.strings.get('format') ?? '', quiet: p.bools.has('quiet'), noTrunc: p.bools.has('no-trunc') }));
+      } catch (e) {
+        fail(cli, e);
+      }
+      return 0;
+    }
+    case 'exec':
+      return exec(cli, argv);
+    case 'inspect':
+      return inspect(cli, argv);
+    case 'logs': {
+      const p = flags(cli, 'logs', argv, [b('follow', 'f'), s('tail', 'n'), b('timestamps', 't'), s('since'), s('until'), b('details')]);
+      needArgs(cli, 'logs', p.args, 1, 'CONTAINER', true);
+      let c: Container;
+      try {
+        c = daemon.findContainer(p.args[0]!);
+      } catch (e) {
+        return fail(cli, e);
+      }
+      let chunks = c.logs;
+      const tail = p.strings.get('tail');
+      if (tail !== undefined && tail !== 'all') {
+        const lines: { stream: 'stdout' | 'stderr'; text: string }[] = [];
+        for (const ch of chunks) for (const ln of ch.text.split(/(?<=\n)/)) if (ln !== '') lines.push({ stream: ch.stream, text: ln });
+        chunks = lines.slice(Math.max(0, lines.length - Number(tail))).map((x) => ({ ...x, at: 0 }));
+      }
+      for (const ch of chunks) (ch.stream === 'stdout' ? ctx.stdout : ctx.stderr)(ch.text);
+      return 0;
+    }
+    case 'port':
+      return port(cli, argv);
+    case 'version':
+    case '--version':
+    case '-v': {
+      const v = cli.node.engine;
+      if (sub !== 'version') {
+        ctx.stdout(`Docker version ${v}, build flotilla\n`);
+        return 0;
+      }
+      ctx.stdout(`Client:\n Version:           ${v}\n API version:       ${daemon.behaviour.apiVersion}\n OS/Arch:           linux/amd64\n\nServer:\n Engine:\n  Version:          ${v}\n  API version:      ${daemon.behaviour.apiVersion} (minimum version 1.24)\n  OS/Arch:          linux/amd64\n`);
+      return 0;
+    }
+    case undefined:
+    case '--help':
+      ctx.stdout('\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n');
+      return 0;
+    default:
+      ctx.stderr(`docker: unknown command: docker ${sub}\n\nRun 'docker --help' for more information\n`);
+      return 1;
+  }
+}
+
+/** The `docker` command of a node. */
+export function dockerCommand(lab: DockerLab, node: DockerNode): CommandImpl {
+  return async (ctx) => {
+    const cli: Cli = { ctx, node, daemon: node.daemon, lab };
+    try {
+      return await dispatch(cli, ctx.argv.slice(1));
+    } catch (e) {
+      if (e instanceof Exit) return e.code;
+      if (e instanceof DockerError) {
+        ctx.stderr(`${e.cliText()}\n`);
+        return 1;
+      }
+      throw e;
+    }
+  };
+}
+
+export { Container };
