@@ -192,6 +192,9 @@ export interface ExchangeOptions {
   readonly servfailRetries?: number;
   /** Sent with DF clear (IP_PMTUDISC_DONT: bind's tools). */
   readonly dfClear?: boolean;
+  /** Which ICMP errors end the exchange on a connected socket: a port unreachable only (the tools keep waiting after
+   * a host unreachable), or any unreachable (glibc moves on to the next server). Default 'port'. */
+  readonly icmpFatal?: 'port' | 'any';
   /** Accept every rcode (dig, glibc, busybox nslookup: the caller judges); otherwise only NOERROR and NXDOMAIN (musl). */
   readonly acceptAll?: boolean;
 }
@@ -263,7 +266,9 @@ export function exchange(
   };
   sock.onError = (e) => {
     if (finished || !opts.connected) return;
-    if (e.type === 3 && (e.code === 3 || e.code === 1 || e.code === 0)) finish(e.code === 3 ? 'ECONNREFUSED' : 'EHOSTUNREACH');
+    if (e.type !== 3) return;
+    if (e.code === 3) finish('ECONNREFUSED');
+    else if (opts.icmpFatal === 'any') finish(e.code === 0 ? 'ENETUNREACH' : 'EHOSTUNREACH');
   };
   let retry = sched.schedule(opts.retryInterval, function again() {
     sendPending();
@@ -432,7 +437,7 @@ const glibcQuery: OneName = (ns, qname, types, conf, random, cb) => {
     current = exchange(
       ns,
       queries,
-      { servers: [server], connected: true, retryInterval: seconds * SECOND + 1, totalTimeout: seconds * SECOND, acceptAll: true },
+      { servers: [server], connected: true, retryInterval: seconds * SECOND + 1, totalTimeout: seconds * SECOND, acceptAll: true, icmpFatal: 'any' },
       (r) => {
         replies[r.index] = r.message;
         const rc = dns.rcodeOf(r.message.flags);
