@@ -2,7 +2,8 @@
 // read, break, continue. They run in the shell that invoked them (a fork in subshells and pipeline stages), so
 // `cd` and `export` last for the rest of the session. Messages follow the shell's dialect (`bash: cd: ...`).
 
-import { ExitSignal } from './interpreter.ts';
+import { ExitSignal, INTERRUPTED } from './interpreter.ts';
+import { whenAborted } from './interrupt.ts';
 import type { CommandContext, CommandImpl } from './interpreter.ts';
 import { unescape } from './tools/util.ts';
 
@@ -533,8 +534,10 @@ const sleep: CommandImpl = async (ctx) => {
     }
     ns += Number(m[1]) * (UNIT[m[2] ?? ''] as number);
   }
-  await ctx.clock.sleep(Math.round(ns));
-  return 0;
+  // Ctrl-C ends the wait (the timer stays queued; nothing listens to it any more).
+  const signal = ctx.signal;
+  await Promise.race([ctx.clock.sleep(Math.round(ns)), whenAborted(signal)]);
+  return signal?.aborted ? INTERRUPTED : 0;
 };
 
 export const BUILTINS: Readonly<Record<string, CommandImpl>> = {

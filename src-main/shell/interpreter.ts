@@ -14,6 +14,7 @@ import type { ExpandEnv } from './expand.ts';
 import { parseScript, ShellSyntaxError } from './parse.ts';
 import type { AndOr, Command, Pipeline, Redirect, Script, SimpleCommand } from './parse.ts';
 import type { Clock } from './clock.ts';
+import { whenAborted, type InterruptSignal } from './interrupt.ts';
 import { Vfs, VfsError } from '../common/vfs.ts';
 
 export type Stream = 'stdout' | 'stderr';
@@ -44,6 +45,9 @@ export interface CommandContext {
   /** The shell running the command (a fork for subshells and pipeline stages). */
   shell: Shell;
   clock: Clock;
+  /** Ctrl-C at the console running this command in the foreground (absent in transcripts and background jobs). A
+   * command that can be interrupted listens, stops, and returns as the real one does. */
+  signal?: InterruptSignal;
 }
 
 export type CommandImpl = (ctx: CommandContext) => Promise<number> | number;
@@ -71,6 +75,9 @@ export interface ShellOptions {
 export class ExitSignal {
   constructor(readonly code: number) {}
 }
+
+/** Ctrl-C: unwinds the command line like `exit 130`, but the interactive shell lives on. */
+class InterruptedSignal extends ExitSignal {}
 
 class LoopSignal {
   constructor(
@@ -103,7 +110,19 @@ type Sink = (text: string) => void;
 interface Io {
   stdin: Input;
   fds: Map<number, Sink>;
+  /** The console's Ctrl-C for the foreground command line. */
+  signal?: InterruptSignal | undefined;
 }
+
+/** How a console runs a line: Ctrl-C (`signal`), and `abandon` for a command that ignores it (the line then ends
+ * at once with status 130, and what the command still prints is dropped). */
+export interface RunOptions {
+  signal?: InterruptSignal;
+  abandon?: InterruptSignal;
+}
+
+/** Status of a command line ended by Ctrl-C (128 + SIGINT). */
+export const INTERRUPTED = 130;
 
 interface Job {
   id: number;
@@ -113,6 +132,8 @@ interface Job {
 
 interface Terminal {
   chunks: Chunk[];
+  /** A live console's listener: when set, output goes to it as it is written instead of into `chunks`. */
+  listener?: ((chunk: Chunk) => void) | undefined;
 }
 
 const discard: Sink = () => undefined;
@@ -130,6 +151,8 @@ export class Shell {
   status = 0;
   /** set -e */
   errexit = false;
+  /** `exit` (or set -e) ended this shell's script at the top level: an interactive console closes. */
+  exited = false;
   private readonly vars: Map<string, string>;
   private readonly exported: Set<string>;
   private readonly terminal: Terminal;
@@ -172,9 +195,32 @@ export class Shell {
   // ------------------------------------------------------------------ the public surface
 
   /** Runs one input (a command line, with the bodies of its here-documents). */
-  async run(source: string): Promise<RunResult> {
-    await this.execute(source, this.terminalIo());
+  async run(source: string, options: RunOptions = {}): Promise<RunResult> {
+    const io = this.terminalIo();
+    if (options.signal === undefined && options.abandon === undefined) {
+      await this.execute(source, io);
+      return { exit: this.status, output: this.takeOutput() };
+    }
+    let live = true;
+    const gated = (sink: Sink): Sink => (text) => {
+      if (live) sink(text);
+    };
+    const guarded: Io = { stdin: io.stdin, fds: new Map([...io.fds].map(([fd, sink]) => [fd, gated(sink)])), signal: options.signal };
+    const work = this.execute(source, guarded).then(() => 'done' as const);
+    work.catch(() => undefined);
+    const how = await Promise.race([work, whenAborted(options.abandon).then(() => 'abandoned' as const)]);
+    if (how === 'abandoned') {
+      live = false;
+      this.status = INTERRUPTED;
+    }
     return { exit: this.status, output: this.takeOutput() };
+  }
+
+  /** Sends what this shell (and its forks, background jobs included) prints to `listener` as it is written, instead
+   * of keeping it for run()'s result; undefined goes back to keeping it. */
+  setOutputListener(listener: ((chunk: Chunk) => void) | undefined): void {
+    this.terminal.listener = listener;
+    if (listener) for (const c of this.takeOutput()) listener(c);
   }
 
   /** What was printed and not yet taken (for example by background jobs between two runs). */
@@ -185,7 +231,7 @@ export class Shell {
   }
 
   /** Parses and runs `source` with the given streams, as `sh -c` would; returns the status. */
-  async execute(source: string, io: { stdin?: string | Input; stdout?: Sink; stderr?: Sink } | Io = {}): Promise<number> {
+  async execute(source: string, io: { stdin?: string | Input; stdout?: Sink; stderr?: Sink; signal?: InterruptSignal | undefined } | Io = {}): Promise<number> {
     const full: Io = 'fds' in io ? io : this.ioFrom(io);
     let script: Script;
     try {
@@ -199,7 +245,10 @@ export class Shell {
     try {
       this.status = await this.execScript(script, full);
     } catch (e) {
-      if (e instanceof ExitSignal) this.status = e.code;
+      if (e instanceof ExitSignal) {
+        this.status = e.code;
+        if (!(e instanceof InterruptedSignal)) this.exited = true;
+      }
       else if (e instanceof LoopSignal) this.status = 0;
       else throw e;
     }
@@ -273,7 +322,7 @@ export class Shell {
 
   /** Runs a command by argv (no parsing), with the current directory and variables: for `env CMD`,
    * `docker-machine ssh` and the like. */
-  async runArgv(argv: string[], io: { stdin?: string | Input; stdout: Sink; stderr: Sink }, env?: Map<string, string>): Promise<number> {
+  async runArgv(argv: string[], io: { stdin?: string | Input; stdout: Sink; stderr: Sink; signal?: InterruptSignal | undefined }, env?: Map<string, string>): Promise<number> {
     return this.invoke(argv, this.ioFrom(io), env ?? this.environment());
   }
 
@@ -291,6 +340,11 @@ export class Shell {
   private terminalIo(): Io {
     const emit = (stream: Stream) => (text: string) => {
       if (text === '') return;
+      const listener = this.terminal.listener;
+      if (listener) {
+        listener({ stream, text });
+        return;
+      }
       const last = this.terminal.chunks[this.terminal.chunks.length - 1];
       if (last !== undefined && last.stream === stream) last.text += text;
       else this.terminal.chunks.push({ stream, text });
@@ -298,10 +352,10 @@ export class Shell {
     return { stdin: new Input(''), fds: new Map([[1, emit('stdout')], [2, emit('stderr')]]) };
   }
 
-  private ioFrom(io: { stdin?: string | Input; stdout?: Sink; stderr?: Sink }): Io {
+  private ioFrom(io: { stdin?: string | Input; stdout?: Sink; stderr?: Sink; signal?: InterruptSignal | undefined }): Io {
     const t = this.terminalIo();
     const stdin = io.stdin instanceof Input ? io.stdin : new Input(io.stdin ?? '');
-    return { stdin, fds: new Map([[1, io.stdout ?? (t.fds.get(1) as Sink)], [2, io.stderr ?? (t.fds.get(2) as Sink)]]) };
+    return { stdin, fds: new Map([[1, io.stdout ?? (t.fds.get(1) as Sink)], [2, io.stderr ?? (t.fds.get(2) as Sink)]]), signal: io.signal };
   }
 
   private error(io: Io, message: string): void {
@@ -319,6 +373,8 @@ export class Shell {
   private async execScript(script: Script, io: Io): Promise<number> {
     let status = this.status;
     for (const item of script.items) {
+      // Ctrl-C ends the whole command line, as in an interactive shell.
+      if (io.signal?.aborted) throw new InterruptedSignal(INTERRUPTED);
       if (item.background) {
         this.startJob(item, io);
         status = 0;
@@ -341,7 +397,8 @@ export class Shell {
       pid,
       done: (async () => {
         try {
-          return (await sub.execAndOr({ ...item, background: false }, io)).status;
+          // A background job is not the foreground: Ctrl-C does not reach it.
+          return (await sub.execAndOr({ ...item, background: false }, { stdin: io.stdin, fds: io.fds })).status;
         } catch (e) {
           if (e instanceof ExitSignal) return e.code;
           if (e instanceof LoopSignal) return 0;
@@ -398,7 +455,7 @@ export class Shell {
           if (!isLast) fds.set(1, (t) => (buf += t));
           const stage = this.fork();
           try {
-            status = await stage.execCommand(p.commands[i] as Command, { stdin, fds });
+            status = await stage.execCommand(p.commands[i] as Command, { stdin, fds, signal: io.signal });
           } catch (e) {
             if (e instanceof ExitSignal) status = e.code;
             else if (e instanceof LoopSignal) status = 0;
@@ -511,7 +568,7 @@ export class Shell {
         fds.set(1, (t) => (out += t));
         let status: number;
         try {
-          status = await sub.execScript(script, { stdin: io.stdin, fds });
+          status = await sub.execScript(script, { stdin: io.stdin, fds, signal: io.signal });
         } catch (e) {
           if (e instanceof ExitSignal) status = e.code;
           else if (e instanceof LoopSignal) status = 0;
@@ -555,6 +612,7 @@ export class Shell {
 
   private async invoke(argv: string[], io: Io, env: Map<string, string>): Promise<number> {
     const name = argv[0] as string;
+    if (io.signal?.aborted) return INTERRUPTED;
     let impl: CommandImpl | undefined;
     if (name.includes('/')) {
       // A path: only files the image provides run, as the command named by their last component.
@@ -586,6 +644,7 @@ export class Shell {
       fs: this.fs,
       shell: this,
       clock: this.clock,
+      ...(io.signal ? { signal: io.signal } : {}),
     };
     try {
       const status = await impl(ctx);
@@ -604,7 +663,7 @@ export class Shell {
   /** Applies redirections in order; null (after printing why) when one fails. */
   private async applyRedirects(redirects: readonly Redirect[], io: Io): Promise<Io | null> {
     if (redirects.length === 0) return io;
-    const next: Io = { stdin: io.stdin, fds: new Map(io.fds) };
+    const next: Io = { stdin: io.stdin, fds: new Map(io.fds), signal: io.signal };
     const env = this.expandEnv(io);
     for (const r of redirects) {
       try {
