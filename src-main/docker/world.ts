@@ -257,6 +257,21 @@ export class DockerWorld implements DaemonHost {
     this.nodes.delete(name);
   }
 
+  /** Pulls (up = false) or plugs back (up = true) a node's underlay cable: the switch port of its eth0. */
+  setLink(name: string, up: boolean): void {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`Host does not exist: "${name}"`);
+    const port = n.lan.ns.device(`p-${name}`);
+    if (up) port.up();
+    else port.down();
+  }
+
+  /** True when the node's underlay cable is plugged in. */
+  linkUp(name: string): boolean {
+    const n = this.nodes.get(name);
+    return n !== undefined && n.lan.ns.device(`p-${name}`).running;
+  }
+
   /** Nodes in creation order. */
   nodeList(): DockerNode[] {
     return [...this.nodes.values()];

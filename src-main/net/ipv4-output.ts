@@ -29,7 +29,8 @@ export function routeOutput(ns: NetNamespace, dst: Ipv4Address, opts: { src?: Ip
   }
   const local = ns.localTable.lookup(dst);
   if (local?.type === 'local' && oif === undefined) {
-    return { dev: ns.lo, src: opts.src ?? dst, gateway: undefined, mtu: ns.lo.mtu, type: 'local' };
+    // The local route's prefsrc: 127.0.0.11 is reached from 127.0.0.1 (`local 127.0.0.0/8 dev lo src 127.0.0.1`).
+    return { dev: ns.lo, src: opts.src ?? local.src ?? dst, gateway: undefined, mtu: ns.lo.mtu, type: 'local' };
   }
   if (local?.type === 'broadcast' && local.dev !== undefined) {
     return { dev: local.dev, src: opts.src ?? local.src ?? ns.selectSource(local.dev, dst), gateway: undefined, mtu: local.dev.mtu, type: 'broadcast' };

@@ -24,4 +24,9 @@ export class Loopback extends NetDevice {
   protected override classify(): Packet['pktType'] {
     return 'host';
   }
+
+  /** A capture on lo shows each packet once, as on Linux: the copy that comes back in, not the outgoing one. */
+  protected override tap(pkt: Packet, direction: 'in' | 'out'): void {
+    if (direction === 'in') super.tap(pkt, direction);
+  }
 }

@@ -328,6 +328,14 @@ export class NeighbourTable {
     return this.update(this.lookupOrCreate(dev, ip), mac, state, { override: true, admin: true });
   }
 
+  /** ip neigh del IP dev DEV (any state, permanent included). */
+  delete(dev: NetDevice, ip: Ipv4Address): boolean {
+    const e = this.entries.get(key(dev, ip));
+    if (e === undefined) return false;
+    this.cancelTimer(e);
+    return this.entries.delete(key(dev, ip));
+  }
+
   /** ip neigh flush dev DEV (permanent entries survive). */
   flush(dev?: NetDevice): void {
     for (const [k, e] of this.entries) {

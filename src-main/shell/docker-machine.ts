@@ -177,8 +177,8 @@ export function dockerMachineCommand(lab: DockerLab): CommandImpl {
           return 1;
         }
         const shell = lab.nodeShell(n);
-        if (args.length === 0) return shell.execute(ctx.stdin, { stdout: ctx.stdout, stderr: ctx.stderr });
-        return shell.execute(args.join(' '), { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr });
+        if (args.length === 0) return shell.execute(ctx.stdin, { stdout: ctx.stdout, stderr: ctx.stderr, signal: ctx.signal });
+        return shell.execute(args.join(' '), { stdin: ctx.stdin, stdout: ctx.stdout, stderr: ctx.stderr, signal: ctx.signal });
       }
       case 'rm': {
         const force = args.some((a) => a === '-f' || a === '--force' || a === '-y');

@@ -59,7 +59,7 @@ export const shCommand: CommandImpl = async (ctx: CommandContext) => {
   } else {
     script = ctx.stdin;
   }
-  return child.execute(script, { stdout: ctx.stdout, stderr: ctx.stderr });
+  return child.execute(script, { stdout: ctx.stdout, stderr: ctx.stderr, signal: ctx.signal });
 };
 
 /** The lab's own commands per target. */

@@ -45,6 +45,7 @@ import { DockerFirewall, programResolverRules } from './firewall.ts';
 import { parseImageRef, unmodelledImage } from './images.ts';
 import { PortAllocator, parseExposed, type PortBinding, type Proto } from './ports.ts';
 import { SimMachine } from './sim-machine.ts';
+import type { SwarmHooks } from './swarm-hooks.ts';
 
 /** What the world gives each daemon. */
 export interface DaemonHost {
@@ -142,6 +143,8 @@ export class Daemon {
   private pidCounter = 1000;
   private sandboxSeq = 0;
   running = false;
+  /** Swarm mode (docker/swarm/ sets it while the node is in a swarm). */
+  swarm: SwarmHooks | undefined;
 
   constructor(
     private readonly host: DaemonHost,
@@ -186,6 +189,7 @@ export class Daemon {
       now: () => this.now,
       reserved: () => this.reservedPrefixes(),
       clusterStore: () => this.config['cluster-store'] !== undefined,
+      swarmRole: () => this.swarm?.role ?? 'none',
     });
     this.firewall ??= new DockerFirewall(this.ns, this.version);
     this.ports = new PortAllocator(() => this.ns.sysctl.localPortRange);
@@ -272,6 +276,10 @@ export class Daemon {
 
   /** `docker network create`. */
   createNetwork(req: CreateNetworkRequest): Network {
+    if (req.managed === undefined && this.swarm) {
+      const swarmNet = this.swarm.createNetwork(req);
+      if (swarmNet) return swarmNet;
+    }
     this.checkMacvlanParent(req);
     const nw = this.registry.create(req);
     try {
@@ -294,6 +302,8 @@ export class Daemon {
 
   /** `docker network rm` of one name or ID. */
   removeNetwork(term: string): Network {
+    const found = this.swarm ? this.registry.find(term, 'api') : undefined;
+    if (found && found.scope === 'swarm' && this.swarm?.removeNetwork(found)) return found;
     const nw = this.registry.remove(term);
     this.unplumbNetwork(nw);
     return nw;
@@ -406,6 +416,7 @@ export class Daemon {
       const list: [string, EndpointConfig][] = [[first, cfg.networks?.get(first) ?? { aliases: [] }]];
       for (const [n, ec] of cfg.networks ?? []) if (n !== first) list.push([n, ec]);
       for (const [term, ec] of list) {
+        this.swarm?.prepareNetwork(term);
         const nw = this.findNetwork(term);
         const err = b.validatesIpamConfig
           ? this.registry.endpointSettingsError(nw, { ...(ec.ipv4 ? { ipv4: ec.ipv4 } : {}), ...(ec.ipv6 ? { ipv6: ec.ipv6 } : {}), aliases: ec.aliases, ...(ec.mac ? { mac: ec.mac } : {}) })
@@ -499,6 +510,7 @@ export class Daemon {
     c.machine.setNamespace(ns);
     c.machine.setHostname(c.config.hostname || truncateId(c.id));
     for (const nw of nets) this.join(c, nw, c.networks.get(nw.id)!);
+    this.swarm?.sandboxJoined(c);
     this.updateGateway(c);
     this.writeEtcFiles(c);
     this.publishPorts(c);
@@ -506,10 +518,11 @@ export class Daemon {
   }
 
   /** Connects a (running) container's sandbox to a network: endpoint, veth pair, address. */
-  private join(c: Container, nw: Network, ec: EndpointConfig): Attachment {
+  join(c: Container, nw: Network, ecIn: EndpointConfig, endpointName?: string): Attachment {
     const ns = c.machine.ns;
+    const ec = nw.scope === 'swarm' && this.swarm ? this.swarm.endpointConfig(c, nw, ecIn) : ecIn;
     const ep = this.registry.createEndpoint(nw, {
-      name: c.name,
+      name: endpointName ?? c.name,
       key: c.id,
       containerId: c.id,
       ...(c.config.hostname ? { hostname: c.config.hostname } : {}),
@@ -533,8 +546,10 @@ export class Daemon {
       if (ep.ipv4) ns.addAddress(ifname, `${formatIpv4(ep.ipv4.address)}/${ep.ipv4.prefixLength}`);
       att = { networkId: nw.id, endpoint: ep, config: ec, ifname, hostVeth: hside as Veth, hostVethName: hostName };
       if (ep.ipv4 && !nw.internal && nw.driverOptions.gatewayModeIpv4 === 'nat') this.firewall.directAccessRule(br.name, formatIpv4(ep.ipv4.address), true);
+    } else if (nw.driver === 'overlay' && nw.scope === 'swarm' && this.swarm) {
+      att = this.swarm.plumb(c, nw, ep, ec, this.nextIfname(c, 'eth'));
     } else {
-      // Drivers without plumbing here (overlay is the swarm's; macvlan/ipvlan TBD): the endpoint exists, no device.
+      // Drivers without plumbing here (macvlan/ipvlan TBD): the endpoint exists, no device.
       att = { networkId: nw.id, endpoint: ep, config: ec, ifname: undefined };
     }
     c.attachments.push(att);
@@ -878,6 +893,7 @@ export class Daemon {
 
   private leave(c: Container, a: Attachment): void {
     const nw = this.registry.get(a.networkId);
+    if (nw && nw.scope === 'swarm') this.swarm?.leaving(c, nw, a);
     if (a.hostVethName !== undefined && this.ns.hasDevice(a.hostVethName)) this.ns.removeDevice(a.hostVethName);
     const ns = c.machine.ns;
     if (a.ifname !== undefined && ns !== this.ns && ns.hasDevice(a.ifname)) ns.removeDevice(a.ifname);
@@ -958,6 +974,7 @@ export class Daemon {
 
   /** `docker network connect`. */
   connect(netTerm: string, containerTerm: string, o: ConnectOptions = {}): void {
+    this.swarm?.prepareNetwork(netTerm);
     const nw = this.findNetwork(netTerm);
     const c = this.findContainer(containerTerm);
     if (c.status === 'removing') throw conflict(`Container ${c.id} is marked for removal and cannot be connected or disconnected to the network`);
@@ -986,6 +1003,7 @@ export class Daemon {
     if (c.running) {
       const att = this.join(c, nw, ec);
       void att;
+      this.swarm?.sandboxJoined(c);
       this.updateGateway(c);
       if (this.needsResolver(c)) {
         const proc = this.processFor(c);
@@ -1077,6 +1095,10 @@ export class Daemon {
           if ((alias ?? target).toLowerCase() !== n) continue;
           const ep = nw.endpointList().find((e) => e.name.toLowerCase() === target.toLowerCase());
           if (ep) return addressesOf([ep], family);
+        }
+        if (nw.scope === 'swarm' && this.swarm) {
+          const swarmAnswer = this.swarm.lookup(c, nw, n, family);
+          if (swarmAnswer) return swarmAnswer;
         }
         const eps = nw.endpointList().filter((e) => e.dnsNames.some((d) => d.toLowerCase() === n));
         if (eps.length > 0) return addressesOf(eps, family);

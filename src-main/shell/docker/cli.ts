@@ -20,6 +20,7 @@ import type { DockerNode } from '../../docker/world.ts';
 import type { CommandContext, CommandImpl } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
+import { swarmCli } from './swarm-cli.ts';
 
 class Exit extends Error {
   constructor(readonly code: number) {
@@ -594,6 +595,11 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
   switch (sub) {
     case 'network':
       return network(cli, argv);
+    case 'swarm':
+    case 'node':
+    case 'service':
+    case 'stack':
+      return swarmCli(sub, ctx, cli.node, cli.lab, argv);
     case 'run':
       return runOrCreate(cli, argv, true);
     case 'create':

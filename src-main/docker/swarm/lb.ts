@@ -1,0 +1,118 @@
+// Service load balancing on one node, programmed as libnetwork does it (service_linux.go), from the endpoint
+// records NetworkDB holds:
+//   east-west, in every container sandbox on a swarm network: per service VIP on that network
+//     iptables -t mangle -A OUTPUT -d <VIP>/32 -j MARK --set-xmark <fwmark>/0xffffffff
+//     ipvsadm -A -f <fwmark> -s rr; ipvsadm -a -f <fwmark> -r <task IP> -m -w 1 (every task, cluster-wide)
+//     iptables -t nat -A POSTROUTING -d <subnet> -m ipvs --ipvs -j SNAT --to-source <own IP>   (once per network)
+//   north-south, in the ingress sandbox: per published port
+//     iptables -t mangle -A PREROUTING -p tcp -m tcp --dport <P> -j MARK --set-xmark <fwmark>/0xffffffff
+//     the IPVS fwmark service over the tasks' ingress addresses, and SNAT to the sandbox's ingress address;
+//   and on the host: nat DOCKER-INGRESS DNAT of the published port to the ingress sandbox over docker_gwbridge.
+// fwmarks come from a per-node counter starting at 256 (libnetwork fwMarkCtr).
+
+import type { NamespaceNetfilter } from '../../net/netfilter-glue.ts';
+import type { EndpointRecord, PortConfig } from './types.ts';
+
+export const FWMARK_START = 256;
+
+interface LbService {
+  readonly mark: number;
+  readonly matches: readonly string[];
+  readonly backends: Set<string>;
+}
+
+interface LbNet {
+  readonly subnet: string;
+  readonly ownIp: string;
+  readonly services: Map<string, LbService>;
+}
+
+/** One sandbox's load-balancing state (a container, or the ingress sandbox). */
+export class LbSandbox {
+  readonly nets = new Map<string, LbNet>();
+  readonly errors: string[] = [];
+
+  constructor(
+    readonly fw: NamespaceNetfilter,
+    /** 'container': VIPs marked in OUTPUT; 'ingress': published ports marked in PREROUTING. */
+    readonly kind: 'container' | 'ingress',
+    private readonly marks: (key: string) => number,
+  ) {
+    fw.enableIpvs();
+  }
+
+  private run(kind: 'iptables' | 'ipvsadm', line: string): void {
+    const r = kind === 'iptables' ? this.fw.iptables(line) : this.fw.ipvsadm(line);
+    if (r.exitCode !== 0) this.errors.push(`${kind} ${line}: ${r.stderr.trim()}`);
+  }
+
+  addNetwork(networkId: string, subnet: string, ownIp: string): void {
+    if (this.nets.has(networkId)) return;
+    this.nets.set(networkId, { subnet, ownIp, services: new Map() });
+    this.run('iptables', `-t nat -A POSTROUTING -d ${subnet} -m ipvs --ipvs -j SNAT --to-source ${ownIp}`);
+  }
+
+  removeNetwork(networkId: string): void {
+    const n = this.nets.get(networkId);
+    if (!n) return;
+    for (const k of [...n.services.keys()]) this.dropService(n, k);
+    this.run('iptables', `-t nat -D POSTROUTING -d ${n.subnet} -m ipvs --ipvs -j SNAT --to-source ${n.ownIp}`);
+    this.nets.delete(networkId);
+  }
+
+  private dropService(n: LbNet, key: string): void {
+    const s = n.services.get(key)!;
+    for (const m of s.matches) this.run('iptables', `-t mangle -D ${this.chain()} ${m} -j MARK --set-xmark 0x${s.mark.toString(16)}/0xffffffff`);
+    this.run('ipvsadm', `-D -f ${s.mark}`);
+    n.services.delete(key);
+  }
+
+  private chain(): string {
+    return this.kind === 'container' ? 'OUTPUT' : 'PREROUTING';
+  }
+
+  /** Programs the network's services from the records (exactly these services and backends). */
+  sync(networkId: string, records: readonly EndpointRecord[]): void {
+    const n = this.nets.get(networkId);
+    if (!n) return;
+    const want = new Map<string, { match: string[]; backends: string[] }>();
+    for (const r of records) {
+      if (r.serviceId === undefined) continue;
+      if (this.kind === 'container') {
+        if (r.endpointMode === 'dnsrr' || r.vip === undefined) continue;
+        const k = `${r.serviceId}`;
+        const w = want.get(k) ?? { match: [`-d ${r.vip.split('/')[0]!}/32`], backends: [] };
+        w.backends.push(r.ip);
+        want.set(k, w);
+      } else {
+        const ports = (r.ingressPorts ?? []).filter((p: PortConfig) => p.mode === 'ingress');
+        if (ports.length === 0) continue;
+        const k = `${r.serviceId}`;
+        const w = want.get(k) ?? { match: ports.map((p) => `-p ${p.protocol} -m ${p.protocol} --dport ${p.published}`), backends: [] };
+        w.backends.push(r.ip);
+        want.set(k, w);
+      }
+    }
+    for (const k of [...n.services.keys()]) if (!want.has(k)) this.dropService(n, k);
+    for (const [k, w] of want) {
+      let s = n.services.get(k);
+      if (!s) {
+        const mark = this.marks(`${k}/${networkId}`);
+        for (const m of w.match) this.run('iptables', `-t mangle -A ${this.chain()} ${m} -j MARK --set-xmark 0x${mark.toString(16)}/0xffffffff`);
+        this.run('ipvsadm', `-A -f ${mark} -s rr`);
+        s = { mark, matches: w.match, backends: new Set() };
+        n.services.set(k, s);
+      }
+      for (const ip of [...s.backends]) {
+        if (w.backends.includes(ip)) continue;
+        this.run('ipvsadm', `-d -f ${s.mark} -r ${ip}`);
+        s.backends.delete(ip);
+      }
+      for (const ip of w.backends) {
+        if (s.backends.has(ip)) continue;
+        this.run('ipvsadm', `-a -f ${s.mark} -r ${ip} -m -w 1`);
+        s.backends.add(ip);
+      }
+    }
+  }
+}
