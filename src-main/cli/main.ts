@@ -14,7 +14,9 @@ usage: flotilla <command> [arguments]
   start                  open the app: Electron where installed, else the browser host in a Chromium window
   serve [--port N]       run the browser host on 127.0.0.1 (0 picks a free port) and print its URL with the token
   test FILE...           replay transcripts in fresh labs, headless; fail with a diff where output differs
-  run FILE               replay a transcript and print the session without checking
+  run FILE [--save-captures DIR]
+                         replay a transcript and print the session without checking; with
+                         --save-captures, write every pcap a tcpdump -w wrote into DIR
   lab list               the labs in the library
   lab new NAME           create a lab
   lab rename LAB NAME    rename a lab (LAB: its name or id)

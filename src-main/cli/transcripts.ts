@@ -1,9 +1,12 @@
 // `flotilla test FILE...` and `flotilla run FILE`: replay transcripts (TRANSCRIPTS.md) in fresh labs, headless.
 // test: per file `ok FILE (N commands)` or its failures as `FILE:LINE: ...` with the diff, then `N passed,
 // N failed`; exit 1 on any failure, 2 on usage errors. run: prints the session (what was typed and printed) and
-// exits 1 when a command's exit status differed from the transcript's or the transcript has an error.
-import { readFileSync } from 'node:fs';
-import { formatSession, parseTranscript, replay, TranscriptError } from '../services/transcripts.ts';
+// exits 1 when a command's exit status differed from the transcript's or the transcript has an error; with
+// --save-captures DIR it then writes every file a `tcpdump -w` wrote during the session into DIR as a pcap named
+// after its machine and path (node1:/tmp/x.pcap -> DIR/node1_tmp_x.pcap) and lists them on stderr.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { captureFileName, formatSession, freshLab, parseTranscript, replay, savedCaptures, TranscriptError } from '../services/transcripts.ts';
 import type { Failure, Transcript, TranscriptRun } from '../services/transcripts.ts';
 import { UsageError } from './args.ts';
 
@@ -76,14 +79,26 @@ export async function testCommand(args: string[], out: Out): Promise<number> {
 }
 
 export async function runCommand(args: string[], out: Out): Promise<number> {
-  if (args.length !== 1) throw new UsageError(args.length === 0 ? 'run needs a transcript file (flotilla run FILE)' : `run takes one transcript file, got ${args.length}`);
-  const [{ file, text }] = readAll(args) as [{ file: string; text: string }];
+  const files: string[] = [];
+  let captureDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--save-captures' || a.startsWith('--save-captures=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : args[++i];
+      if (v === undefined || v === '') throw new UsageError('--save-captures needs a directory (flotilla run FILE --save-captures DIR)');
+      captureDir = v;
+    } else if (a.startsWith('-') && a !== '-') throw new UsageError(`run: unknown option ${a}`);
+    else files.push(a);
+  }
+  if (files.length !== 1) throw new UsageError(files.length === 0 ? 'run needs a transcript file (flotilla run FILE)' : `run takes one transcript file, got ${files.length}`);
+  const [{ file, text }] = readAll(files) as [{ file: string; text: string }];
   const t = parse(file, text);
   if (t instanceof TranscriptError) {
     process.stderr.write(transcriptErrorLine(t) + '\n');
     return 1;
   }
-  const run = await replay(t);
+  const lab = freshLab();
+  const run = await replay(t, lab);
   const session = formatSession(t.steps, run.steps).replace(/\n$/, '');
   if (session !== '') out(session);
   let status = 0;
@@ -91,6 +106,18 @@ export async function runCommand(args: string[], out: Out): Promise<number> {
     if (f.kind === 'output') continue;
     process.stderr.write(failureLines(file, f).join('\n') + '\n');
     status = 1;
+  }
+  if (captureDir !== undefined) {
+    try {
+      mkdirSync(captureDir, { recursive: true });
+      for (const c of savedCaptures(lab)) {
+        const dest = path.join(captureDir, captureFileName(c));
+        writeFileSync(dest, c.bytes);
+        process.stderr.write(`saved ${c.machine}:${c.path} -> ${dest}\n`);
+      }
+    } catch (e) {
+      throw new UsageError(`cannot write captures to ${captureDir}: ${osReason(e)}`);
+    }
   }
   return status;
 }

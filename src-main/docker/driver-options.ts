@@ -148,12 +148,13 @@ export function parseIpvlanOptions(o: Readonly<Record<string, string>>): IpvlanO
   return { kind: 'ipvlan', ...(parent ? { parent } : {}), mode, flag };
 }
 
-/** "eth0.10" style parents: the VLAN ID must be 1-4094. */
+/** "eth0.10" style parents: the VLAN ID must be 1-4094 (the rest of parseVlan needs the host: daemon/macvlan.ts). */
 function checkVlanParent(parent: string | undefined): void {
   if (!parent || !parent.includes('.')) return;
-  const vid = parent.slice(parent.lastIndexOf('.') + 1);
-  const n = /^[0-9]+$/.test(vid) ? Number(vid) : NaN;
-  if (!(n >= 1 && n <= 4094)) throw invalidParameter(`vlan id must be between 1-4094, received: ${Number.isNaN(n) ? 0 : n}`);
+  const parts = parent.split('.');
+  if (parts.length !== 2 || !/^[+-]?[0-9]+$/.test(parts[1]!)) return;
+  const n = Number(parts[1]);
+  if (!(n >= 1 && n <= 4094)) throw invalidParameter(`vlan id must be between 1-4094, received: ${n}`);
 }
 
 export function parseOverlayOptions(o: Readonly<Record<string, string>>): OverlayOptions {

@@ -172,6 +172,8 @@ export interface CreateNetworkRequest {
   readonly checkDuplicate?: boolean;
   /** A swarm network instantiated on this node by the executor: the manager's ID, subnets and VNIs. */
   readonly managed?: { readonly id: string; readonly vnis?: readonly number[] };
+  /** A global-scope network of the key-value store (≤22, docker/kvstore/): its ID when read from the store, its VNIs. */
+  readonly store?: { readonly id?: string; readonly vnis: readonly number[] };
 }
 
 export type SwarmRole = 'none' | 'worker' | 'manager';
@@ -311,7 +313,7 @@ export class NetworkRegistry {
     if (driver === 'overlay' || driverScope(driver as DriverName) === 'global') {
       if (req.scope === 'local') throw forbidden(`cannot downgrade network scope for ${driver} networks`);
       if (req.managed) scope = 'swarm';
-      else if (this.o.clusterStore?.() && b.clusterStore) scope = 'global';
+      else if (req.store || (this.o.clusterStore?.() && b.clusterStore)) scope = 'global';
       else if ((this.o.swarmRole?.() ?? 'none') === 'worker') {
         throw forbidden('Cannot create a multi-host network from a worker node. Please create the network from a manager node.');
       } else {
@@ -342,6 +344,7 @@ export class NetworkRegistry {
         v4,
         v6,
         ...(req.managed ? { id: req.managed.id, vnis: req.managed.vnis ?? [] } : {}),
+        ...(req.store ? { ...(req.store.id !== undefined ? { id: req.store.id } : {}), vnis: req.store.vnis } : {}),
       },
       false,
     );
@@ -385,7 +388,9 @@ export class NetworkRegistry {
     if (driverOptions.kind === 'macvlan' && driverOptions.parent) this.checkMacvlanParent(driverOptions.parent, driverOptions.mode);
     const special = s.driver === 'host' || s.driver === 'null';
     const space = scope === 'local' ? 'LocalDefault' : 'GlobalDefault';
-    const skipGateway = internal && (s.driver === 'macvlan' || s.driver === 'ipvlan');
+    // ≥28 GetSkipGwAlloc: --internal, no parent (the driver's own "internal"), ipvlan l3/l3s (default dev route).
+    const vlanNoGw = (driverOptions.kind === 'macvlan' || driverOptions.kind === 'ipvlan') && this.b.version.major >= 28 && (driverOptions.parent === undefined || (driverOptions.kind === 'ipvlan' && driverOptions.mode !== 'l2'));
+    const skipGateway = (internal || vlanNoGw) && (s.driver === 'macvlan' || s.driver === 'ipvlan');
     const reserved = scope === 'local' ? (this.o.reserved?.() ?? []) : [];
     let ipv4: IpamInfo[] = [];
     let ipv6: IpamInfo[] = [];
@@ -426,7 +431,7 @@ export class NetworkRegistry {
       // ≤22 KV-store overlay: VNIs from 256 (§6.2).
       vnis = ipv4.map(() => this.legacyVnis.allocate());
     }
-    if (driverOptions.kind === 'overlay' && vnis.length > 0 && options[OVERLAY_VXLANID_LIST] === undefined) {
+    if (driverOptions.kind === 'overlay' && vnis.length > 0 && scope !== 'global' && options[OVERLAY_VXLANID_LIST] === undefined) {
       options = { ...options, [OVERLAY_VXLANID_LIST]: vnis.join(',') };
     }
     const nw = new Network(

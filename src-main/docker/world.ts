@@ -21,7 +21,10 @@ import { Random } from '../sim/random.ts';
 import { Scheduler } from '../sim/scheduler.ts';
 import { MICROSECOND, type Time } from '../sim/time.ts';
 import type { CommandRunner, EmbeddedDnsFactory, EmbeddedDnsServer, ImageCatalog, VirtualClock } from './daemon/contracts.ts';
+import type { ClusterStoreHooks } from './daemon/cluster-store-hooks.ts';
+import type { Container } from './daemon/container.ts';
 import { Daemon, type DaemonHost } from './daemon/daemon.ts';
+import { KvStoreAgent } from './kvstore/agent.ts';
 import { StaticImageCatalog } from './daemon/images.ts';
 import { SimMachine } from './daemon/sim-machine.ts';
 import type { WallClock } from './format/network.ts';
@@ -83,6 +86,11 @@ export class Lan {
 }
 
 export class DockerNode {
+  /** The machine is on (flotilla node stop / docker-machine stop power it off). */
+  powered = true;
+  /** Containers running when the machine powered off (their restart policies apply at the next boot). */
+  runningAtPowerOff: readonly Container[] = [];
+
   constructor(
     readonly name: string,
     readonly machine: SimMachine,
@@ -103,8 +111,9 @@ export class DockerNode {
     return `tcp://${this.ipText}:2376`;
   }
 
+  /** docker-machine's STATE: the machine's power (a stopped or failed daemon shows in DOCKER and ERRORS). */
   get state(): 'Running' | 'Stopped' {
-    return this.daemon.running ? 'Running' : 'Stopped';
+    return this.powered ? 'Running' : 'Stopped';
   }
 }
 
@@ -133,6 +142,8 @@ export class DockerWorld implements DaemonHost {
   commandRunner: CommandRunner | undefined;
   private readonly latency: Time;
   private workstationDns: EmbeddedDnsServer[] = [];
+  /** What else lives on a node and goes down and up with it (swarm mode registers here). */
+  readonly powerHooks: { off(node: DockerNode): void; on(node: DockerNode): void }[] = [];
 
   constructor(o: DockerWorldOptions = {}) {
     const seed = o.seed ?? 1;
@@ -167,6 +178,25 @@ export class DockerWorld implements DaemonHost {
   }
   runner(): CommandRunner | undefined {
     return this.commandRunner;
+  }
+  clusterStore(d: Daemon): ClusterStoreHooks | undefined {
+    const store = d.config['cluster-store'];
+    if (store === undefined || !d.behaviour.clusterStore) return undefined;
+    try {
+      const agent = new KvStoreAgent(d, {
+        lab: this.lab,
+        scheduler: this.scheduler,
+        random: this.random.fork(`kv:${d.name}@${this.scheduler.now}`),
+        store,
+        advertise: d.config['cluster-advertise'],
+        log: (level, msg) => d.log(level, msg),
+      });
+      agent.start();
+      return agent;
+    } catch (e) {
+      d.log('error', e instanceof Error ? e.message : String(e));
+      return undefined;
+    }
   }
 
   /** The LAN holding `network/prefix`, created (with the workstation on it) when new. */
@@ -264,6 +294,40 @@ export class DockerWorld implements DaemonHost {
     const port = n.lan.ns.device(`p-${name}`);
     if (up) port.up();
     else port.down();
+  }
+
+  /**
+   * Powers a node off: its NIC goes down (nothing more leaves or arrives, no goodbye on the wire), what runs on it
+   * stops — swarm mode first, then the daemon and its containers.
+   */
+  stopNode(name: string): void {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`Host does not exist: "${name}"`);
+    if (!n.powered) return;
+    n.machine.ns.device('eth0').down();
+    n.powered = false;
+    n.runningAtPowerOff = [...n.daemon.containers.values()].filter((c) => c.running);
+    for (const h of this.powerHooks) h.off(n);
+    if (n.daemon.running) n.daemon.shutdown();
+  }
+
+  /** Powers a node on: eth0 and its default route come back, dockerd starts, then swarm mode rejoins. */
+  startNode(name: string): void {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`Host does not exist: "${name}"`);
+    if (n.powered) return;
+    n.powered = true;
+    const ns = n.machine.ns;
+    ns.device('eth0').up();
+    if (!ns.mainTable.list().some((r) => r.prefixLength === 0)) ns.addRoute('default', { via: formatIpv4(n.lan.workstationIp), dev: 'eth0' });
+    try {
+      n.daemon.start();
+    } catch {
+      return; // dockerd refused its configuration (the journal says why)
+    }
+    n.daemon.applyRestartPolicies(n.runningAtPowerOff);
+    n.runningAtPowerOff = [];
+    for (const h of this.powerHooks) h.on(n);
   }
 
   /** True when the node's underlay cable is plugged in. */

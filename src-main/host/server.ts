@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { CAPTURE_IMPORT_MAX_BYTES } from '../common/api/capture-contract.ts';
 import type { Core } from '../services/core.ts';
 import { checkRequest, cookieName, LOOPBACK } from './security.ts';
 import { securityHeaders, serveStatic } from './static.ts';
@@ -30,7 +31,9 @@ export interface Host {
   close(): Promise<void>;
 }
 
-const MAX_MESSAGE = 1 << 20; // 1 MiB: the contract's arguments are small; refuse anything larger
+// The contract's arguments are small, except a capture file being imported (base64, 4/3 of its size): refuse
+// anything larger than that file and a little JSON around it.
+const MAX_MESSAGE = Math.ceil(CAPTURE_IMPORT_MAX_BYTES / 3) * 4 + (64 << 10);
 
 interface Request {
   id: number;

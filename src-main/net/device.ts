@@ -51,7 +51,16 @@ export interface Master extends RxHandler {
   portRemoved(port: NetDevice): void;
 }
 
-export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy';
+export type DeviceKind = 'loopback' | 'veth' | 'bridge' | 'vxlan' | 'dummy' | 'vlan' | 'macvlan' | 'ipvlan';
+
+/**
+ * A device stacked on this one (802.1Q sub-interfaces, a macvlan or ipvlan port: vlan.ts, macvlan.ts, ipvlan.ts).
+ * It sees every received frame after the 'in' tap and before the master, in Linux's order (vlan_do_receive, then
+ * the rx_handler); returns true when it took the frame. lowerGone: the lower device is being deleted.
+ */
+export interface UpperHandler extends RxHandler {
+  lowerGone(lower: NetDevice): void;
+}
 
 export abstract class NetDevice implements LinkEndpoint {
   abstract readonly kind: DeviceKind;
@@ -64,6 +73,8 @@ export abstract class NetDevice implements LinkEndpoint {
   master: Master | undefined = undefined;
   readonly counters: DeviceCounters = { rxPackets: 0, rxBytes: 0, rxDropped: 0, rxErrors: 0, txPackets: 0, txBytes: 0, txDropped: 0, txErrors: 0 };
   readonly taps = new Set<Tap>();
+  /** Stacked devices' handlers (802.1Q demux first, then a macvlan/ipvlan port). */
+  readonly uppers: UpperHandler[] = [];
 
   constructor(
     readonly host: DeviceHost,
@@ -142,8 +153,14 @@ export abstract class NetDevice implements LinkEndpoint {
     pkt.ingress = this;
     pkt.pktType = this.classify(pkt);
     this.tap(pkt, 'in');
+    if (this.uppers.length !== 0) for (const u of this.uppers) if (u.handleFrame(this, pkt)) return;
     if (this.master !== undefined && this.master.handleFrame(this, pkt)) return;
     this.host.deliverFrame(this, pkt);
+  }
+
+  /** ndo_uninit: the namespace deletes the device; the devices stacked on it go with it. */
+  uninit(): void {
+    for (const u of [...this.uppers]) u.lowerGone(this);
   }
 
   /**

@@ -149,6 +149,7 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
     if (dev.isLoopback) throw new Error('RTNETLINK answers: Operation not supported');
     dev.down();
     dev.setMaster(undefined);
+    dev.uninit();
     for (let i = this.addrs.length - 1; i >= 0; i--) {
       const a = this.addrs[i]!;
       if (a.dev !== dev) continue;

@@ -10,7 +10,9 @@ import { Library } from '../store/library.ts';
 import { libraryDir, libraryFile } from '../store/paths.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
+import { CaptureService } from './capture-service.ts';
 import { labHandlers } from './lab-service.ts';
+import { LiveLabs } from './live-service.ts';
 
 export interface CoreOptions {
   shell: ShellKind;
@@ -37,12 +39,16 @@ export const VERSION: string = (
 ).version;
 
 export function createCore(options: CoreOptions): Core {
+  const newId = options.newId ?? (() => randomBytes(16).toString('hex'));
   const library = Library.open(libraryFile(options.home ?? libraryDir()), {
     now: options.now ?? (() => new Date()),
-    newId: options.newId ?? (() => randomBytes(16).toString('hex')),
+    newId,
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
   });
   const hub = new EventHub();
+  const live = new LiveLabs(library, hub, newId);
+  const captures = new CaptureService(library, hub);
+  const labs = labHandlers(library, hub);
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -58,7 +64,14 @@ export function createCore(options: CoreOptions): Core {
       hub.emit('onSettingsChanged', settings);
       return settings;
     },
-    ...labHandlers(library, hub),
+    ...labs,
+    // A deleted lab stops running first.
+    'labs.delete': (params) => {
+      live.stop(params.id);
+      return labs['labs.delete'](params);
+    },
+    ...live.handlers(),
+    ...captures.handlers(),
   };
 
   const call = (method: unknown, params: unknown) => dispatch(handlers, method, params);
@@ -72,7 +85,11 @@ export function createCore(options: CoreOptions): Core {
       call,
       subscribe: (event, listener) => subscribe((e, payload) => e === event && listener(payload)),
     }),
-    close: () => library.close(),
+    close: () => {
+      live.dispose();
+      captures.dispose();
+      library.close();
+    },
   };
 }
 

@@ -48,8 +48,8 @@ function hostContext(n: DockerNode): GoStruct {
     SwarmOptions: null,
     Swarm: '',
     EngineOptions: null,
-    Error: '',
-    DockerVersion: n.state === 'Running' ? `v${n.engine}` : 'Unknown',
+    Error: n.state === 'Running' && !n.daemon.running ? `Unable to query docker version: Get ${n.url.replace('tcp:', 'https:')}/v1.15/version: dial tcp ${n.ipText}:2376: connect: connection refused` : '',
+    DockerVersion: n.state === 'Running' && n.daemon.running ? `v${n.engine}` : 'Unknown',
     ResponseTime: 0,
   };
   return new GoStruct('commands.HostListItem', f);
@@ -212,13 +212,54 @@ export function dockerMachineCommand(lab: DockerLab): CommandImpl {
         );
         return 0;
       }
+      case 'stop':
+      case 'start':
+      case 'restart':
+      case 'kill': {
+        const names = args.filter((a) => !a.startsWith('-'));
+        if (names.length === 0) {
+          ctx.stderr('Error: No machine name(s) specified and no "default" machine exists\n');
+          return 1;
+        }
+        for (const name of names) {
+          const n = world.node(name);
+          if (!n) {
+            ctx.stderr(notExist(name));
+            return 1;
+          }
+          if (sub !== 'start') {
+            if (!n.powered) {
+              if (sub !== 'restart') {
+                ctx.stderr(`Error ${sub === 'kill' ? 'killing' : 'stopping'} host "${name}": Host is already stopped\n`);
+                continue;
+              }
+            } else {
+              ctx.stdout(`${sub === 'kill' ? 'Killing' : 'Stopping'} "${name}"...\n`);
+              world.stopNode(name);
+              if (sub !== 'restart') ctx.stdout(`Machine "${name}" was ${sub === 'kill' ? 'killed' : 'stopped'}.\n`);
+            }
+          }
+          if (sub === 'start' || sub === 'restart') {
+            if (n.powered) {
+              ctx.stdout(`Starting "${name}"...\nMachine "${name}" is already running.\n`);
+              continue;
+            }
+            ctx.stdout(`${sub === 'restart' ? 'Restarting' : 'Starting'} "${name}"...\n(${name}) Check network to re-create if needed...\n(${name}) Waiting for an IP...\n`);
+            world.startNode(name);
+            ctx.stdout(`Machine "${name}" was ${sub === 'restart' ? 'restarted' : 'started'}.\nWaiting for SSH to be available...\nDetecting the provisioner...\n`);
+            if (sub === 'start') ctx.stdout('Started machines may have new IP addresses. You may need to re-run the `docker-machine env` command.\n');
+            else ctx.stdout('Restarted machines may have new IP addresses. You may need to re-run the `docker-machine env` command.\n');
+          }
+        }
+        return 0;
+      }
       case 'active':
         ctx.stderr('No active host found\n');
         return 1;
       case undefined:
       case '--help':
       case 'help':
-        ctx.stdout('Usage: docker-machine [OPTIONS] COMMAND [arg...]\n\nCreate and manage machines running Docker.\n\nCommands:\n  active, create, env, ip, ls, rm, ssh, status, url\n');
+        ctx.stdout('Usage: docker-machine [OPTIONS] COMMAND [arg...]\n\nCreate and manage machines running Docker.\n\nCommands:\n  active, create, env, ip, kill, ls, restart, rm, ssh, start, status, stop, url\n');
         return 0;
       default:
         ctx.stderr(`docker-machine: '${sub}' is not a docker-machine command.\nSee 'docker-machine --help'.\n`);
@@ -227,12 +268,42 @@ export function dockerMachineCommand(lab: DockerLab): CommandImpl {
   };
 }
 
-/** `flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION]`, `flotilla node ls`. */
+const FLOTILLA_USAGE =
+  'usage: flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION] | flotilla node ls | flotilla node rm|stop|start NAME | flotilla link down|up NAME\n';
+
+/**
+ * `flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION]`, `flotilla node ls|rm`, faults: `flotilla node
+ * stop|start NAME` (power: the NIC, the daemon and what runs on the node go down; up again at start) and `flotilla
+ * link down|up NAME` (the node's underlay cable, pulled or plugged back: the node keeps running, unreachable).
+ */
 export function flotillaCommand(lab: DockerLab): CommandImpl {
   return (ctx) => {
     const args = ctx.argv.slice(1);
+    if ((args[0] === 'node' && (args[1] === 'stop' || args[1] === 'start')) || (args[0] === 'link' && (args[1] === 'down' || args[1] === 'up'))) {
+      const names = args.slice(2).filter((a) => !a.startsWith('-'));
+      if (names.length === 0) {
+        ctx.stderr('flotilla: node name missing\n');
+        return 2;
+      }
+      for (const name of names) {
+        try {
+          if (args[0] === 'link') {
+            lab.world.setLink(name, args[1] === 'up');
+            ctx.stdout(`link ${name}: ${args[1]!}\n`);
+          } else {
+            if (args[1] === 'stop') lab.world.stopNode(name);
+            else lab.world.startNode(name);
+            ctx.stdout(`node ${name}: ${args[1] === 'stop' ? 'powered off' : 'powered on'}\n`);
+          }
+        } catch (e) {
+          ctx.stderr(`flotilla: ${e instanceof Error ? e.message : String(e)}\n`);
+          return 1;
+        }
+      }
+      return 0;
+    }
     if (args[0] !== 'node' || (args[1] !== 'add' && args[1] !== 'ls' && args[1] !== 'rm')) {
-      ctx.stderr('usage: flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION] | flotilla node ls | flotilla node rm NAME\n');
+      ctx.stderr(FLOTILLA_USAGE);
       return 2;
     }
     if (args[1] === 'ls') {

@@ -20,6 +20,7 @@ import type { CommandImpl, CommandContext } from './interpreter.ts';
 import { Shell } from './interpreter.ts';
 import { commandsFrom, type CommandProvider, type ShellTarget } from './providers.ts';
 import { SchedulerClock } from './scheduler-clock.ts';
+import { journalctlCommand, systemctlCommand } from './systemd.ts';
 import type { LabHost } from './session.ts';
 import type { Prompt } from './transcript.ts';
 
@@ -69,37 +70,9 @@ export function labProvider(lab: DockerLab): CommandProvider {
       case 'workstation':
         return { 'docker-machine': dockerMachineCommand(lab), flotilla: flotillaCommand(lab) };
       case 'node':
-        return { docker: dockerCommand(lab, t.node!), sh: shCommand, bash: shCommand, systemctl: systemctlCommand(t.node!) };
+        return { docker: dockerCommand(lab, t.node!), sh: shCommand, bash: shCommand, systemctl: systemctlCommand(t.node!), journalctl: journalctlCommand(t.node!) };
       case 'container':
         return t.machine.userland === 'busybox' ? { sh: shCommand, ash: shCommand } : { sh: shCommand, bash: shCommand };
-    }
-  };
-}
-
-function systemctlCommand(node: DockerNode): CommandImpl {
-  return (ctx) => {
-    const [verb, unit] = ctx.argv.slice(1);
-    if (unit !== 'docker' && unit !== 'docker.service') {
-      ctx.stderr(`Failed to ${verb ?? 'do'} ${unit ?? ''}.service: Unit ${unit ?? ''}.service not found.\n`);
-      return 5;
-    }
-    switch (verb) {
-      case 'restart':
-        if (node.daemon.running) node.daemon.restart();
-        else node.daemon.start();
-        return 0;
-      case 'stop':
-        if (node.daemon.running) node.daemon.shutdown();
-        return 0;
-      case 'start':
-        node.daemon.start();
-        return 0;
-      case 'is-active':
-        ctx.stdout(node.daemon.running ? 'active\n' : 'inactive\n');
-        return node.daemon.running ? 0 : 3;
-      default:
-        ctx.stderr(`Unknown command verb ${verb ?? ''}.\n`);
-        return 1;
     }
   };
 }

@@ -84,3 +84,27 @@ test('paced: refuses a bad speed factor', () => {
   assert.throws(() => paced(0, () => 0, async () => {}), RangeError);
   assert.throws(() => paced(Infinity, () => 0, async () => {}), RangeError);
 });
+
+test('paced with settle: what an event wakes runs before the next event, at that event\'s time', async () => {
+  const sim = new Scheduler();
+  const wall = fakeWall();
+  const log: string[] = [];
+  const sleepV = (d: number): Promise<void> => new Promise((r) => void sim.schedule(d, r));
+  // A "command": sleeps 1 s, then schedules its next wait from the time it woke at (no drift).
+  void (async () => {
+    for (let i = 0; i < 3; i++) {
+      await sleepV(s(1));
+      log.push(`woke at ${sim.now / 1e6} ms`);
+    }
+  })();
+  let settles = 0;
+  const settle = async (): Promise<void> => {
+    settles++;
+    await new Promise<void>((r) => setImmediate(r));
+  };
+  const r = await paced(1, wall.now, wall.sleep, { maxSleepMs: 5000, settle }).run(sim, s(3));
+  assert.equal(r.reason, 'reached');
+  assert.deepEqual(log, ['woke at 1000 ms', 'woke at 2000 ms', 'woke at 3000 ms']);
+  assert.equal(settles, 3);
+  assert.equal(sim.now, s(3));
+});

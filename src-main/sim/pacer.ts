@@ -63,6 +63,12 @@ export interface PacedOptions {
   readonly maxSleepMs?: number;
   /** Most events run between two looks at the wall clock (default 10,000). */
   readonly sliceEvents?: number;
+  /**
+   * Lets the host's promise reactions run after each event (Node: `() => new Promise(setImmediate)`), so async code
+   * woken by an event (a shell command awaiting a timer or a reply) runs to its next await before the next event
+   * fires, as SchedulerClock.advance() does. Without it, events run back to back in slices.
+   */
+  readonly settle?: () => Promise<void>;
 }
 
 /**
@@ -75,7 +81,24 @@ export function paced(speedFactor: number, wallClock: () => number, sleep: (ms: 
   if (!(speedFactor > 0) || !Number.isFinite(speedFactor)) throw new RangeError(`paced: speedFactor must be a positive finite number, got ${speedFactor}`);
   const maxSleep = options.maxSleepMs ?? 50;
   const slice = options.sliceEvents ?? 10_000;
+  const settle = options.settle;
   const nsPerWallMs = MILLISECOND * speedFactor;
+  /** Runs the events due by `target` one by one, settling after each; moves the clock to `target` when done. */
+  const runSettled = async (scheduler: Scheduler, target: Time, signal: StopSignal | undefined): Promise<number> => {
+    let n = 0;
+    while (n < slice) {
+      const next = scheduler.nextTime();
+      if (next === undefined || next > target) {
+        if (target > scheduler.now) scheduler.runUntil(target); // nothing is due: this only moves the clock
+        break;
+      }
+      scheduler.step();
+      n++;
+      await settle!();
+      if (signal?.aborted) break;
+    }
+    return n;
+  };
   return {
     async run(scheduler, until, signal) {
       const wall0 = wallClock();
@@ -87,7 +110,9 @@ export function paced(speedFactor: number, wallClock: () => number, sleep: (ms: 
         // Where virtual time should be now.
         const target = Math.min(end, virt0 + Math.floor((wallClock() - wall0) * nsPerWallMs));
         if (target > scheduler.now || (scheduler.nextTime() ?? Infinity) <= target) {
-          events += scheduler.runUntil(Math.max(target, scheduler.now), slice);
+          if (settle) events += await runSettled(scheduler, Math.max(target, scheduler.now), signal);
+          else events += scheduler.runUntil(Math.max(target, scheduler.now), slice);
+          if (signal?.aborted) return { events, reason: 'stopped' };
         }
         if (scheduler.now >= end && (scheduler.nextTime() ?? Infinity) > end) return { events, reason: 'reached' };
         // Sleep until the next event is due on the wall clock (or maxSleep, whichever is sooner).

@@ -1,4 +1,5 @@
-// The Flotilla library: one SQLite file (better-sqlite3) holding the labs, their snapshots and the settings.
+// The Flotilla library: one SQLite file (better-sqlite3) holding the labs, their snapshots, the settings and the
+// captures (store/captures.ts).
 // Time and ids come from the caller, so tests are deterministic. Opening refuses, without writing a byte, a file
 // that is not a database or that a newer Flotilla wrote.
 
@@ -12,6 +13,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import { literal } from '../common/api/schema.ts';
 import type { Lab, LabDocument, LabSummary, Settings, SnapshotSummary } from '../common/api/types.ts';
 import { emptyDocument, parseLabDocument } from '../lab/document.ts';
+import { CaptureStore } from './captures.ts';
 import { LATEST_SCHEMA_VERSION, migrate, userVersion } from './migrations.ts';
 
 export interface LibraryOptions {
@@ -103,6 +105,8 @@ export class Library {
   readonly #now: () => Date;
   readonly #newId: () => string;
   readonly #q: ReturnType<typeof prepareAll>;
+  /** The captures kept in this library (imported files, and later the labs' own). */
+  readonly captures: CaptureStore;
 
   private constructor(file: string, db: Database, opts: LibraryOptions) {
     this.path = file;
@@ -110,6 +114,7 @@ export class Library {
     this.#now = opts.now;
     this.#newId = opts.newId;
     this.#q = prepareAll(db);
+    this.captures = new CaptureStore(db, opts.now, () => this.#id());
   }
 
   /**

@@ -46,6 +46,55 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: 'captures: the file in chunks and a per-frame index with the packet list columns',
+    sql: `
+      -- key: a small integer the frame and chunk rows use; id: what the contract shows.
+      CREATE TABLE captures (
+        key          INTEGER PRIMARY KEY,
+        id           TEXT NOT NULL UNIQUE CHECK (${hexId('id')}),
+        lab_id       TEXT REFERENCES labs (id) ON DELETE CASCADE,
+        name         TEXT NOT NULL,
+        source       TEXT NOT NULL CHECK (source IN ('import', 'lab')),
+        format       TEXT NOT NULL CHECK (format IN ('pcap', 'pcapng')),
+        linktype     INTEGER NOT NULL,
+        interfaces   TEXT NOT NULL CHECK (json_valid(interfaces)),
+        created_at   TEXT NOT NULL,
+        packet_count INTEGER NOT NULL,
+        byte_size    INTEGER NOT NULL,
+        -- nanoseconds since 1970 of frame 1, as decimal text (beyond 2^53)
+        first_ts_ns  TEXT NOT NULL,
+        duration_ns  INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX captures_by_lab ON captures (lab_id, created_at);
+
+      -- The file as it was imported, in chunks of 1 MiB (SQLite reads a big blob's pages as a chain).
+      CREATE TABLE capture_chunks (
+        capture_key INTEGER NOT NULL REFERENCES captures (key) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        bytes       BLOB NOT NULL,
+        UNIQUE (capture_key, seq)
+      ) STRICT;
+
+      -- One row per frame: where its bytes are, and the packet list's columns computed once.
+      CREATE TABLE capture_frames (
+        capture_key INTEGER NOT NULL REFERENCES captures (key) ON DELETE CASCADE,
+        number      INTEGER NOT NULL,
+        offset      INTEGER NOT NULL,
+        caplen      INTEGER NOT NULL,
+        origlen     INTEGER NOT NULL,
+        iface       INTEGER NOT NULL,
+        ts_rel_ns   INTEGER NOT NULL,
+        source      TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        protocol    TEXT NOT NULL,
+        info        TEXT NOT NULL,
+        colour      INTEGER NOT NULL,
+        PRIMARY KEY (capture_key, number)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema this Flotilla knows. */

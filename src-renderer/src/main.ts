@@ -1,6 +1,7 @@
 // The renderer's entry: paint in the remembered theme at once, choose the carrier, mount the window.
 
 import { mount } from 'svelte';
+import '@xterm/xterm/css/xterm.css';
 import App from './App.svelte';
 import './app.css';
 import { connect } from './lib/transport.ts';

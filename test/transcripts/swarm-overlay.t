@@ -66,7 +66,7 @@ sw1$ docker network create -d overlay private
 [0-9a-z]{25} (re)
 sw2$ docker run --rm --network private alpine true
 docker: Error response from daemon: Could not attach to network private: rpc error: code = PermissionDenied desc = network private not manually attachable
-See 'docker run --help'.
+Run 'docker run --help' for more information
 [exit 125]
 sw1$ docker network rm lab
 Error response from daemon: rpc error: code = FailedPrecondition desc = network \w{25} is in use by task \w+ (re)

@@ -3,13 +3,41 @@
 // list; the renderer cannot tell which one it talks to. Add a capability here first, then implement it in
 // src-main/services (the compiler then points at every carrier and handler that must follow).
 
+import { captureEvents, captureMethods } from './capture-contract.ts';
 import { FlotillaError } from './errors.ts';
-import { literal, object, optional, string, type Schema } from './schema.ts';
-import type { AppInfo, Lab, LabSummary, Settings, SnapshotSummary } from './types.ts';
+import { integer, literal, number, object, optional, string, tagged, type Schema } from './schema.ts';
+import type {
+  AppInfo,
+  Completions,
+  ConsoleExit,
+  ConsoleInfo,
+  ConsoleOutput,
+  ConsoleRunResult,
+  Lab,
+  LabClockState,
+  LabRuntimeState,
+  LabSummary,
+  Settings,
+  SnapshotSummary,
+} from './types.ts';
 
 /** Ids are 32 lowercase hex digits (a random 128-bit value), as the store makes them. */
 export const ID_PATTERN = /^[0-9a-f]{32}$/;
 const id = (what: string) => string({ pattern: ID_PATTERN, patternName: `${what} id (32 hex digits)` });
+
+/** Names of lab objects (nodes, containers): Docker's own rule, at most 128 characters. */
+const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const objectName = (what: string) => string({ min: 1, max: 128, pattern: OBJECT_NAME, patternName: `a ${what} name` });
+/** One line typed at a console: no line breaks (a heredoc arrives as several lines in one call, joined by \n). */
+export const CONSOLE_LINE_MAX = 64 * 1024;
+/** Virtual seconds per wall second. */
+export const SPEED_MIN = 0.01;
+export const SPEED_MAX = 1000;
+const consoleTarget = tagged('kind', {
+  workstation: object({ kind: literal('workstation') }),
+  node: object({ kind: literal('node'), node: objectName('node') }),
+  container: object({ kind: literal('container'), node: objectName('node'), container: objectName('container') }),
+});
 
 /** A name shown in lists: visible characters and spaces, no control characters, no padding. */
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -51,6 +79,29 @@ export const methods = {
     object({ labId: id('lab'), name: optional(string({ min: 1, max: NAME_MAX, trimmed: true })) }),
   ),
   'snapshots.delete': method<null>()(object({ id: id('snapshot') })),
+  /** Starts the emulation of a lab (or attaches to it when it runs already): its state now. */
+  'lab.start': method<LabRuntimeState>()(object({ labId: id('lab') })),
+  /** Stops the emulation and closes its consoles (nothing is kept: a later issue persists the world). */
+  'lab.stop': method<null>()(object({ labId: id('lab') })),
+  /** The running lab's state (not-found when it is not running). */
+  'lab.state': method<LabRuntimeState>()(object({ labId: id('lab') })),
+  /** Play (virtual time follows the wall clock at `speed`), pause, or step (pause, then 100 ms of virtual time). */
+  'lab.clock': method<LabClockState>()(
+    object({ labId: id('lab'), action: literal('play', 'pause', 'step'), speed: optional(number({ min: SPEED_MIN, max: SPEED_MAX })) }),
+  ),
+  /** Opens a shell on the workstation, a node or a running container of a running lab. */
+  'console.open': method<ConsoleInfo>()(object({ labId: id('lab'), target: consoleTarget })),
+  /** Runs one line; output streams as onConsoleOutput while it runs; resolves when it ends. */
+  'console.run': method<ConsoleRunResult>()(object({ consoleId: id('console'), line: string({ max: CONSOLE_LINE_MAX }) })),
+  /** Ctrl-C: interrupts the running foreground command (no-op when idle). */
+  'console.interrupt': method<null>()(object({ consoleId: id('console') })),
+  /** Tab: the words that may complete the word at `cursor`. */
+  'console.complete': method<Completions>()(
+    object({ consoleId: id('console'), line: string({ max: CONSOLE_LINE_MAX }), cursor: integer({ min: 0, max: CONSOLE_LINE_MAX }) }),
+  ),
+  'console.close': method<null>()(object({ consoleId: id('console') })),
+  // captures.import, list, delete, frames, frame, export
+  ...captureMethods,
 } as const;
 
 declare const payloadBrand: unique symbol;
@@ -65,6 +116,16 @@ export const events = {
   /** The snapshots of one lab changed. */
   onSnapshotsChanged: event<{ labId: string }>(),
   onSettingsChanged: event<Settings>(),
+  /** A running lab changed (throttled: at most 10 per second per lab). */
+  onLabState: event<{ labId: string; state: LabRuntimeState }>(),
+  /** A running lab stopped (lab.stop, the lab was deleted, the app closes). */
+  onLabStopped: event<{ labId: string }>(),
+  /** What a console's commands print, in order (\n line ends: a terminal converts them). */
+  onConsoleOutput: event<ConsoleOutput>(),
+  /** A console's session ended: `exit`, its container stopped, its node went, or the lab stopped. */
+  onConsoleExit: event<ConsoleExit>(),
+  // onCapturesChanged
+  ...captureEvents,
 } as const;
 
 export type Methods = typeof methods;

@@ -61,6 +61,39 @@ export function integer(opts: { min?: number; max?: number } = {}): Schema<numbe
   };
 }
 
+/** A finite number (not NaN, not ±Infinity) in [min, max]. */
+export function number(opts: { min?: number; max?: number } = {}): Schema<number> {
+  const { min = -Number.MAX_VALUE, max = Number.MAX_VALUE } = opts;
+  return {
+    describe: `number (${min}..${max})`,
+    parse(value, path = '') {
+      if (typeof value !== 'number') fail(path, `expected a number, got ${typeName(value)}`);
+      if (!Number.isFinite(value)) fail(path, 'must be a finite number');
+      if (value < min || value > max) fail(path, `must be between ${min} and ${max}`);
+      return value;
+    },
+  };
+}
+
+/** One of several object shapes, chosen by the string field `key` (a tagged union). */
+export function tagged<K extends string, V extends Record<string, Schema<unknown>>>(
+  key: K,
+  variants: V,
+): Schema<{ [T in keyof V]: Infer<V[T]> }[keyof V]> {
+  const tags = Object.keys(variants);
+  return {
+    describe: tags.map((t) => (variants[t] as Schema<unknown>).describe).join(' | '),
+    parse(value, path = '') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value))
+        fail(path, `expected an object, got ${typeName(value)}`);
+      const tag = (value as Record<string, unknown>)[key];
+      const at = path ? `${path}.${key}` : key;
+      if (typeof tag !== 'string' || !Object.hasOwn(variants, tag)) fail(at, `expected one of ${tags.join(', ')}`);
+      return (variants[tag] as Schema<unknown>).parse(value, path) as { [T in keyof V]: Infer<V[T]> }[keyof V];
+    },
+  };
+}
+
 export function boolean(): Schema<boolean> {
   return {
     describe: 'boolean',

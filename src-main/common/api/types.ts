@@ -48,3 +48,142 @@ export interface SnapshotSummary {
 export interface Settings {
   theme: ThemePreference;
 }
+
+// ------------------------------------------------------------------------------------------ the running lab
+
+/** The virtual clock of a running lab. Times are integer nanoseconds of virtual time since the lab started. */
+export interface LabClockState {
+  /** Virtual time now, in nanoseconds. */
+  time: number;
+  /** True while virtual time follows the wall clock; false when paused. */
+  running: boolean;
+  /** Virtual seconds per wall second (1 = real time). */
+  speed: number;
+}
+
+/** A LAN of the underlay (the host-only network of docker-machine, or a LAN that `flotilla node add --ip` made). */
+export interface RuntimeLan {
+  name: string;
+  /** "192.168.99.0/24". */
+  cidr: string;
+}
+
+/** The user's machine beside the lab: one interface on each LAN. */
+export interface RuntimeWorkstation {
+  name: string;
+  interfaces: { lan: string; iface: string; ip: string }[];
+}
+
+export interface RuntimeNetwork {
+  id: string;
+  name: string;
+  /** bridge, host, null, overlay, macvlan, ... */
+  driver: string;
+  /** local, global, swarm. */
+  scope: string;
+  /** The first IPv4 subnet ("172.18.0.0/16"), or null (host, none). */
+  subnet: string | null;
+  gateway: string | null;
+  /** The Linux bridge device (docker0, br-<id12>), or null. */
+  bridge: string | null;
+  internal: boolean;
+}
+
+export type RuntimeContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
+
+export interface RuntimeEndpoint {
+  networkId: string;
+  network: string;
+  /** eth0, eth1 ... (null on host / none). */
+  iface: string | null;
+  /** "172.18.0.2/16", or null. */
+  ip: string | null;
+  mac: string | null;
+  aliases: string[];
+}
+
+export interface RuntimePort {
+  containerPort: number;
+  proto: string;
+  hostIp: string;
+  hostPort: number;
+}
+
+export interface RuntimeContainer {
+  id: string;
+  name: string;
+  image: string;
+  state: RuntimeContainerState;
+  exitCode: number;
+  /** The network mode (default, bridge, host, none, container:x, or a network name). */
+  networkMode: string;
+  /** While it runs: one per network it is attached to, in join order. */
+  networks: RuntimeEndpoint[];
+  ports: RuntimePort[];
+}
+
+export interface RuntimeNode {
+  name: string;
+  /** Its address on the underlay LAN. */
+  address: string;
+  lan: string;
+  engine: string;
+  /** Swarm role, or null when the node is in no swarm. */
+  swarmRole: 'manager' | 'worker' | null;
+  daemon: 'running' | 'stopped';
+  networks: RuntimeNetwork[];
+  containers: RuntimeContainer[];
+}
+
+/** A view of a running lab: what Docker and the underlay hold now. */
+export interface LabRuntimeState {
+  labId: string;
+  clock: LabClockState;
+  lans: RuntimeLan[];
+  workstation: RuntimeWorkstation;
+  nodes: RuntimeNode[];
+}
+
+/** Where a console's shell runs. */
+export type ConsoleTarget =
+  | { kind: 'workstation' }
+  | { kind: 'node'; node: string }
+  | { kind: 'container'; node: string; container: string };
+
+export interface ConsoleInfo {
+  consoleId: string;
+  labId: string;
+  /** For the tab: "workstation", "node1", "node1 › web". */
+  title: string;
+  /** The prompt to print before the next line, such as "docker@node1:~$ ". */
+  prompt: string;
+  target: ConsoleTarget;
+}
+
+export interface ConsoleRunResult {
+  exit: number;
+  /** The prompt after the command (the directory may have changed). */
+  prompt: string;
+  /** The shell ended (`exit`): the console is closed. */
+  closed: boolean;
+}
+
+export interface Completions {
+  /** The range of `line` that a candidate replaces (the word at the cursor). */
+  start: number;
+  end: number;
+  /** Whole words that may stand in that range, sorted (directories end with "/"). */
+  candidates: string[];
+}
+
+export interface ConsoleOutput {
+  consoleId: string;
+  data: string;
+  stream: 'stdout' | 'stderr';
+}
+
+export interface ConsoleExit {
+  consoleId: string;
+  /** Why the console's session ended. */
+  reason: string;
+}

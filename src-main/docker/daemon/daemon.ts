@@ -44,8 +44,11 @@ import { hostsFile, internalResolvConf, legacyResolvConf, parseResolvConf, type 
 import { DockerFirewall, programResolverRules } from './firewall.ts';
 import { parseImageRef, unmodelledImage } from './images.ts';
 import { PortAllocator, parseExposed, type PortBinding, type Proto } from './ports.ts';
+import { isVlanDriverNetwork, vlanDeviceRoute, vlanProvidesGateway, VlanDrivers } from './macvlan.ts';
 import { SimMachine } from './sim-machine.ts';
 import type { SwarmHooks } from './swarm-hooks.ts';
+import type { ClusterStoreHooks } from './cluster-store-hooks.ts';
+import { daemonConfigError, daemonConfigWarnings, logrusLine, type JournalEntry } from './daemon-config.ts';
 
 /** What the world gives each daemon. */
 export interface DaemonHost {
@@ -55,6 +58,8 @@ export interface DaemonHost {
   images(): ImageCatalog;
   dns(): EmbeddedDnsFactory | undefined;
   runner(): CommandRunner | undefined;
+  /** The key-value-store overlay for a daemon started with `cluster-store` (docker/kvstore/). */
+  clusterStore?(d: Daemon): ClusterStoreHooks | undefined;
 }
 
 export interface DaemonOptions {
@@ -135,6 +140,8 @@ export class Daemon {
   readonly containers = new Map<string, Container>();
   private ports!: PortAllocator;
   private readonly bridges = new Map<string, Bridge>();
+  /** macvlan and ipvlan plumbing (macvlan.ts). */
+  private readonly vlanDrivers: VlanDrivers;
   private readonly processes = new Map<string, RunningProcess>();
   private readonly rng: Random;
   private readonly ids: Random;
@@ -145,6 +152,11 @@ export class Daemon {
   running = false;
   /** Swarm mode (docker/swarm/ sets it while the node is in a swarm). */
   swarm: SwarmHooks | undefined;
+  /** The key-value-store overlay (≤22 with `cluster-store`), while the daemon runs. */
+  clusterStore: ClusterStoreHooks | undefined;
+  /** What `journalctl -u docker` shows of dockerd. */
+  readonly journal: JournalEntry[] = [];
+  private dockerdPid = 0;
 
   constructor(
     private readonly host: DaemonHost,
@@ -158,6 +170,7 @@ export class Daemon {
     this.ids = o.random.fork('container-ids');
     this.names = o.random.fork('container-names');
     this.netRandom = o.random.fork('plumbing');
+    this.vlanDrivers = new VlanDrivers(this.machine.ns, this.behaviour, () => this.registry.list());
   }
 
   get ns(): NetNamespace {
@@ -177,7 +190,17 @@ export class Daemon {
   /** dockerd starts: reads /etc/docker/daemon.json, programs the firewall, creates bridge, host and none. */
   start(): void {
     if (this.running) return;
-    this.config = this.readConfig();
+    const config = this.readConfig();
+    this.dockerdPid = this.dockerdPid === 0 ? 600 + this.rng.fork('dockerd-pid').int(0, 300) : this.dockerdPid + 23;
+    const refused = daemonConfigError(config as Readonly<Record<string, unknown>>, this.behaviour);
+    if (refused !== undefined) {
+      this.journalLine(refused);
+      throw new DockerError(refused, 'internal');
+    }
+    for (const w of daemonConfigWarnings(config as Readonly<Record<string, unknown>>, this.behaviour)) this.log('warning', w);
+    this.config = config;
+    // user networks survive a restart (local-kv.db); global ones come back from the cluster store
+    const previous = this.registry === undefined ? [] : this.registry.list().filter((n) => !n.predefined && n.scope !== 'global');
     const b = this.behaviour;
     const pools = this.config['default-address-pools'] as PoolSpec[] | undefined;
     const ipam = new Ipam({ behaviour: b, ...(pools ? { localPools: pools } : {}) });
@@ -203,7 +226,32 @@ export class Daemon {
     };
     const { bridge } = this.registry.createPredefined(cfg);
     this.plumbNetwork(bridge);
+    for (const n of previous) {
+      this.registry.create({
+        name: n.name,
+        driver: n.driver,
+        internal: n.internal,
+        attachable: n.attachable,
+        ingress: n.ingress,
+        enableIPv6: n.enableIPv6,
+        ipam: { driver: n.ipamDriver, config: n.ipamConfigV4.concat(n.ipamConfigV6), options: n.ipamOptions },
+        options: n.options,
+        labels: n.labels,
+        ...(n.scope === 'swarm' ? { managed: { id: n.id, vnis: n.vnis } } : {}),
+      });
+    }
+    for (const nw of this.registry.list()) if (!nw.predefined) this.plumbNetwork(nw);
     this.running = true;
+    if (this.config['cluster-store'] !== undefined) this.clusterStore = this.host.clusterStore?.(this);
+  }
+
+  /** A dockerd line in the journal (logrus format). */
+  log(level: 'info' | 'warning' | 'error', msg: string): void {
+    this.journalLine(logrusLine(this.host.wallClock.epochUnixSeconds * 1e9 + this.now, level, msg));
+  }
+
+  private journalLine(text: string): void {
+    this.journal.push({ at: this.now, ident: `dockerd[${this.dockerdPid}]`, text });
   }
 
   private readConfig(): DaemonConfig {
@@ -241,6 +289,8 @@ export class Daemon {
   shutdown(): void {
     for (const c of this.containers.values()) if (c.running) this.teardown(c, 143, true);
     for (const nw of this.registry.list()) this.unplumbNetwork(nw);
+    this.clusterStore?.stop();
+    this.clusterStore = undefined;
     this.running = false;
   }
 
@@ -248,24 +298,12 @@ export class Daemon {
   restart(): void {
     const wasRunning = [...this.containers.values()].filter((c) => c.running);
     this.shutdown();
-    // The user networks survive in the store: keep them, re-plumb them.
-    const userNets = this.registry.list().filter((n) => !n.predefined);
-    const oldRegistry = this.registry;
     this.start();
-    for (const n of userNets) {
-      oldRegistry.list();
-      this.registry.create({
-        name: n.name,
-        driver: n.driver,
-        internal: n.internal,
-        attachable: n.attachable,
-        enableIPv6: n.enableIPv6,
-        ipam: { driver: n.ipamDriver, config: n.ipamConfigV4.concat(n.ipamConfigV6), options: n.ipamOptions },
-        options: n.options,
-        labels: n.labels,
-      });
-    }
-    for (const nw of this.registry.list()) if (!nw.predefined) this.plumbNetwork(nw);
+    this.applyRestartPolicies(wasRunning);
+  }
+
+  /** After a start: the containers that were running come back as their restart policy says. */
+  applyRestartPolicies(wasRunning: readonly Container[]): void {
     for (const c of wasRunning) {
       const p = c.config.restart?.name ?? 'no';
       if (p === 'always' || (p === 'unless-stopped' && !c.manuallyStopped)) void this.startContainer(c.id).catch(() => undefined);
@@ -280,7 +318,7 @@ export class Daemon {
       const swarmNet = this.swarm.createNetwork(req);
       if (swarmNet) return swarmNet;
     }
-    this.checkMacvlanParent(req);
+    if (this.clusterStore && req.driver === 'overlay' && req.scope !== 'local' && req.scope !== 'swarm') return this.clusterStore.createNetwork(req);
     const nw = this.registry.create(req);
     try {
       this.plumbNetwork(nw);
@@ -291,19 +329,15 @@ export class Daemon {
     return nw;
   }
 
-  private checkMacvlanParent(req: CreateNetworkRequest): void {
-    if (req.driver !== 'macvlan' && req.driver !== 'ipvlan') return;
-    const parent = req.options?.parent;
-    if (parent === undefined || parent === '') return;
-    if (parent === 'lo') throw forbidden(`loopback interface is not a valid ${req.driver} parent link`);
-    const base = parent.includes('.') ? parent.slice(0, parent.indexOf('.')) : parent;
-    if (!this.ns.hasDevice(base)) throw forbidden(`the requested parent interface ${base} was not found on the Docker host`);
-  }
-
   /** `docker network rm` of one name or ID. */
   removeNetwork(term: string): Network {
     const found = this.swarm ? this.registry.find(term, 'api') : undefined;
     if (found && found.scope === 'swarm' && this.swarm?.removeNetwork(found)) return found;
+    const global = this.clusterStore ? this.registry.find(term, 'api') : undefined;
+    if (global && global.scope === 'global' && this.clusterStore) {
+      this.clusterStore.removeNetwork(global);
+      return global;
+    }
     const nw = this.registry.remove(term);
     this.unplumbNetwork(nw);
     return nw;
@@ -340,6 +374,7 @@ export class Daemon {
   }
 
   private plumbNetwork(nw: Network): void {
+    if (isVlanDriverNetwork(nw)) return this.vlanDrivers.plumb(nw);
     const o = nw.driverOptions;
     if (o.kind !== 'bridge' || nw.bridgeName === undefined) return;
     const ns = this.ns;
@@ -356,6 +391,7 @@ export class Daemon {
   }
 
   private unplumbNetwork(nw: Network): void {
+    if (isVlanDriverNetwork(nw)) return this.vlanDrivers.unplumb(nw);
     const br = this.bridges.get(nw.id);
     if (!br) return;
     const o = nw.driverOptions;
@@ -407,6 +443,18 @@ export class Daemon {
       if (cfg.macAddress) throw invalidParameter('conflicting options: mac-address and the network mode');
       this.findContainer(target);
     }
+    if (!mode.startsWith('container:') && mode !== 'host' && !isUserDefinedNetworkName(mode === 'default' ? 'bridge' : mode)) {
+      // registerLinks: legacy links on the default bridge name existing containers.
+      for (const l of cfg.links ?? []) {
+        const target = l.split(':')[0]!.replace(/^\//, '');
+        try {
+          this.findContainer(target);
+        } catch (e) {
+          if (e instanceof DockerError) throw invalidParameter(`could not get container for ${target}: ${e.message}`);
+          throw e;
+        }
+      }
+    }
     if (mode === 'host' && (cfg.links ?? []).length > 0) {
       throw invalidParameter("conflicting options: host type networking can't be used with links. This would result in undefined behavior");
     }
@@ -456,6 +504,7 @@ export class Daemon {
     const c = this.findContainer(term);
     if (c.running) return c;
     if (c.status === 'removing') throw conflict(`container is marked for removal and cannot be started`);
+    await this.clusterStore?.prepareStart(c);
     try {
       this.setupSandbox(c);
     } catch (e) {
@@ -504,6 +553,18 @@ export class Daemon {
       c.attachments.push({ networkId: nw.id, endpoint: ep, config: c.networks.get(nw.id)!, ifname: undefined });
       return;
     }
+    if (!nets.some((n) => isUserDefinedNetworkName(n.name))) {
+      for (const l of c.config.links ?? []) {
+        const [target, alias] = l.split(':') as [string, string | undefined];
+        let child: Container | undefined;
+        try {
+          child = this.findContainer(target);
+        } catch {
+          child = undefined;
+        }
+        if (child && !child.running) throw invalidParameter(`Cannot link to a non running container: /${child.name} AS /${c.name}/${alias ?? child.name}`);
+      }
+    }
     const key = `${this.name}/${c.sandboxId.slice(0, 12)}`;
     const ns = this.host.lab.namespace(key, { kernel: key });
     ns.sysctl.localPortRange = [32768, 60999];
@@ -511,6 +572,7 @@ export class Daemon {
     c.machine.setHostname(c.config.hostname || truncateId(c.id));
     for (const nw of nets) this.join(c, nw, c.networks.get(nw.id)!);
     this.swarm?.sandboxJoined(c);
+    this.clusterStore?.sandboxJoined(c);
     this.updateGateway(c);
     this.writeEtcFiles(c);
     this.publishPorts(c);
@@ -520,7 +582,7 @@ export class Daemon {
   /** Connects a (running) container's sandbox to a network: endpoint, veth pair, address. */
   join(c: Container, nw: Network, ecIn: EndpointConfig, endpointName?: string): Attachment {
     const ns = c.machine.ns;
-    const ec = nw.scope === 'swarm' && this.swarm ? this.swarm.endpointConfig(c, nw, ecIn) : ecIn;
+    const ec = nw.scope === 'swarm' && this.swarm ? this.swarm.endpointConfig(c, nw, ecIn) : nw.scope === 'global' && this.clusterStore ? this.clusterStore.endpointConfig(c, nw, ecIn) : ecIn;
     const ep = this.registry.createEndpoint(nw, {
       name: endpointName ?? c.name,
       key: c.id,
@@ -529,6 +591,7 @@ export class Daemon {
       ...(ec.ipv4 ? { ipv4: ec.ipv4 } : {}),
       ...(ec.ipv6 ? { ipv6: ec.ipv6 } : {}),
       ...(ec.mac || c.config.macAddress ? { mac: ec.mac ?? c.config.macAddress } : {}),
+      ...(isVlanDriverNetwork(nw) && nw.driver === 'ipvlan' && this.vlanDrivers.parentMac(nw) !== undefined ? { parentMac: this.vlanDrivers.parentMac(nw)! } : {}),
       aliases: ec.aliases,
     });
     let att: Attachment;
@@ -548,8 +611,19 @@ export class Daemon {
       if (ep.ipv4 && !nw.internal && nw.driverOptions.gatewayModeIpv4 === 'nat') this.firewall.directAccessRule(br.name, formatIpv4(ep.ipv4.address), true);
     } else if (nw.driver === 'overlay' && nw.scope === 'swarm' && this.swarm) {
       att = this.swarm.plumb(c, nw, ep, ec, this.nextIfname(c, 'eth'));
+    } else if (nw.driver === 'overlay' && nw.scope === 'global' && this.clusterStore) {
+      att = this.clusterStore.plumb(c, nw, ep, ec, this.nextIfname(c, 'eth'));
+    } else if (isVlanDriverNetwork(nw)) {
+      const ifname = this.nextIfname(c, 'eth');
+      try {
+        this.vlanDrivers.join(nw, ep, ns, ifname);
+      } catch (e) {
+        this.registry.deleteEndpoint(nw, ep.id);
+        throw e;
+      }
+      att = { networkId: nw.id, endpoint: ep, config: ec, ifname };
     } else {
-      // Drivers without plumbing here (macvlan/ipvlan TBD): the endpoint exists, no device.
+      // Drivers without plumbing here: the endpoint exists, no device.
       att = { networkId: nw.id, endpoint: ep, config: ec, ifname: undefined };
     }
     c.attachments.push(att);
@@ -584,7 +658,7 @@ export class Daemon {
   private providesGateway(nw: Network): boolean {
     if (nw.internal) return false;
     if (nw.driverOptions.kind === 'bridge') return nw.ipv4[0]?.gateway !== undefined;
-    if (nw.driverOptions.kind === 'macvlan') return nw.ipv4[0]?.gateway !== undefined;
+    if (isVlanDriverNetwork(nw)) return vlanProvidesGateway(nw, this.behaviour);
     return false;
   }
 
@@ -598,7 +672,8 @@ export class Daemon {
       if (!nw || !this.providesGateway(nw) || a.ifname === undefined) continue;
       const aux = nw.ipv4[0]?.auxAddresses['DefaultGatewayIPv4'];
       const gw = aux ?? nw.ipv4[0]!.gateway!;
-      ns.addRoute('default', { via: formatAddr(gw), dev: a.ifname });
+      if (vlanDeviceRoute(nw)) ns.addRoute('default', { dev: a.ifname });
+      else ns.addRoute('default', { via: formatAddr(gw), dev: a.ifname });
       return;
     }
   }
@@ -648,7 +723,15 @@ export class Daemon {
       const h = c.machine.hostname();
       own.push({ ip: formatIpv4(a.endpoint.ipv4.address), names: c.config.domainname ? `${h}.${c.config.domainname} ${h}` : h });
     }
-    c.machine.fs.writeFile('/etc/hosts', hostsFile(this.behaviour, { ipv6: c.attachments.some((a) => a.endpoint.ipv6 !== undefined), extra, own, links }));
+    c.machine.fs.writeFile('/etc/hosts', hostsFile(this.behaviour, { ipv6: this.ipv6Enabled(c), extra, own, links }));
+  }
+
+  /**
+   * Whether the container "supports IPv6" as libnetwork decides it (≥26, sandbox_linux.go IPv6Enabled): its lo has ::1,
+   * which the lab's kernels (IPv6 enabled, as a stock Linux host) give every new namespace; host mode follows the host.
+   */
+  private ipv6Enabled(c: Container): boolean {
+    return c.machine.ns !== this.ns || c.attachments.some((a) => a.endpoint.ipv6 !== undefined);
   }
 
   /** True when the container joined a user-defined network (the embedded resolver serves it). */
@@ -821,6 +904,10 @@ export class Daemon {
       }
       return;
     }
+    if (c.argv.length > 0 && (c.config.interactive || c.config.tty) && isBareShell(c.argv)) {
+      // `docker run -dit alpine ash`: the shell waits on its terminal (or open stdin) until the container stops.
+      return;
+    }
     if (c.argv.length === 0) {
       c.emit('stderr', 'docker: Error response from daemon: no command specified\n', this.now);
       exit(127);
@@ -894,6 +981,7 @@ export class Daemon {
   private leave(c: Container, a: Attachment): void {
     const nw = this.registry.get(a.networkId);
     if (nw && nw.scope === 'swarm') this.swarm?.leaving(c, nw, a);
+    if (nw && nw.scope === 'global') this.clusterStore?.leaving(c, nw, a);
     if (a.hostVethName !== undefined && this.ns.hasDevice(a.hostVethName)) this.ns.removeDevice(a.hostVethName);
     const ns = c.machine.ns;
     if (a.ifname !== undefined && ns !== this.ns && ns.hasDevice(a.ifname)) ns.removeDevice(a.ifname);
@@ -1004,6 +1092,7 @@ export class Daemon {
       const att = this.join(c, nw, ec);
       void att;
       this.swarm?.sandboxJoined(c);
+      this.clusterStore?.sandboxJoined(c);
       this.updateGateway(c);
       if (this.needsResolver(c)) {
         const proc = this.processFor(c);
@@ -1100,6 +1189,10 @@ export class Daemon {
           const swarmAnswer = this.swarm.lookup(c, nw, n, family);
           if (swarmAnswer) return swarmAnswer;
         }
+        if (nw.scope === 'global' && this.clusterStore) {
+          const storeAnswer = this.clusterStore.lookup(c, nw, n, family);
+          if (storeAnswer) return storeAnswer;
+        }
         const eps = nw.endpointList().filter((e) => e.dnsNames.some((d) => d.toLowerCase() === n));
         if (eps.length > 0) return addressesOf(eps, family);
       }
@@ -1166,6 +1259,12 @@ export class Daemon {
   static bridgeFlags(nw: Network): { icc: boolean; masq: boolean } {
     return { icc: nw.options[BRIDGE_ENABLE_ICC] !== 'false', masq: nw.options[BRIDGE_ENABLE_IP_MASQUERADE] !== 'false' };
   }
+}
+
+/** A shell with no script or -c: `sh`, `/bin/ash`, `bash` (it reads commands from its terminal). */
+function isBareShell(argv: readonly string[]): boolean {
+  const base = argv[0]!.slice(argv[0]!.lastIndexOf('/') + 1);
+  return ['sh', 'ash', 'bash', 'dash', 'zsh'].includes(base) && argv.slice(1).every((a) => a === '-l' || a === '-i' || a === '--login');
 }
 
 function addressesOf(eps: readonly { ipv4?: { address: Ipv4Address }; ipv6?: { address: string } }[], family: 4 | 6): string[] {

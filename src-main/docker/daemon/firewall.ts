@@ -40,6 +40,8 @@ export class DockerFirewall {
   readonly layout: FirewallLayout;
   /** 28.0.0 and newer: raw-table protection of container addresses. */
   readonly rawProtection: boolean;
+  /** Before 28.2.2 DOCKER-USER ended in an explicit RETURN rule (moby dc519a0f18 dropped it). */
+  private readonly userReturn: boolean;
   /** Errors of rules that failed (should stay empty; kept for tests). */
   readonly errors: string[] = [];
 
@@ -50,6 +52,7 @@ export class DockerFirewall {
     this.fw = enableNetfilter(ns, { bridgeNfCallIptables: true });
     this.layout = atLeast(version, 28, 0, 1) ? 'v28' : 'legacy';
     this.rawProtection = atLeast(version, 28);
+    this.userReturn = !atLeast(version, 28, 2, 2);
     ns.sysctl.ipForward = true;
     this.setupBase();
   }
@@ -82,7 +85,7 @@ export class DockerFirewall {
       this.run('-A DOCKER-ISOLATION-STAGE-1 -j RETURN');
       this.run('-A DOCKER-ISOLATION-STAGE-2 -j RETURN');
     }
-    this.run('-A DOCKER-USER -j RETURN');
+    if (this.userReturn) this.run('-A DOCKER-USER -j RETURN');
     this.run('-t nat -N DOCKER');
     this.run('-t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER');
     this.run('-t nat -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER');
@@ -96,8 +99,9 @@ export class DockerFirewall {
     const lines: string[] = [];
     if (this.layout === 'v28') {
       if (s.internal) {
-        lines.push(`${A} DOCKER-ISOLATION-STAGE-1 ! -s ${s.subnet} -o ${br} -j DROP`);
-        lines.push(`${A} DOCKER-ISOLATION-STAGE-1 ! -d ${s.subnet} -i ${br} -j DROP`);
+        // setupInternalNetworkRules inserts the incoming drop, then the outgoing one above it, at the chain's top.
+        lines.push(`${I} DOCKER-ISOLATION-STAGE-1 ! -d ${s.subnet} -i ${br} -j DROP`);
+        lines.push(`${I} DOCKER-ISOLATION-STAGE-1 ! -s ${s.subnet} -o ${br} -j DROP`);
         if (s.icc) lines.push(`${A} DOCKER-FORWARD -i ${br} -o ${br} -j ACCEPT`);
         else lines.push(`${A} DOCKER-FORWARD -i ${br} -o ${br} -j DROP`);
       } else {
@@ -107,7 +111,8 @@ export class DockerFirewall {
         if (!s.icc) lines.push(`${A} DOCKER-FORWARD -i ${br} -o ${br} -j DROP`);
         lines.push(`${A} DOCKER-FORWARD -i ${br} -j ACCEPT`);
         lines.push(`${A} DOCKER-ISOLATION-STAGE-1 -i ${br} ! -o ${br} -j DOCKER-ISOLATION-STAGE-2`);
-        lines.push(`${A} DOCKER-ISOLATION-STAGE-2 -o ${br} -j DROP`);
+        // setINC inserts the STAGE-2 drop (the newest bridge first) and appends the STAGE-1 jump.
+        lines.push(`${I} DOCKER-ISOLATION-STAGE-2 -o ${br} -j DROP`);
       }
     } else if (s.internal) {
       lines.push(`${I} DOCKER-ISOLATION-STAGE-1 ! -s ${s.subnet} -o ${br} -j DROP`);
@@ -122,7 +127,8 @@ export class DockerFirewall {
       lines.push(`${I} DOCKER-ISOLATION-STAGE-2 -o ${br} -j DROP`);
     }
     if (!s.internal) {
-      if (s.masquerade) lines.push(`-t nat ${A} POSTROUTING -s ${s.subnet} ! -o ${br} -j MASQUERADE`);
+      // programChainRule inserts: the newest network's MASQUERADE comes first.
+      if (s.masquerade) lines.push(`-t nat ${I} POSTROUTING -s ${s.subnet} ! -o ${br} -j MASQUERADE`);
       lines.push(`-t nat ${I} DOCKER -i ${br} -j RETURN`);
     }
     if (!add) lines.reverse();

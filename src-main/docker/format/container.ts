@@ -50,15 +50,70 @@ export function containerStatusText(c: Container, now: Time): string {
 }
 
 /** The PORTS column (DisplayablePorts): published first as ip:port->port/proto, then exposed-only ports. */
+/**
+ * The PORTS column: the container's port list as the API gives it (running containers only: the daemon clears
+ * NetworkSettings.Ports when networking is released, and only bridge-like endpoints report exposed ports and
+ * bindings), formatted as docker/cli's DisplayablePorts does: sorted (private port, IP, public port, type); bindings
+ * whose host port equals the container port, and bare exposed ports, grouped into ranges per IP and protocol and
+ * listed first, in order of first appearance; other bindings after them.
+ */
 export function displayablePorts(d: Daemon, c: Container): string {
-  const out: string[] = [];
+  if (!c.running || c.attachments.every((a) => a.ifname === undefined)) return '';
+  interface ApiPort {
+    ip: string;
+    priv: number;
+    pub: number;
+    type: string;
+  }
+  const ports: ApiPort[] = [];
   const published = new Set<string>();
   for (const p of c.ports) {
-    out.push(`${p.ipv6 ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}->${p.containerPort}/${p.proto}`);
+    ports.push({ ip: p.hostIp, priv: p.containerPort, pub: p.hostPort, type: p.proto });
     published.add(`${p.containerPort}/${p.proto}`);
   }
-  for (const e of d.exposedPorts(c)) if (!published.has(e)) out.push(e);
-  return out.join(', ');
+  for (const e of d.exposedPorts(c)) {
+    if (published.has(e)) continue;
+    const [port, type] = e.split('/') as [string, string];
+    ports.push({ ip: '', priv: Number(port), pub: 0, type });
+  }
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  ports.sort((a, b) => a.priv - b.priv || cmp(a.ip, b.ip) || a.pub - b.pub || cmp(a.type, b.type));
+  const hostPort = (ip: string, port: string): string => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const formGroup = (key: string, first: number, last: number): string => {
+    const i = key.lastIndexOf('/');
+    const ip = i >= 0 ? key.slice(0, i) : '';
+    const type = i >= 0 ? key.slice(i + 1) : key;
+    let group = first === last ? String(first) : `${first}-${last}`;
+    if (ip !== '') group = `${hostPort(ip, group)}->${group}`;
+    return `${group}/${type}`;
+  };
+  const groups = new Map<string, { first: number; last: number }>();
+  const result: string[] = [];
+  const hostMappings: string[] = [];
+  for (const p of ports) {
+    let key = p.type;
+    if (p.ip !== '') {
+      if (p.pub !== p.priv) {
+        hostMappings.push(`${hostPort(p.ip, String(p.pub))}->${p.priv}/${p.type}`);
+        continue;
+      }
+      key = `${p.ip}/${p.type}`;
+    }
+    const g = groups.get(key);
+    if (!g) {
+      groups.set(key, { first: p.priv, last: p.priv });
+      continue;
+    }
+    if (p.priv === g.last + 1) {
+      g.last = p.priv;
+      continue;
+    }
+    result.push(formGroup(key, g.first, g.last));
+    // Go re-assigns the map entry: the key keeps its place in the order of first creation.
+    groups.set(key, { first: p.priv, last: p.priv });
+  }
+  for (const [key, g] of groups) result.push(formGroup(key, g.first, g.last));
+  return [...result, ...hostMappings].join(', ');
 }
 
 function quotedCommand(c: Container, trunc: boolean): string {

@@ -167,36 +167,78 @@ export const consulProgram = () =>
       ctx.log(l);
     const kv = new Map<string, KvEntry>();
     let index = 4;
+    const sched = ns.env.scheduler;
+    // Blocking queries (?index=N&wait=D) waiting for the raft index to pass N; woken by every write.
+    const waiters = new Set<() => void>();
+    const changed = (): void => {
+      for (const w of [...waiters]) w();
+    };
     const meta = (): [string, string][] => [['X-Consul-Index', String(index)], ['X-Consul-Knownleader', 'true'], ['X-Consul-Lastcontact', '0']];
     const jsonRes = (req: HttpRequest, body: string, extra: [string, string][] = []): HttpResponse => goResponse(req, 200, body, [['Content-Type', 'application/json'], ...extra]);
     const entryJson = (k: string, e: KvEntry): string => `{"CreateIndex":${e.createIndex},"ModifyIndex":${e.modifyIndex},"LockIndex":0,"Key":"${k}","Flags":${e.flags},"Value":${e.value.length === 0 ? 'null' : `"${base64(e.value)}"`}}`;
-    const server = serveHttp(ns, { port: 8500 }, (req) => {
-      const params = new Map(req.query.split('&').filter((x) => x !== '').map((x) => [x.split('=')[0]!, x.split('=')[1] ?? ''] as [string, string]));
+    const kvGet = (req: HttpRequest, key: string, params: Map<string, string>): HttpResponse => {
+      const keys = params.has('recurse') || params.has('keys') ? [...kv.keys()].filter((k) => k.startsWith(key)).sort() : kv.has(key) ? [key] : [];
+      if (keys.length === 0) return goResponse(req, 404, '', meta());
+      if (params.has('raw')) return goResponse(req, 200, kv.get(keys[0]!)!.value, meta());
+      if (params.has('keys')) return jsonRes(req, JSON.stringify([...kv.keys()].filter((k) => k.startsWith(key)).sort()), meta());
+      return jsonRes(req, `[${keys.map((k) => entryJson(k, kv.get(k)!)).join(',')}]`, meta());
+    };
+    /** "10s", "5m", "250ms" → ns (consul caps the wait at 10 minutes; default 5). */
+    const waitNs = (t: string | undefined): number => {
+      const m = /^(\d+)(ms|s|m|h)?$/.exec(t ?? '');
+      if (!m) return 300e9;
+      const unit = m[2] === 'ms' ? 1e6 : m[2] === 'm' ? 60e9 : m[2] === 'h' ? 3600e9 : 1e9;
+      return Math.min(600e9, Number(m[1]) * unit);
+    };
+    const server = serveHttp(ns, { port: 8500 }, (req, reply) => {
+      const params = new Map(req.query.split('&').filter((x) => x !== '').map((x) => [x.split('=')[0]!, decodeURIComponent(x.split('=')[1] ?? '')] as [string, string]));
       if (req.path === '/v1/status/leader') return jsonRes(req, `"${ip}:8300"`);
       if (req.path === '/v1/status/peers') return jsonRes(req, `["${ip}:8300"]`);
       if (req.path === '/v1/catalog/services') return jsonRes(req, '{"consul":[]}', meta());
       if (req.path === '/v1/catalog/nodes') return jsonRes(req, `[{"Node":"${node}","Address":"${ip}"}]`, meta());
       if (req.path.startsWith('/v1/kv/')) {
         const key = decodeURIComponent(req.path.slice('/v1/kv/'.length));
+        const cas = params.has('cas') ? Number(params.get('cas')) : undefined;
         if (req.method === 'PUT') {
           const old = kv.get(key);
+          if (cas !== undefined && (cas === 0 ? old !== undefined : old?.modifyIndex !== cas)) return jsonRes(req, 'false');
           index++;
           const flags = Number(params.get('flags') ?? old?.flags ?? 0) || 0;
           kv.set(key, { createIndex: old?.createIndex ?? index, modifyIndex: index, flags, value: req.body.slice() });
+          changed();
           return jsonRes(req, 'true');
         }
         if (req.method === 'DELETE') {
-          if (params.has('recurse')) for (const k of [...kv.keys()]) if (k.startsWith(key)) kv.delete(k);
-          else kv.delete(key);
+          if (cas !== undefined && kv.get(key)?.modifyIndex !== cas) return jsonRes(req, 'false');
+          if (params.has('recurse')) {
+            for (const k of [...kv.keys()]) if (k.startsWith(key)) kv.delete(k);
+          } else kv.delete(key);
           index++;
+          changed();
           return jsonRes(req, 'true');
         }
         if (req.method === 'GET') {
-          const keys = params.has('recurse') ? [...kv.keys()].filter((k) => k.startsWith(key)).sort() : kv.has(key) ? [key] : [];
-          if (keys.length === 0) return goResponse(req, 404, '', meta());
-          if (params.has('raw')) return goResponse(req, 200, kv.get(keys[0]!)!.value, meta());
-          if (params.has('keys')) return jsonRes(req, JSON.stringify([...kv.keys()].filter((k) => k.startsWith(key)).sort()), meta());
-          return jsonRes(req, `[${keys.map((k) => entryJson(k, kv.get(k)!)).join(',')}]`, meta());
+          const after = params.has('index') ? Number(params.get('index')) : undefined;
+          if (after === undefined || !(after >= index)) return kvGet(req, key, params);
+          // a blocking query: answered when the index moves past `after`, or when the wait is over
+          let done = false;
+          const answer = (): void => {
+            if (done) return;
+            done = true;
+            waiters.delete(wake);
+            timer.cancel();
+            try {
+              reply(kvGet(req, key, params));
+            } catch {
+              // the client went away meanwhile
+            }
+          };
+          const wake = (): void => {
+            if (index > after) answer();
+          };
+          const timer = sched.schedule(waitNs(params.get('wait')), answer);
+          waiters.add(wake);
+          return undefined;
         }
         return goResponse(req, 405, '', []);
       }

@@ -91,6 +91,8 @@ export interface GossipPeer {
 interface PeerState {
   lastAck: Time;
   failed: boolean;
+  /** A push-pull has been done since we first heard from it (memberlist's join does one at once). */
+  synced: boolean;
 }
 
 export class Gossip {
@@ -146,7 +148,7 @@ export class Gossip {
   private state(id: string): PeerState {
     let s = this.peerState.get(id);
     if (!s) {
-      s = { lastAck: this.scheduler.now, failed: false };
+      s = { lastAck: this.scheduler.now, failed: false, synced: false };
       this.peerState.set(id, s);
     }
     return s;
@@ -189,7 +191,13 @@ export class Gossip {
     st.lastAck = this.scheduler.now;
     if (st.failed) {
       st.failed = false;
+      st.synced = true;
       this.pushPull(addr);
+    } else if (!st.synced) {
+      // first contact: a full state exchange right away (the lower ID opens it), so a node that joins learns the
+      // records already there (ingress sandboxes, tasks) without waiting for the periodic push-pull
+      st.synced = true;
+      if (this.self.id < id) this.pushPull(addr);
     }
   }
 

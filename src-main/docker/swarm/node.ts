@@ -34,6 +34,8 @@ export const PULL_DELAY: Time = 1500 * MILLISECOND;
 export const START_DELAY: Time = 300 * MILLISECOND;
 
 const NOT_IN_SWARM = 'This node is not part of a swarm';
+/** daemon/cluster: the legacy key-value store and swarm mode exclude each other (moby#27583). */
+const CLUSTER_STORE_CONFLICT = '--cluster-store and --cluster-advertise daemon configurations are incompatible with swarm mode';
 const ALREADY_IN_SWARM = 'This node is already part of a swarm. Use "docker swarm leave" to leave this swarm and join another one.';
 
 /** The swarms of a world and each node's swarm side. */
@@ -41,7 +43,10 @@ export class SwarmWorld {
   readonly clusters = new Map<string, SwarmCluster>();
   private readonly nodes = new Map<string, NodeSwarm>();
 
-  constructor(readonly world: DockerWorld) {}
+  constructor(readonly world: DockerWorld) {
+    // a node that powers off loses its swarm side with it; powered on, it comes back as the same member
+    world.powerHooks.push({ off: (node) => this.nodes.get(node.name)?.suspend(), on: (node) => this.nodes.get(node.name)?.resume() });
+  }
 
   of(node: DockerNode): NodeSwarm {
     let n = this.nodes.get(node.name);
@@ -110,6 +115,10 @@ export class NodeSwarm implements SwarmHooks {
   private ingressSbox: { ns: NetNamespace; lb: LbSandbox; gwIp: string; ingressIp: string; veth: string; hostVeth: string } | undefined;
   private readonly ingressPorts = new Set<string>();
   addr = '';
+  /** Powered off (flotilla node stop): nothing runs until resume(). */
+  suspended = false;
+  private wasManager = false;
+  private ingressGen = 0;
 
   constructor(
     readonly sw: SwarmWorld,
@@ -171,6 +180,7 @@ export class NodeSwarm implements SwarmHooks {
   /** `docker swarm init`: a new swarm with this node as its leader. Returns the node ID. */
   init(o: { advertiseAddr?: string } = {}): string {
     if (this.active) throw new DockerError(ALREADY_IN_SWARM, 'unavailable');
+    if (this.daemon.clusterStore) throw new DockerError(CLUSTER_STORE_CONFLICT, 'unavailable');
     const addr = this.advertiseAddress(o.advertiseAddr);
     const w = this.sw.world;
     const cluster = new SwarmCluster(w.random.fork(`swarm:${this.node.name}@${this.now}`), this.now);
@@ -213,6 +223,7 @@ export class NodeSwarm implements SwarmHooks {
   /** `docker swarm join --token T ADDR[:2377]`: resolves with the role, or rejects with Docker's error. */
   join(token: string, remote: string, o: { advertiseAddr?: string } = {}): Promise<'worker' | 'manager'> {
     if (this.active) return Promise.reject(new DockerError(ALREADY_IN_SWARM, 'unavailable'));
+    if (this.daemon.clusterStore) return Promise.reject(new DockerError(CLUSTER_STORE_CONFLICT, 'unavailable'));
     if (!/^SWMTKN-1-[0-9a-z]{50}-[0-9a-z]{25}$/.test(token)) return Promise.reject(invalidParameter('invalid join token'));
     const [host, portText] = remote.includes(':') ? (remote.split(':') as [string, string]) : [remote, String(SWARM_PORT)];
     const port = Number(portText);
@@ -348,6 +359,51 @@ export class NodeSwarm implements SwarmHooks {
     this.nodeId = '';
   }
 
+  /**
+   * The machine powers off: timers stop and connections vanish without a word on the wire (the NIC is down); the
+   * tasks here die with it (the daemon's shutdown follows). The managers notice only by the missing heartbeats.
+   */
+  suspend(): void {
+    if (!this.cluster || this.suspended) return;
+    this.suspended = true;
+    this.hbTimer?.cancel();
+    this.reconnectTimer?.cancel();
+    const conn = this.conn;
+    this.conn = undefined;
+    conn?.abort();
+    this.gossip?.stop();
+    this.wasManager = this.manager !== undefined;
+    this.manager?.stop();
+    this.manager = undefined;
+    for (const t of this.tasks.values()) {
+      t.stopping = true;
+      if (!['complete', 'failed', 'rejected'].includes(t.state)) t.state = 'shutdown';
+    }
+    this.teardownIngress();
+  }
+
+  /** Powered on (after the daemon started): the same member again — gossip, ingress, the agent's session. */
+  resume(): void {
+    const c = this.cluster;
+    if (!c || !this.suspended) return;
+    this.suspended = false;
+    if (this.wasManager) {
+      const w = this.sw.world;
+      const mgr = new SwarmManager(c, { ns: this.ns, scheduler: w.scheduler, random: c.ids, admit: (r) => this.admit(c, r) });
+      mgr.start();
+      this.manager = mgr;
+    }
+    for (const [id, t] of [...this.tasks]) {
+      if (t.containerId) this.taskOfContainer.delete(t.containerId);
+      this.tasks.delete(id);
+      // reported once the session is back: the task ended with the machine
+      this.pendingStatuses.push({ taskId: t.a.id, state: t.state, containerId: t.containerId });
+    }
+    this.activate(c, this.nodeId, this.role, this.addr, this.leaderAddr);
+  }
+
+  private pendingStatuses: { taskId: string; state: TaskState; containerId: string }[] = [];
+
   // -------------------------------------------------------------------------------------------- agent
 
   private connectSession(): void {
@@ -359,7 +415,10 @@ export class NodeSwarm implements SwarmHooks {
       this.reconnectTimer = this.sw.world.scheduler.schedule(2 * SECOND, () => this.connectSession());
       return;
     }
-    conn.onOpen = () => conn.send({ t: 'session', nodeId: this.nodeId, statuses: [...this.tasks.values()].map((t) => ({ taskId: t.a.id, state: t.state, containerId: t.containerId })) });
+    conn.onOpen = () => {
+      const statuses = [...this.pendingStatuses.splice(0), ...[...this.tasks.values()].map((t) => ({ taskId: t.a.id, state: t.state, containerId: t.containerId }))];
+      conn.send({ t: 'session', nodeId: this.nodeId, statuses });
+    };
     this.bindSession(conn);
   }
 
@@ -584,7 +643,8 @@ export class NodeSwarm implements SwarmHooks {
     if (!ingress || !me) return;
     const nw = this.instantiate(ingress);
     const gw = this.ensureGwbridge();
-    const key = `${this.node.name}/ingress_sbox`;
+    // a node that powered off and on again gets a fresh sandbox (the old one went with the machine)
+    const key = `${this.node.name}/ingress_sbox${this.ingressGen++ === 0 ? '' : `@${this.ingressGen}`}`;
     const ns = this.sw.world.lab.namespace(key, { kernel: this.node.name });
     ns.sysctl.ipForward = true;
     // eth0 on ingress

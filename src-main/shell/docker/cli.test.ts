@@ -95,11 +95,15 @@ node1$ docker run --net pubnet --ip 10.66.66.66 -d --name fixed nginx
 node1$ docker run --net pubnet --ip 10.67.0.5 -d nginx
 docker: Error response from daemon: invalid config for network pubnet: invalid endpoint settings:
 no configured subnet or ip-range contain the IP address 10.67.0.5
-See 'docker run --help'.
+
+Run 'docker run --help' for more information
 [exit 125]
 node1$ docker run --foo alpine
 unknown flag: --foo
-See 'docker run --help'.
+
+Usage:  docker run [OPTIONS] IMAGE [COMMAND] [ARG...]
+
+Run 'docker run --help' for more information
 [exit 125]
 node1$ docker network rm dev
 Error response from daemon: error while removing network: network dev has active endpoints \\(name:"es" id:"[0-9a-f]{12}"\\) (re)
@@ -113,6 +117,11 @@ node1$ docker run --rm --net dev alpine grep ExtServers /etc/resolv.conf
 .*ExtServers: \\[192\\.168\\.99\\.1\\] (re)
 node1$ docker run --rm alpine cat /etc/hosts
 127.0.0.1\tlocalhost
+::1\tlocalhost ip6-localhost ip6-loopback
+fe00::\tip6-localnet
+ff00::\tip6-mcastprefix
+ff02::1\tip6-allnodes
+ff02::2\tip6-allrouters
 172.17.0.2\t[0-9a-f]{12} (re)
 node1$ docker exec es cat /etc/hostname
 [0-9a-f]{12} (re)

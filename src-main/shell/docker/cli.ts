@@ -39,17 +39,51 @@ const b = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ nam
 const s = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ name, kind: 'string', ...(short ? { short } : {}), ...(aliases ? { aliases } : {}) });
 const l = (name: string, short?: string, aliases?: string[]): FlagSpec => ({ name, kind: 'list', ...(short ? { short } : {}), ...(aliases ? { aliases } : {}) });
 
+/** cobra's Use of each command (docker/cli v28): what follows "docker PATH " in usage lines. */
+const USE: Readonly<Record<string, string>> = {
+  'network create': '[OPTIONS] NETWORK',
+  'network connect': '[OPTIONS] NETWORK CONTAINER',
+  'network disconnect': '[OPTIONS] NETWORK CONTAINER',
+  'network inspect': '[OPTIONS] NETWORK [NETWORK...]',
+  'network rm': 'NETWORK [NETWORK...]',
+  'network ls': '[OPTIONS]',
+  'network prune': '[OPTIONS]',
+  run: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  create: '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+  exec: '[OPTIONS] CONTAINER COMMAND [ARG...]',
+  port: 'CONTAINER [PRIVATE_PORT[/PROTO]]',
+  rm: '[OPTIONS] CONTAINER [CONTAINER...]',
+  stop: '[OPTIONS] CONTAINER [CONTAINER...]',
+  start: '[OPTIONS] CONTAINER [CONTAINER...]',
+  restart: '[OPTIONS] CONTAINER [CONTAINER...]',
+  kill: '[OPTIONS] CONTAINER [CONTAINER...]',
+  logs: '[OPTIONS] CONTAINER',
+  ps: '[OPTIONS]',
+  inspect: '[OPTIONS] NAME|ID [NAME|ID...]',
+};
+
+/** The docker CLI of 28.0 and newer words usage errors as cobra does (cli/cobra.go FlagErrorFunc, cli/required.go). */
+function cli28(cli: Cli): boolean {
+  return cli.daemon.behaviour.version.major >= 28;
+}
+
+function useLine(path: string): string {
+  const use = USE[path];
+  return use !== undefined ? `docker ${path} ${use}` : `docker ${path}`;
+}
+
 function flags(cli: Cli, path: string, argv: readonly string[], specs: readonly FlagSpec[], interspersed = true): Parsed {
   try {
     const p = parseFlags(argv, specs, interspersed);
     if (p.bools.has('help')) {
-      cli.ctx.stdout(`\nUsage:  docker ${path} [OPTIONS]\n\n`);
+      cli.ctx.stdout(`\nUsage:  ${useLine(path)}\n\n`);
       throw new Exit(0);
     }
     return p;
   } catch (e) {
     if (e instanceof FlagError) {
-      cli.ctx.stderr(`${e.message}\nSee 'docker ${path} --help'.\n`);
+      if (cli28(cli)) cli.ctx.stderr(`${e.message}\n\nUsage:  ${useLine(path)}\n\nRun 'docker ${path} --help' for more information\n`);
+      else cli.ctx.stderr(`${e.message}\nSee 'docker ${path} --help'.\n`);
       throw new Exit(125);
     }
     throw e;
@@ -65,12 +99,26 @@ function fail(cli: Cli, e: unknown, code = 1, prefix = ''): never {
   throw new Exit(code);
 }
 
-function needArgs(cli: Cli, path: string, args: readonly string[], min: number, usage: string, exact = false): void {
-  if (args.length < min || (exact && args.length !== min)) {
-    const what = exact ? `exactly ${min} argument${min === 1 ? '' : 's'}` : `at least ${min} argument${min === 1 ? '' : 's'}`;
-    cli.ctx.stderr(`"docker ${path}" requires ${what}.\nSee 'docker ${path} --help'.\n\nUsage:  docker ${path} ${usage}\n\n`);
+/**
+ * The positional-argument checks of cobra commands: `exact` (ExactArgs), `max` (RequiresRangeArgs), else
+ * RequiresMinArgs; NoArgs is `min` 0 with `max` 0. Exit status 1 (a plain error).
+ */
+function needArgs(cli: Cli, path: string, args: readonly string[], min: number, _usage: string, exact = false, max?: number): void {
+  const hi = exact ? min : max;
+  if (args.length >= min && (hi === undefined || args.length <= hi)) return;
+  const plural = (n: number): string => `argument${n === 1 ? '' : 's'}`;
+  if (cli28(cli)) {
+    const head = `docker: 'docker ${path}'`;
+    const usage = `\n\nUsage:  ${useLine(path)}\n\n`;
+    if (hi === 0) cli.ctx.stderr(`${head} accepts no arguments${usage}Run 'docker ${path} --help' for more information\n`);
+    else if (exact) cli.ctx.stderr(`${head} requires ${min} ${plural(min)}${usage}Run 'docker ${path} --help' for more information\n`);
+    else if (hi !== undefined) cli.ctx.stderr(`${head} requires at least ${min} and at most ${hi} ${plural(hi)}${usage}Run 'docker ${path} --help' for more information\n`);
+    else cli.ctx.stderr(`${head} requires at least ${min} ${plural(min)}${usage}See 'docker ${path} --help' for more information\n`);
     throw new Exit(1);
   }
+  const what = hi === 0 ? 'no arguments' : exact ? `exactly ${min} ${plural(min)}` : hi !== undefined ? `at least ${min} and at most ${hi} ${plural(hi)}` : `at least ${min} ${plural(min)}`;
+  cli.ctx.stderr(hi === 0 ? `"docker ${path}" accepts no arguments.\nSee 'docker ${path} --help'.\n\nUsage:  ${useLine(path)}\n\n` : `"docker ${path}" requires ${what}.\nSee 'docker ${path} --help'.\n\nUsage:  ${useLine(path)}\n\n`);
+  throw new Exit(1);
 }
 
 // -------------------------------------------------------------------------------------------------- network
@@ -161,6 +209,7 @@ function network(cli: Cli, argv: string[]): number {
     case 'ls':
     case 'list': {
       const p = flags(cli, 'network ls', argv, [b('quiet', 'q'), b('no-trunc'), s('format'), l('filter', 'f')]);
+      needArgs(cli, 'network ls', p.args, 0, '', false, 0);
       const nets = daemon.registry.list().filter(networkFilters(p.lists.get('filter') ?? []));
       try {
         ctx.stdout(listNetworks(nets, daemon.wallClock, { format: p.strings.get('format') ?? '', quiet: p.bools.has('quiet'), noTrunc: p.bools.has('no-trunc') }));
@@ -173,25 +222,25 @@ function network(cli: Cli, argv: string[]): number {
       const p = flags(cli, 'network inspect', argv, [s('format', 'f'), b('verbose', 'v')]);
       needArgs(cli, 'network inspect', p.args, 1, 'NETWORK [NETWORK...]');
       const values: GoStruct[] = [];
-      let status = 0;
+      const errors: string[] = [];
       for (const a of p.args) {
         try {
           values.push(networkInspectValue(daemon.findNetwork(a, 'api'), daemon.behaviour, daemon.wallClock));
         } catch (e) {
-          if (e instanceof DockerError) {
-            ctx.stderr(`${e.cliText()}\n`);
-            status = 1;
-          } else throw e;
+          if (e instanceof DockerError) errors.push(e.cliText());
+          else throw e;
         }
       }
       try {
         const f = p.strings.get('format');
         if (f) ctx.stdout(formatInspectTemplate(f, values));
-        else if (values.length > 0 || status === 0) ctx.stdout(formatInspectJson(values));
+        else ctx.stdout(formatInspectJson(values));
       } catch (e) {
         fail(cli, e);
       }
-      return status;
+      // inspect.Inspect: the output is flushed first, then the errors joined (printed by main on stderr).
+      for (const e of errors) ctx.stderr(`${e}\n`);
+      return errors.length > 0 ? 1 : 0;
     }
     case 'rm':
     case 'remove': {
@@ -213,6 +262,7 @@ function network(cli: Cli, argv: string[]): number {
     }
     case 'prune': {
       const p = flags(cli, 'network prune', argv, [b('force', 'f'), l('filter')]);
+      needArgs(cli, 'network prune', p.args, 0, '', false, 0);
       if (!p.bools.has('force')) {
         ctx.stdout('WARNING! This will remove all custom networks not used by at least one container.\nAre you sure you want to continue? [y/N] ');
         const answer = ctx.readLine();
@@ -222,7 +272,8 @@ function network(cli: Cli, argv: string[]): number {
         }
       }
       const removed = daemon.pruneNetworks();
-      if (removed.length > 0) ctx.stdout(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}`);
+      // The report ends in a newline and is printed with Fprintln: a blank line follows the names.
+      if (removed.length > 0) ctx.stdout(`Deleted Networks:\n${removed.map((n) => `${n}\n`).join('')}\n`);
       return 0;
     }
     case 'connect': {
@@ -389,14 +440,25 @@ async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<numb
   const specs = run ? RUN_FLAGS : RUN_FLAGS.filter((f) => f.name !== 'detach' && f.name !== 'rm').concat([b('rm')]);
   const p = flags(cli, path, argv, specs, false);
   if (p.args.length < 1) {
-    ctx.stderr(`docker: '${path}' requires at least 1 argument\n\nUsage:  docker ${path} [OPTIONS] IMAGE [COMMAND] [ARG...]\n\nSee 'docker ${path} --help' for more information\n`);
+    if (cli28(cli)) needArgs(cli, path, p.args, 1, '');
+    ctx.stderr(`docker: "${path}" requires at least 1 argument.\nSee 'docker ${path} --help'.\n\nUsage:  ${useLine(path)}\n\n`);
     return 125;
   }
   const image = p.args[0]!;
   const runFail = (e: unknown): never => {
     if (e instanceof Exit) throw e;
     const text = e instanceof DockerError ? e.cliText() : e instanceof Error ? e.message : String(e);
-    ctx.stderr(`docker: ${text}\nSee 'docker ${path} --help'.\n`);
+    if (!cli28(cli)) {
+      ctx.stderr(`docker: ${text}\nSee 'docker ${path} --help'.\n`);
+      throw new Exit(125);
+    }
+    // 28: `docker create` returns the daemon's error as is (exit 1); run wraps it (toStatusError), and both wrap the
+    // CLI's own checks (withHelp): "docker: …\n\nRun 'docker run --help' for more information", exit 125.
+    if (!run && e instanceof DockerError && e.source === 'daemon') {
+      ctx.stderr(`${text}\n`);
+      throw new Exit(1);
+    }
+    ctx.stderr(`docker: ${text}\n\nRun 'docker ${path} --help' for more information\n`);
     throw new Exit(125);
   };
   if (!validImageRef(image)) runFail(new DockerError(`invalid reference format${/[A-Z]/.test(image) ? ': repository name (library/' + image + ') must be lowercase' : ''}`, 'invalidParameter', 'cli'));
@@ -504,8 +566,11 @@ async function exec(cli: Cli, argv: string[]): Promise<number> {
   }
   const env = new Map<string, string>();
   for (const e of p.lists.get('env') ?? []) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
-  const work = daemon.runCommand(c, p.args.slice(1), { stdout: ctx.stdout, stderr: ctx.stderr, stdin: p.bools.has('interactive') ? ctx.stdin : '' }, undefined, env);
-  if (p.bools.has('detach')) return 0;
+  const detach = p.bools.has('detach');
+  // -d: the process runs on in the container, its output goes nowhere (nothing is attached).
+  const none = (): void => undefined;
+  const work = daemon.runCommand(c, p.args.slice(1), { stdout: detach ? none : ctx.stdout, stderr: detach ? none : ctx.stderr, stdin: p.bools.has('interactive') && !detach ? ctx.stdin : '' }, undefined, env);
+  if (detach) return 0;
   return work;
 }
 
@@ -549,7 +614,7 @@ function inspect(cli: Cli, argv: string[]): number {
 function port(cli: Cli, argv: string[]): number {
   const { ctx, daemon } = cli;
   const p = flags(cli, 'port', argv, []);
-  needArgs(cli, 'port', p.args, 1, 'CONTAINER [PRIVATE_PORT[/PROTO]]');
+  needArgs(cli, 'port', p.args, 1, 'CONTAINER [PRIVATE_PORT[/PROTO]]', false, 2);
   let c: Container;
   try {
     c = daemon.findContainer(p.args[0]!);
@@ -635,6 +700,7 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
     }
     case 'ps': {
       const p = flags(cli, 'ps', argv, [b('all', 'a'), b('quiet', 'q'), b('no-trunc'), s('format'), l('filter', 'f'), b('latest', 'l'), s('last', 'n'), b('size', 's')]);
+      needArgs(cli, 'ps', p.args, 0, '', false, 0);
       let list = daemon.containerList();
       if (!p.bools.has('all') && !p.bools.has('latest') && !p.strings.has('last')) list = list.filter((c) => c.running);
       list = list.filter(psFilter(daemon, p.lists.get('filter') ?? []));

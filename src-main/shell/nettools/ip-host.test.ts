@@ -12,7 +12,7 @@ function lab() {
   return { t, es, probe };
 }
 
-test('ip addr in both dialects: iproute2 (group default, link-netnsid) and busybox (M-DOWN, no group)', async () => {
+test('ip addr in both dialects: iproute2 (group default, link-netnsid) and busybox (M-DOWN, no group); a container\'s lo keeps ::1', async () => {
   const { t, es, probe } = lab();
   const gnu = await t.run(t.shell(es), 'ip addr');
   assert.equal(
@@ -21,6 +21,8 @@ test('ip addr in both dialects: iproute2 (group default, link-netnsid) and busyb
       '1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000',
       '    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00',
       '    inet 127.0.0.1/8 scope host lo',
+      '       valid_lft forever preferred_lft forever',
+      '    inet6 ::1/128 scope host noprefixroute ',
       '       valid_lft forever preferred_lft forever',
       '2: eth0@if4: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default ',
       '    link/ether 02:42:ac:12:00:02 brd ff:ff:ff:ff:ff:ff link-netnsid 0',

@@ -15,6 +15,9 @@ import type { NetNamespace } from '../../net/namespace.ts';
 import type { Route } from '../../net/route.ts';
 import type { Veth } from '../../net/veth.ts';
 import type { VxlanDevice } from '../../net/vxlan.ts';
+import type { IpvlanDevice } from '../../net/ipvlan.ts';
+import type { MacvlanDevice } from '../../net/macvlan.ts';
+import type { VlanDevice } from '../../net/vlan.ts';
 import type { CommandContext, CommandImpl } from '../interpreter.ts';
 
 type Dialect = 'iproute2' | 'busybox';
@@ -63,6 +66,16 @@ function view(m: Machine, dev: NetDevice): DevView {
       }
       mdown = local === undefined || !local.adminUp;
     }
+  } else if (dev.kind === 'macvlan' || dev.kind === 'ipvlan' || dev.kind === 'vlan') {
+    // IFLA_LINK: the lower device, by name in the same namespace, else by ifindex with the link-netnsid.
+    const lower = (dev as MacvlanDevice | IpvlanDevice | VlanDevice).lower;
+    const local = ns.deviceList.find((d) => d.ifindex === lower.ifindex);
+    if (lower.host === dev.host) at = `@${lower.name}`;
+    else {
+      at = `@if${lower.ifindex}`;
+      id = netnsid(ns, lower.host as NetNamespace);
+    }
+    mdown = local === undefined || !local.adminUp;
   }
   const physical = m.kind !== 'container' && dev.kind === 'veth' && /^(eth|enp|ens)\d/.test(dev.name);
   const qlen = dev.kind === 'loopback' || physical ? 1000 : 0;
@@ -81,7 +94,7 @@ function linkLine2(v: DevView, d: Dialect): string {
 function linkLine1(v: DevView, d: Dialect, what: 'addr' | 'link'): string {
   const dev = v.dev;
   const flags = dev.flags();
-  if (d === 'busybox' && v.mdown && dev.kind === 'veth') flags.push('M-DOWN');
+  if (d === 'busybox' && v.mdown && v.at !== '') flags.push('M-DOWN');
   const master = dev.master !== undefined ? ` master ${dev.master.name}` : '';
   const head = `${dev.ifindex}: ${dev.name}${v.at}: <${flags.join(',')}> mtu ${dev.mtu} qdisc ${v.qdisc}${master} state ${v.state}`;
   if (d === 'busybox') return `${head} ${v.qlen ? `qlen ${v.qlen}` : ''}`;
@@ -98,6 +111,18 @@ function addrLines(ns: NetNamespace, dev: NetDevice, oneline: boolean): string[]
     else out.push(`    ${body}`, '       valid_lft forever preferred_lft forever');
   }
   return out;
+}
+
+/**
+ * A container's IPv6 view: the kernel gives every new namespace ::1 on lo, and Docker (≥26) turns IPv6 off on the
+ * interfaces of IPv4-only endpoints, so lo's ::1 is the only inet6 address (busybox prints no flag after the scope;
+ * iproute2 on a 6.x kernel shows lo's "noprefixroute").
+ */
+function inet6Lines(m: Machine, dev: NetDevice, d: Dialect, oneline: boolean): string[] {
+  if (m.kind !== 'container' || !dev.isLoopback) return [];
+  const body = `inet6 ::1/128 scope host${d === 'iproute2' ? ' noprefixroute' : ''} `;
+  if (oneline) return [`${dev.ifindex}: ${dev.name}    ${body}\\       valid_lft forever preferred_lft forever`];
+  return [`    ${body}`, '       valid_lft forever preferred_lft forever'];
 }
 
 function vxlanDetails(dev: VxlanDevice): string {
@@ -121,6 +146,9 @@ function details(v: DevView): { tail: string; lines: string[] } {
   const lines: string[] = [];
   if (dev.kind === 'vxlan') lines.push(vxlanDetails(dev as VxlanDevice));
   else if (dev.kind === 'veth') lines.push('    veth ');
+  else if (dev.kind === 'macvlan') lines.push(`    macvlan mode ${(dev as MacvlanDevice).mode} bcqueuelen 1000 usedbcqueuelen 1000 `);
+  else if (dev.kind === 'ipvlan') lines.push(`    ipvlan  mode ${(dev as IpvlanDevice).mode} ${(dev as IpvlanDevice).flag} `);
+  else if (dev.kind === 'vlan') lines.push(`    vlan protocol 802.1Q id ${(dev as VlanDevice).vid} <REORDER_HDR> `);
   else if (dev.kind === 'bridge') lines.push('    bridge forward_delay 1500 hello_time 200 max_age 2000 ageing_time 30000 stp_state 0 priority 32768 vlan_filtering 0 vlan_protocol 802.1Q ');
   if (dev.master !== undefined) lines.push('    bridge_slave state forwarding priority 32 cost 2 hairpin off guard off root_block off fastleave off learning on flood on ');
   return { tail, lines };
@@ -213,6 +241,7 @@ function runIp(m: Machine, ctx: CommandContext): number {
         if (!isLink && oneline) {
           if (!v4) out.push(`${dev.ifindex}: ${dev.name}${v.at}: <${dev.flags().join(',')}> mtu ${dev.mtu} qdisc ${v.qdisc} state ${v.state}\\${linkLine2(v, d).replace(/^ {4}/, '    ')}`);
           out.push(...addrLines(m.ns, dev, true));
+          if (!v4) out.push(...inet6Lines(m, dev, d, true));
           continue;
         }
         if (v4 && !isLink && !m.ns.addresses.some((a) => a.dev === dev)) continue;
@@ -230,7 +259,7 @@ function runIp(m: Machine, ctx: CommandContext): number {
           const x = details(v);
           out.push(first, linkLine2(v, d) + x.tail, ...x.lines);
         } else out.push(first, linkLine2(v, d));
-        if (!isLink) out.push(...addrLines(m.ns, dev, false));
+        if (!isLink) out.push(...addrLines(m.ns, dev, false), ...inet6Lines(m, dev, d, false));
       }
       for (const l of out) ctx.stdout(l + '\n');
       return 0;
@@ -280,14 +309,25 @@ function runIp(m: Machine, ctx: CommandContext): number {
       if (args.length > 0) args.shift();
       let table: 'main' | 'local' = 'main';
       let devName: string | undefined;
+      // A prefix selects the route with exactly that destination ("default" is 0.0.0.0/0), as `ip route show PREFIX`.
+      let exact: { dst: number; len: number } | undefined;
       while (args.length > 0) {
         const w = args.shift()!;
         if (w === 'table') table = args.shift() === 'local' ? 'local' : 'main';
         else if (w === 'dev') devName = args.shift();
+        else if (w === 'default' || w === '0/0' || w === 'all') exact = w === 'all' ? undefined : { dst: 0, len: 0 };
+        else {
+          const text = w === 'exact' || w === 'root' || w === 'match' ? (args.shift() ?? '') : w;
+          const [a, l] = text.split('/') as [string, string | undefined];
+          const addr = parseAddr(a);
+          if (addr === undefined) return fail(`Error: any valid prefix is expected rather than "${text}".`, `ip: an inet prefix is expected rather than "${text}"`);
+          exact = { dst: addr, len: l === undefined ? 32 : Number(l) };
+        }
       }
       if (devName !== undefined && !m.ns.hasDevice(devName)) return fail(`Cannot find device "${devName}"`, `ip: can't find device '${devName}'`);
       for (const r of sortedRoutes(m.ns, table)) {
         if (devName !== undefined && r.dev?.name !== devName) continue;
+        if (exact !== undefined && (r.dst !== exact.dst || r.prefixLength !== exact.len)) continue;
         const line = routeLine(r, d, table);
         ctx.stdout((devName !== undefined ? line.replace(` dev ${devName}`, '') : line) + '\n');
       }

@@ -36,6 +36,19 @@ export class PacketPrinter {
     const name = type === 0x0800 ? 'IPv4' : type === 0x0806 ? 'ARP' : type === 0x86dd ? 'IPv6' : type === 0x8100 ? '802.1Q' : 'Unknown';
     const body = d.subarray(14);
     const link = this.o.ether ? `${formatMac(readMac(d, 6))} > ${formatMac(readMac(d, 0))}, ethertype ${name} (0x${type.toString(16).padStart(4, '0')}), length ${origLen}: ` : '';
+    if (type === 0x8100 && d.length >= 18) {
+      // One 802.1Q tag: -e prints it (ieee8021q_tci_string) and the inner EtherType; without -e only the payload.
+      const tci = readU16(d, 14);
+      const inner = new Uint8Array(d.length - 4);
+      inner.set(d.subarray(0, 12), 0);
+      inner.set(d.subarray(16), 12);
+      const text = this.ether(inner, origLen);
+      if (!this.o.ether) return text;
+      const innerType = readU16(inner, 12);
+      const innerName = innerType === 0x0800 ? 'IPv4' : innerType === 0x0806 ? 'ARP' : innerType === 0x86dd ? 'IPv6' : 'Unknown';
+      const i = text.indexOf(': ');
+      return `${link}vlan ${tci & 0x0fff}, p ${tci >>> 13}${tci & 0x1000 ? ', DEI' : ''}, ethertype ${innerName} (0x${innerType.toString(16).padStart(4, '0')}), ${i >= 0 ? text.slice(i + 2) : ''}`;
+    }
     if (type === 0x0800) return link + (this.o.ether ? '' : 'IP ') + this.ipv4(body);
     if (type === 0x0806) return link + (this.o.ether ? '' : 'ARP, ') + this.arp(body);
     if (type === 0x86dd) return link + (this.o.ether ? '' : 'IP6 ') + '[|ip6]';

@@ -6,6 +6,7 @@ import type { AppInfo } from '../../../src-main/common/api/index.ts';
 import { Clock } from './clock.svelte.ts';
 import { describeError } from './errors.ts';
 import { LabsState } from './labs.svelte.ts';
+import type { LiveLab } from './live-lab.svelte.ts';
 import { ThemeState } from './theme.svelte.ts';
 import type { Carrier, ConnectionStatus } from './transport.ts';
 
@@ -17,6 +18,8 @@ export class AppState {
   connection = $state.raw<ConnectionStatus>({ state: 'connecting' });
   info = $state.raw<AppInfo | null>(null);
   infoError = $state<string | null>(null);
+  /** The open lab's running emulation (set by LabView while it is shown). */
+  live = $state.raw<LiveLab | null>(null);
   /** Asks the sidebar to show and focus the new-lab field (the welcome page's button). */
   newLabRequests = $state(0);
 
@@ -44,7 +47,7 @@ export class AppState {
   }
 
   async refresh(): Promise<void> {
-    await Promise.all([this.#loadInfo(), this.theme.load().catch(() => {}), this.labs.load()]);
+    await Promise.all([this.#loadInfo(), this.theme.load().catch(() => {}), this.labs.load(), this.live?.refresh()]);
   }
 
   requestNewLab(): void {

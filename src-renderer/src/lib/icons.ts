@@ -28,6 +28,12 @@ export const icons = {
   activity: ['M22 12h-4l-3 9L9 3l-3 9H2'],
   keyboard: [rect(2, 5, 20, 14, 2), 'M6 9h.01', 'M10 9h.01', 'M14 9h.01', 'M18 9h.01', 'M6 13h.01', 'M18 13h.01', 'M10 13h4', 'M7 16h10'],
   search: [circle(11, 11, 8), 'm21 21-4.3-4.3'],
+  play: ['M7 4.5v15a1 1 0 0 0 1.5.86l12-7.5a1 1 0 0 0 0-1.72l-12-7.5A1 1 0 0 0 7 4.5Z'],
+  pause: [rect(6, 4, 4, 16, 1), rect(14, 4, 4, 16, 1)],
+  stepForward: ['M5 5.5v13a1 1 0 0 0 1.5.86l9.5-6.5a1 1 0 0 0 0-1.72l-9.5-6.5A1 1 0 0 0 5 5.5Z', 'M19 5v14'],
+  chevronDown: ['m6 9 6 6 6-6'],
+  chevronUp: ['m18 15-6-6-6 6'],
+  server: [rect(2, 3, 20, 8, 2), rect(2, 13, 20, 8, 2), 'M6 7h.01', 'M6 17h.01'],
 } as const;
 
 export type IconName = keyof typeof icons;

@@ -20,10 +20,39 @@ export interface ZoomController {
   panBy(dx: number, dy: number): void;
   /** Back to 100 % with the origin at the given screen point (the centre by default). */
   reset(origin?: { x: number; y: number }): void;
+  /** Shows `bounds` (canvas units) whole and centred, at most at 100 %, leaving `insets` (screen pixels) free. */
+  fit(bounds: Bounds, insets?: Partial<Insets>, animate?: boolean): void;
   destroy(): void;
 }
 
-export function createZoom(svg: SVGSVGElement, onView: (view: View) => void): ZoomController {
+export interface Bounds {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface Insets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+
+/** The view that shows `bounds` whole in a `width` x `height` viewport less `insets`, at most at 100 %. */
+export function fitView(bounds: Bounds, width: number, height: number, insets: Insets): View {
+  const w = Math.max(1, width - insets.left - insets.right);
+  const h = Math.max(1, height - insets.top - insets.bottom);
+  const k = Math.max(MIN_SCALE, Math.min(1, w / Math.max(1, bounds.w), h / Math.max(1, bounds.h)));
+  return {
+    k,
+    x: insets.left + w / 2 - k * (bounds.x + bounds.w / 2),
+    y: insets.top + h / 2 - k * (bounds.y + bounds.h / 2),
+  };
+}
+
+/** `onView` gets every view; `onUser` is told when a person moved it (drag, wheel), not the program. */
+export function createZoom(svg: SVGSVGElement, onView: (view: View) => void, onUser?: () => void): ZoomController {
   const selection = select(svg);
   const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([MIN_SCALE, MAX_SCALE])
@@ -32,6 +61,7 @@ export function createZoom(svg: SVGSVGElement, onView: (view: View) => void): Zo
     .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
       const { x, y, k } = event.transform;
       onView({ x, y, k });
+      if (event.sourceEvent) onUser?.();
     });
   selection.call(behavior).on('dblclick.zoom', null);
 
@@ -55,8 +85,43 @@ export function createZoom(svg: SVGSVGElement, onView: (view: View) => void): Zo
       const o = origin ?? centre();
       selection.transition().duration(220).call(behavior.transform, zoomIdentity.translate(o.x, o.y));
     },
+    fit(bounds, insets = {}, animate = true) {
+      const r = svg.getBoundingClientRect();
+      const v = fitView(bounds, r.width, r.height, { top: 24, right: 24, bottom: 24, left: 24, ...insets });
+      const t = zoomIdentity.translate(v.x, v.y).scale(v.k);
+      if (animate) selection.transition().duration(260).call(behavior.transform, t);
+      else selection.call(behavior.transform, t);
+    },
     destroy() {
       selection.interrupt().on('.zoom', null);
     },
   };
+}
+
+/**
+ * Keeps content in view as it changes — until a person pans or zooms (release()); refit() fits and follows again.
+ * The first fit jumps, later ones animate.
+ */
+export class ViewFollower {
+  #following = true;
+  #first = true;
+
+  constructor(private readonly controller: () => ZoomController | null) {}
+
+  release(): void {
+    this.#following = false;
+  }
+
+  refit(bounds: Bounds, insets: Partial<Insets>): void {
+    this.#following = true;
+    this.controller()?.fit(bounds, insets);
+  }
+
+  /** The content or the viewport changed. */
+  update(bounds: Bounds, insets: Partial<Insets>): void {
+    const c = this.controller();
+    if (!c) return;
+    if (this.#following) c.fit(bounds, insets, !this.#first);
+    this.#first = false;
+  }
 }

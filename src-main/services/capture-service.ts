@@ -1,0 +1,233 @@
+// Captures: import into the library, the packet list's pages, one frame's detail, export. The packet list reads
+// the rows the store computed at import; a display filter or a detail tree needs the frames' bytes and a
+// CaptureContext that has seen the frames in order, so an open capture keeps a session (the parsed file and its
+// context) in a small LRU, and each session caches the frame numbers every recent filter passes.
+
+import type { Handlers } from '../common/api/contract.ts';
+import type { DetailNode, FilterProblem, FrameDetail } from '../common/api/capture-types.ts';
+import { FlotillaError } from '../common/api/errors.ts';
+import { frameMeta, indexFrames, type ParsedCapture } from '../common/capture/indexer.ts';
+import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type TreeNode } from '../common/dissect/index.ts';
+import { writePcap, writePcapng, type PcapngPacketIn } from '../common/pcap/index.ts';
+import type { Library } from '../store/library.ts';
+import { parseOrRefuse } from '../store/captures.ts';
+import type { EventHub } from './events.ts';
+
+type CaptureHandlers = Pick<Handlers, 'captures.import' | 'captures.list' | 'captures.delete' | 'captures.frames' | 'captures.frame' | 'captures.export'>;
+
+/** Open captures kept parsed in memory. */
+const SESSIONS = 2;
+/** Filter results kept per capture. */
+const FILTERS = 8;
+/** Frames dissected between yields to the event loop (other calls keep flowing during a long pass). */
+const SLICE = 20_000;
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** One capture held open: its parsed file, a context that has seen frames 1..passed, and recent filter results. */
+class Session {
+  passed = 0;
+  readonly filters = new Map<string, Uint32Array>();
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly parsed: ParsedCapture,
+    readonly ctx: CaptureContext,
+  ) {}
+
+  get total(): number {
+    return this.parsed.capture.packets.length;
+  }
+
+  /** Runs `fn` after every earlier job on this session (passes over the context must not interleave). */
+  serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#queue.then(fn, fn);
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** First pass up to frame `to` (summary only), yielding now and then. */
+  async advance(to: number): Promise<void> {
+    const packets = this.parsed.capture.packets;
+    while (this.passed < to) {
+      const end = Math.min(to, this.passed + SLICE);
+      for (let i = this.passed; i < end; i++) summarize(packets[i]!.data, frameMeta(this.parsed, i), this.ctx);
+      this.passed = end;
+      if (this.passed < to) await tick();
+    }
+  }
+
+  /** The numbers of the frames `text` passes, cached. */
+  async matches(text: string, filter: DisplayFilter): Promise<Uint32Array> {
+    const hit = this.filters.get(text);
+    if (hit) {
+      this.filters.delete(text);
+      this.filters.set(text, hit);
+      return hit;
+    }
+    const packets = this.parsed.capture.packets;
+    const out = new Uint32Array(packets.length);
+    let m = 0;
+    for (let i = 0; i < packets.length; i++) {
+      // A frame past `passed` gets its first pass here (collectFields records what summarize would).
+      if (filter.test(collectFields(packets[i]!.data, frameMeta(this.parsed, i), this.ctx).values)) out[m++] = i + 1;
+      if (i + 1 > this.passed) this.passed = i + 1;
+      if ((i + 1) % SLICE === 0) await tick();
+    }
+    const result = out.slice(0, m);
+    this.filters.set(text, result);
+    while (this.filters.size > FILTERS) this.filters.delete(this.filters.keys().next().value!);
+    return result;
+  }
+}
+
+export class CaptureService {
+  readonly #sessions = new Map<string, Session>();
+
+  constructor(
+    private readonly library: Library,
+    private readonly hub: EventHub,
+  ) {}
+
+  handlers(): CaptureHandlers {
+    const store = this.library.captures;
+    return {
+      'captures.import': ({ name, labId, dataBase64 }) => {
+        const bytes = new Uint8Array(Buffer.from(dataBase64, 'base64'));
+        const parsed = parseOrRefuse(bytes);
+        const ctx = new CaptureContext();
+        const summary = store.insert({ name, labId, source: 'import' }, parsed, indexFrames(parsed, ctx));
+        // The import's pass is the first pass: keep it for the detail and filters that follow.
+        const session = new Session(parsed, ctx);
+        session.passed = session.total;
+        this.#keep(summary.id, session);
+        this.#changed(summary.labId);
+        return summary;
+      },
+      'captures.list': ({ labId }) => store.list(labId),
+      'captures.delete': ({ id }) => {
+        const labId = store.delete(id);
+        this.#sessions.delete(id);
+        this.#changed(labId);
+        return null;
+      },
+      'captures.frames': async ({ id, offset, limit, filter }) => {
+        const total = store.get(id).packetCount;
+        const text = filter?.trim() ?? '';
+        if (text === '') return { total, matched: total, offset, rows: offset >= total ? [] : store.rows(id, offset + 1, Math.min(total, offset + limit)) };
+        const compiled = compileFilter(text);
+        if (!compiled.ok) {
+          // Positions are in the trimmed text: shift them back to the text the user typed.
+          const shift = (filter ?? '').length - (filter ?? '').trimStart().length;
+          const e = compiled.error;
+          const filterError: FilterProblem = { message: e.message, start: e.start + shift, end: e.end + shift };
+          return { total, matched: 0, offset, rows: [], filterError };
+        }
+        const session = this.#session(id);
+        const numbers = await session.serial(() => session.matches(text, compiled.filter));
+        return { total, matched: numbers.length, offset, rows: store.rowsOf(id, numbers.subarray(offset, offset + limit)) };
+      },
+      'captures.frame': async ({ id, number }) => {
+        const total = store.get(id).packetCount;
+        if (number > total) throw new FlotillaError('not-found', `Capture ${id} has ${total} frames; there is no frame ${number}.`, 'number');
+        const session = this.#session(id);
+        return session.serial(async () => {
+          await session.advance(number);
+          const i = number - 1;
+          const tree = dissect(session.parsed.capture.packets[i]!.data, frameMeta(session.parsed, i), session.ctx);
+          const detail: FrameDetail = {
+            number,
+            tree: toDetail(tree.roots),
+            sources: tree.sources.map((s) => ({ name: s.name, bytes: Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length).toString('base64') })),
+          };
+          return detail;
+        });
+      },
+      'captures.export': ({ id, format }) => {
+        const summary = store.get(id);
+        const { capture } = this.#session(id).parsed;
+        let bytes: Uint8Array;
+        if (format === 'pcap') {
+          const linktype = capture.interfaces[0]?.linktype ?? 1;
+          if (capture.interfaces.some((i) => i.linktype !== linktype)) {
+            throw new FlotillaError('unsupported', 'The capture has interfaces of different link types; pcap holds one. Export it as pcapng.', 'format');
+          }
+          let snaplen = 0;
+          for (const i of capture.interfaces) snaplen = Math.max(snaplen, i.snaplen);
+          for (const p of capture.packets) snaplen = Math.max(snaplen, p.data.length);
+          bytes = writePcap(
+            capture.packets.map((p) => ({ tsNs: p.tsNs, data: p.data, origLen: p.origLen })),
+            { linktype, snaplen: snaplen || 262144, resolution: 'ns' },
+          );
+        } else {
+          const interfaces = capture.interfaces.map((i) => ({
+            linktype: i.linktype,
+            snaplen: i.snaplen,
+            ...(i.name === undefined ? {} : { name: i.name }),
+            ...(i.description === undefined ? {} : { description: i.description }),
+          }));
+          const packets = capture.packets.map((p): PcapngPacketIn => {
+            const o: PcapngPacketIn = { interface: p.interface, tsNs: p.tsNs, data: p.data, origLen: p.origLen };
+            if (p.direction !== undefined) o.direction = p.direction;
+            if (p.flags !== undefined) o.flags = p.flags;
+            if (p.packetId !== undefined) o.packetId = p.packetId;
+            if (p.comment !== undefined) o.comment = p.comment;
+            return o;
+          });
+          bytes = writePcapng({ interfaces, packets });
+        }
+        const base = summary.name.replace(/\.(pcapng|pcap|cap)$/i, '').replace(/[^A-Za-z0-9._ -]+/g, '_') || 'capture';
+        return { fileName: `${base}.${format}`, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') };
+      },
+    };
+  }
+
+  dispose(): void {
+    this.#sessions.clear();
+  }
+
+  /** The open session of a capture, reading and parsing the stored file if it is not open. */
+  #session(id: string): Session {
+    let s = this.#sessions.get(id);
+    if (s) {
+      this.#sessions.delete(id);
+      this.#sessions.set(id, s);
+      return s;
+    }
+    s = new Session(parseOrRefuse(this.library.captures.readFile(id)), new CaptureContext());
+    this.#keep(id, s);
+    return s;
+  }
+
+  #keep(id: string, s: Session): void {
+    this.#sessions.delete(id);
+    this.#sessions.set(id, s);
+    while (this.#sessions.size > SESSIONS) this.#sessions.delete(this.#sessions.keys().next().value!);
+  }
+
+  #changed(labId: string | null): void {
+    this.hub.emit('onCapturesChanged', labId === null ? {} : { labId });
+  }
+}
+
+/** The dissector's tree as the contract carries it: hidden items left out, values as filter text. */
+function toDetail(nodes: TreeNode[]): DetailNode[] {
+  const out: DetailNode[] = [];
+  for (const n of nodes) {
+    if (n.hidden) continue;
+    const d: DetailNode = { label: n.label, start: n.start, end: n.end, children: toDetail(n.children) };
+    if (n.source !== undefined) d.source = n.source;
+    if (n.abbrev !== undefined) {
+      d.abbrev = n.abbrev;
+      const f = lookupField(n.abbrev);
+      if (f && n.value !== undefined && f.type !== 'protocol' && f.type !== 'none') {
+        const text = valueToFieldText(f, n.value);
+        if (text.length <= 256) d.value = text;
+      }
+    }
+    if (n.generated) d.generated = true;
+    if (n.malformed) d.malformed = true;
+    out.push(d);
+  }
+  return out;
+}

@@ -1,0 +1,136 @@
+// One console of a running lab: an interactive shell on the workstation, a node or a container, whose output
+// streams out as it is written (coalesced per turn of the event loop), with Ctrl-C. The wall-clock parts live
+// here, in services: output batching, and giving up on a command that ignores Ctrl-C.
+import { FlotillaError } from '../common/api/errors.ts';
+import type { ConsoleOutput, ConsoleRunResult, ConsoleTarget } from '../common/api/types.ts';
+import type { Container } from '../docker/daemon/container.ts';
+import type { DockerNode, DockerWorld } from '../docker/world.ts';
+import type { Chunk, Shell } from '../shell/interpreter.ts';
+import { Interrupt } from '../shell/interrupt.ts';
+import { complete, type CompletionScope } from './completion.ts';
+import type { Completions } from '../common/api/types.ts';
+
+/** How long (wall) a command may ignore Ctrl-C before the console gives up on it. */
+export const ABANDON_AFTER_MS = 750;
+
+export interface ConsoleSessionOptions {
+  readonly id: string;
+  readonly labId: string;
+  readonly target: ConsoleTarget;
+  readonly title: string;
+  readonly shell: Shell;
+  readonly world: DockerWorld;
+  readonly node?: DockerNode;
+  readonly container?: Container;
+  readonly emit: (output: ConsoleOutput) => void;
+}
+
+interface Running {
+  readonly interrupt: Interrupt;
+  readonly abandon: Interrupt;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+export class ConsoleSession {
+  readonly id: string;
+  readonly labId: string;
+  readonly target: ConsoleTarget;
+  readonly title: string;
+  readonly shell: Shell;
+  readonly #o: ConsoleSessionOptions;
+  #pending: Chunk[] = [];
+  #flush: ReturnType<typeof setImmediate> | undefined;
+  #running: Running | undefined;
+  #closed = false;
+
+  constructor(o: ConsoleSessionOptions) {
+    this.#o = o;
+    this.id = o.id;
+    this.labId = o.labId;
+    this.target = o.target;
+    this.title = o.title;
+    this.shell = o.shell;
+    this.shell.setOutputListener((chunk) => this.#output(chunk));
+  }
+
+  get busy(): boolean {
+    return this.#running !== undefined;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** What a terminal shows before the next line: `user@workstation:~$ `, `docker@node1:~$ `, `/ # `. */
+  prompt(): string {
+    const sh = this.shell;
+    const home = sh.getVar('HOME');
+    const cwd = home !== undefined && home !== '/' && (sh.cwd === home || sh.cwd.startsWith(`${home}/`)) ? `~${sh.cwd.slice(home.length)}` : sh.cwd;
+    const user = sh.getVar('USER') ?? 'root';
+    if (this.target.kind === 'container') return sh.dialect === 'ash' ? `${cwd} # ` : `root@${sh.hostname}:${cwd}# `;
+    return `${user}@${sh.hostname}:${cwd}$ `;
+  }
+
+  /** Runs one line; resolves when it ends (after its output has been sent). */
+  async run(line: string): Promise<ConsoleRunResult> {
+    if (this.#closed) throw new FlotillaError('not-found', `The console ${this.id} is closed.`);
+    if (this.#running) throw new FlotillaError('conflict', 'A command is still running in this console (Ctrl-C interrupts it).');
+    const running: Running = { interrupt: new Interrupt(), abandon: new Interrupt() };
+    this.#running = running;
+    let exit: number;
+    try {
+      exit = (await this.shell.run(line, { signal: running.interrupt, abandon: running.abandon })).exit;
+    } finally {
+      clearTimeout(running.timer);
+      this.#running = undefined;
+      this.#flushNow();
+    }
+    return { exit, prompt: this.prompt(), closed: this.shell.exited };
+  }
+
+  /** Ctrl-C: the foreground command is told; one that does not stop soon is abandoned. */
+  interrupt(): void {
+    const r = this.#running;
+    if (!r || r.interrupt.aborted) return;
+    r.interrupt.abort();
+    r.timer = setTimeout(() => r.abandon.abort(), ABANDON_AFTER_MS);
+  }
+
+  complete(line: string, cursor: number): Completions {
+    const scope: CompletionScope = { shell: this.shell, world: this.#o.world, ...(this.#o.node ? { node: this.#o.node } : {}) };
+    return complete(scope, line, cursor);
+  }
+
+  /** Why the console cannot go on (its node or container went), or undefined while it can. */
+  lost(world: DockerWorld): string | undefined {
+    const { node, container } = this.#o;
+    if (node && world.node(node.name) !== node) return `the node ${node.name} was removed`;
+    if (container && (!container.running || !node?.daemon.containers.has(container.id))) return `the container ${container.name} stopped`;
+    return undefined;
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#running?.interrupt.abort();
+    this.#running?.abandon.abort();
+    this.#flushNow();
+    this.shell.setOutputListener(undefined);
+  }
+
+  #output(chunk: Chunk): void {
+    if (this.#closed) return;
+    const last = this.#pending[this.#pending.length - 1];
+    if (last && last.stream === chunk.stream) last.text += chunk.text;
+    else this.#pending.push({ ...chunk });
+    this.#flush ??= setImmediate(() => this.#flushNow());
+  }
+
+  #flushNow(): void {
+    if (this.#flush !== undefined) clearImmediate(this.#flush);
+    this.#flush = undefined;
+    const chunks = this.#pending;
+    this.#pending = [];
+    for (const c of chunks) this.#o.emit({ consoleId: this.id, data: c.text, stream: c.stream });
+  }
+}

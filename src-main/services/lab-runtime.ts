@@ -1,0 +1,231 @@
+// One running lab: its Docker world (built as transcripts build theirs), paced to the wall clock with a speed
+// factor, its consoles, and its state sent as onLabState — diffed, and at most STATE_INTERVAL_MS apart. The wall
+// clock and its timers live here, never in the core: the pacer (sim/pacer.ts) is handed performance.now and
+// setTimeout, and lets promise reactions settle between events so console commands interleave with the packets.
+import { FlotillaError } from '../common/api/errors.ts';
+import type { ConsoleInfo, ConsoleOutput, ConsoleTarget, LabClockState, LabRuntimeState } from '../common/api/types.ts';
+import type { Container } from '../docker/daemon/container.ts';
+import { DockerError } from '../docker/errors.ts';
+import type { DockerNode } from '../docker/world.ts';
+import { paced } from '../sim/pacer.ts';
+import { MILLISECOND } from '../sim/time.ts';
+import type { DockerLab } from '../shell/lab-host.ts';
+import type { Shell } from '../shell/interpreter.ts';
+import { ConsoleSession } from './console-session.ts';
+import { createDockerLab, settle } from './lab-world.ts';
+import { labStateView } from './lab-state.ts';
+
+/** Least wall time between two onLabState of one lab (10 per second at most). */
+export const STATE_INTERVAL_MS = 100;
+/** How often a playing lab looks whether its state changed (the clock moves all the time). */
+export const TICK_MS = 250;
+/** What `step` lets pass: 100 ms of virtual time. */
+export const STEP_NS = 100 * MILLISECOND;
+/** Consoles one lab keeps open at most: beyond it the oldest idle one closes (a window that reloads without closing
+ * its tabs must not make them pile up). */
+export const MAX_CONSOLES = 64;
+
+export interface LabRuntimeOptions {
+  readonly labId: string;
+  readonly newId: () => string;
+  readonly onState: (labId: string, state: LabRuntimeState) => void;
+  readonly onOutput: (output: ConsoleOutput) => void;
+  readonly onConsoleExit: (consoleId: string, reason: string) => void;
+  readonly seed?: number;
+}
+
+const wallNow = (): number => performance.now();
+const wallSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export class LabRuntime {
+  readonly labId: string;
+  readonly lab: DockerLab;
+  readonly #o: LabRuntimeOptions;
+  readonly #consoles = new Map<string, ConsoleSession>();
+  #speed = 1;
+  #playing = false;
+  #loop: Promise<void> | undefined;
+  #stop: { aborted: boolean } | undefined;
+  #lastSent = '';
+  #lastSentAt = -Infinity;
+  #stateTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #ticker: ReturnType<typeof setInterval>;
+  #disposed = false;
+
+  constructor(o: LabRuntimeOptions) {
+    this.#o = o;
+    this.labId = o.labId;
+    this.lab = createDockerLab(o.seed ?? 1);
+    this.#ticker = setInterval(() => this.#tick(), TICK_MS);
+    this.#startLoop();
+  }
+
+  // ------------------------------------------------------------------------------------------ the clock
+
+  clockState(): LabClockState {
+    return { time: this.lab.world.scheduler.now, running: this.#playing, speed: this.#speed };
+  }
+
+  state(): LabRuntimeState {
+    return labStateView(this.labId, this.lab.world, this.clockState());
+  }
+
+  async play(speed?: number): Promise<LabClockState> {
+    if (speed !== undefined && speed !== this.#speed) {
+      await this.#stopLoop();
+      this.#speed = speed;
+    }
+    if (!this.#playing) this.#startLoop();
+    this.requestState();
+    return this.clockState();
+  }
+
+  async pause(speed?: number): Promise<LabClockState> {
+    await this.#stopLoop();
+    if (speed !== undefined) this.#speed = speed;
+    this.requestState();
+    return this.clockState();
+  }
+
+  /** Pauses, then lets STEP_NS of virtual time pass (every event on the way, each followed by what it woke). */
+  async step(): Promise<LabClockState> {
+    await this.#stopLoop();
+    await this.lab.clock.advance(STEP_NS);
+    this.requestState();
+    return this.clockState();
+  }
+
+  #startLoop(): void {
+    if (this.#disposed) return;
+    const signal = { aborted: false };
+    this.#stop = signal;
+    this.#playing = true;
+    const pacer = paced(this.#speed, wallNow, wallSleep, { settle, maxSleepMs: 50 });
+    this.#loop = pacer.run(this.lab.world.scheduler, Infinity, signal).then(
+      () => undefined,
+      (err: unknown) => {
+        // A bug in the engine: the lab stops where it is rather than spin on the failing event.
+        console.error(`flotilla: lab ${this.labId} stopped on an error:`, err);
+        if (this.#stop === signal) this.#playing = false;
+        this.requestState();
+      },
+    );
+  }
+
+  async #stopLoop(): Promise<void> {
+    if (this.#stop) this.#stop.aborted = true;
+    this.#playing = false;
+    const loop = this.#loop;
+    this.#loop = undefined;
+    await loop;
+  }
+
+  // ------------------------------------------------------------------------------------------ state events
+
+  /** Sends the state soon (throttled), if it changed. */
+  requestState(): void {
+    if (this.#disposed || this.#stateTimer !== undefined) return;
+    const wait = Math.max(0, this.#lastSentAt + STATE_INTERVAL_MS - wallNow());
+    this.#stateTimer = setTimeout(() => {
+      this.#stateTimer = undefined;
+      this.#sendState();
+    }, wait);
+  }
+
+  #sendState(): void {
+    if (this.#disposed) return;
+    const state = this.state();
+    const json = JSON.stringify(state);
+    if (json === this.#lastSent) return;
+    this.#lastSent = json;
+    this.#lastSentAt = wallNow();
+    this.#o.onState(this.labId, state);
+  }
+
+  #tick(): void {
+    for (const c of this.#consoles.values()) {
+      const why = c.lost(this.lab.world);
+      if (why !== undefined) this.closeConsole(c.id, why);
+    }
+    if (this.#playing) this.requestState();
+  }
+
+  // ------------------------------------------------------------------------------------------ consoles
+
+  openConsole(target: ConsoleTarget): ConsoleInfo {
+    if (this.#consoles.size >= MAX_CONSOLES) {
+      const idle = [...this.#consoles.values()].find((c) => !c.busy);
+      if (!idle) throw new FlotillaError('conflict', `This lab has ${MAX_CONSOLES} consoles running commands: close some first.`);
+      this.closeConsole(idle.id, 'closed to make room for a new console');
+    }
+    const world = this.lab.world;
+    let shell: Shell;
+    let node: DockerNode | undefined;
+    let container: Container | undefined;
+    let title: string;
+    if (target.kind === 'workstation') {
+      shell = this.lab.workstationShell();
+      title = 'workstation';
+    } else {
+      node = world.node(target.node);
+      if (!node) throw new FlotillaError('not-found', `The lab has no node named ${target.node}.`, 'target.node');
+      if (target.kind === 'node') {
+        shell = this.lab.nodeShell(node);
+        title = node.name;
+      } else {
+        if (!node.daemon.running) throw new FlotillaError('conflict', `The Docker daemon of ${node.name} is not running.`);
+        try {
+          container = node.daemon.findContainer(target.container);
+        } catch (e) {
+          if (e instanceof DockerError) throw new FlotillaError('not-found', e.message, 'target.container');
+          throw e;
+        }
+        if (!container.running) throw new FlotillaError('conflict', `Container ${container.name} is not running.`);
+        shell = this.lab.containerShell(node, container, node.daemon.envOf(container), container.image.workdir);
+        title = `${node.name}/${container.name}`;
+      }
+    }
+    const session = new ConsoleSession({
+      id: this.#o.newId(),
+      labId: this.labId,
+      target,
+      title,
+      shell,
+      world,
+      ...(node ? { node } : {}),
+      ...(container ? { container } : {}),
+      emit: this.#o.onOutput,
+    });
+    this.#consoles.set(session.id, session);
+    return { consoleId: session.id, labId: this.labId, title, prompt: session.prompt(), target };
+  }
+
+  console(id: string): ConsoleSession | undefined {
+    return this.#consoles.get(id);
+  }
+
+  get consoleIds(): string[] {
+    return [...this.#consoles.keys()];
+  }
+
+  /** Closes a console; with a reason, its window is told (onConsoleExit). */
+  closeConsole(id: string, reason?: string): void {
+    const c = this.#consoles.get(id);
+    if (!c) return;
+    this.#consoles.delete(id);
+    c.close();
+    if (reason !== undefined) this.#o.onConsoleExit(id, reason);
+  }
+
+  /** Stops everything: the pacing loop, the timers, the consoles. */
+  dispose(): void {
+    if (this.#disposed) return;
+    for (const id of [...this.#consoles.keys()]) this.closeConsole(id, 'the lab stopped');
+    this.#disposed = true;
+    if (this.#stop) this.#stop.aborted = true;
+    this.#playing = false;
+    clearInterval(this.#ticker);
+    clearTimeout(this.#stateTimer);
+    this.lab.world.dispose();
+  }
+}

@@ -1,0 +1,115 @@
+// The captures the window shows: those of the open lab and the library's own, which one is open (a PacketView),
+// whether the main area shows the lab or the captures, and import (file picker or a file dropped on the window)
+// and export (a download). Lists are only ever replaced by what the services send (captures.list, events).
+
+import { createContext } from 'svelte';
+import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureSummary } from '../../../src-main/common/api/index.ts';
+import { fromBase64, formatSize, toBase64 } from './capture-view.ts';
+import { describeError } from './errors.ts';
+import { PacketView } from './packet-view.svelte.ts';
+
+export type MainView = 'lab' | 'captures';
+
+export class CapturesState {
+  /** What the main area shows. */
+  view = $state<MainView>('lab');
+  /** The lab whose captures are listed beside the library's (the open lab), or null. */
+  labId = $state<string | null>(null);
+  list = $state.raw<CaptureSummary[]>([]);
+  listError = $state<string | null>(null);
+  open = $state.raw<PacketView | null>(null);
+  busy = $state(false);
+  /** The last import's or export's problem, shown over the view until dismissed. */
+  error = $state<string | null>(null);
+  dragging = $state(false);
+
+  readonly labCaptures: CaptureSummary[] = $derived(this.labId === null ? [] : this.list.filter((c) => c.labId === this.labId));
+  readonly libraryCaptures: CaptureSummary[] = $derived(this.list.filter((c) => c.labId === null));
+
+  readonly #api: Api;
+
+  constructor(api: Api) {
+    this.#api = api;
+  }
+
+  follow(): () => void {
+    return this.#api.onCapturesChanged(() => void this.load());
+  }
+
+  async load(): Promise<void> {
+    try {
+      const all = await this.#api.captures.list({});
+      this.list = all;
+      this.listError = null;
+      if (this.open && !all.some((c) => c.id === this.open?.capture.id)) this.open = null;
+    } catch (err) {
+      this.listError = describeError(err);
+    }
+  }
+
+  setLab(labId: string | null): void {
+    this.labId = labId;
+  }
+
+  show(view: MainView): void {
+    this.view = view;
+  }
+
+  select(capture: CaptureSummary): void {
+    if (this.open?.capture.id === capture.id) return;
+    const v = new PacketView(this.#api, capture);
+    this.open = v;
+    v.apply();
+  }
+
+  /** Imports a file into the open lab (or the library without one) and opens it. */
+  async importFile(file: File): Promise<void> {
+    this.error = null;
+    if (file.size > CAPTURE_IMPORT_MAX_BYTES) {
+      this.error = `${file.name} is ${formatSize(file.size)}; an import takes at most ${formatSize(CAPTURE_IMPORT_MAX_BYTES)}.`;
+      return;
+    }
+    this.busy = true;
+    try {
+      const data = toBase64(new Uint8Array(await file.arrayBuffer()));
+      const c = await this.#api.captures.import({ name: file.name.slice(0, 200) || 'capture', dataBase64: data, ...(this.labId ? { labId: this.labId } : {}) });
+      await this.load();
+      this.view = 'captures';
+      this.select(c);
+    } catch (err) {
+      this.error = `${file.name}: ${describeError(err)}`;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async exportOpen(format: 'pcap' | 'pcapng'): Promise<void> {
+    const v = this.open;
+    if (!v) return;
+    this.error = null;
+    try {
+      const out = await this.#api.captures.export({ id: v.capture.id, format });
+      const bytes = fromBase64(out.data);
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }));
+      const a = document.createElement('a');
+      a.href = url;
+      a.download = out.fileName;
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async remove(capture: CaptureSummary): Promise<void> {
+    try {
+      await this.#api.captures.delete({ id: capture.id });
+      if (this.open?.capture.id === capture.id) this.open = null;
+      await this.load();
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+}
+
+export const [getCaptures, setCaptures] = createContext<CapturesState>();

@@ -1,0 +1,189 @@
+// The live topology's layout: where the workstation, the underlay LANs, each node and, inside it, its bridge networks,
+// containers, endpoint lines and published ports go. A plain function of the running lab's state (d3 only for
+// sums and extents); Svelte draws the result. Coordinates are canvas units, centred on the origin.
+
+import { max, sum } from 'd3';
+import type { LabRuntimeState, RuntimeContainer, RuntimeNetwork, RuntimeNode } from '../../../src-main/common/api/index.ts';
+
+export const CONTAINER_W = 156;
+export const CONTAINER_H = 58;
+const CONTAINER_GAP = 20;
+const NODE_PAD = 18;
+const NODE_MIN_W = 300;
+const NODE_GAP = 64;
+const HEADER_H = 56;
+/** Vertical room per network bar (its line and the labels under it). */
+const BAR_STEP = 36;
+/** From the last bar to the containers' tops: the endpoint labels sit there, one row per network a container is on. */
+const BAR_TO_CONTAINERS = 30;
+const LABEL_ROW = 15;
+const PORT_H = 20;
+export const WORKSTATION_W = 212;
+export const WORKSTATION_H = 56;
+const LAN_GAP = 26;
+const LAN_TO_NODES = 60;
+const WORKSTATION_TO_LAN = 40;
+
+export type Tone = 'ok' | 'warn' | 'bad' | 'idle';
+
+export interface NetBar {
+  key: string;
+  network: RuntimeNetwork;
+  x1: number;
+  x2: number;
+  y: number;
+}
+
+export interface ContainerBox {
+  key: string;
+  container: RuntimeContainer;
+  x: number;
+  y: number;
+  tone: Tone;
+}
+
+export interface EndpointLine {
+  key: string;
+  x: number;
+  y1: number;
+  y2: number;
+  label: string;
+  /** The label sits right of all the container's lines, a short tick joining it to its own. */
+  labelX: number;
+  labelY: number;
+}
+
+export interface PortTag {
+  key: string;
+  x: number;
+  y: number;
+  text: string;
+  /** The pill's width (monospace text). */
+  w: number;
+  /** The container's centre: a short leader goes there. */
+  cx: number;
+}
+
+export interface NodeBox {
+  key: string;
+  node: RuntimeNode;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  bars: NetBar[];
+  containers: ContainerBox[];
+  endpoints: EndpointLine[];
+  ports: PortTag[];
+  /** The node's link up to its LAN. */
+  uplink: { x: number; y1: number; y2: number; label: string };
+}
+
+export interface LanBar {
+  key: string;
+  name: string;
+  cidr: string;
+  x1: number;
+  x2: number;
+  y: number;
+}
+
+export interface Topology {
+  workstation: { x: number; y: number; links: { x: number; y1: number; y2: number; label: string }[]; name: string };
+  lans: LanBar[];
+  nodes: NodeBox[];
+  bounds: { x: number; y: number; w: number; h: number };
+}
+
+export function containerTone(c: RuntimeContainer): Tone {
+  if (c.state === 'running') return 'ok';
+  if (c.state === 'restarting' || c.state === 'created' || c.state === 'paused') return 'warn';
+  if (c.state === 'exited' && c.exitCode === 0) return 'idle';
+  return 'bad';
+}
+
+/** Networks drawn as segments inside their node: those with a Linux bridge (the default bridge and user bridges). */
+function segments(node: RuntimeNode): RuntimeNetwork[] {
+  return node.networks.filter((n) => n.bridge !== null || (n.driver !== 'host' && n.driver !== 'null'));
+}
+
+function layoutNode(node: RuntimeNode, x: number, y: number): NodeBox {
+  const nets = segments(node);
+  const n = node.containers.length;
+  const rowW = n * CONTAINER_W + Math.max(0, n - 1) * CONTAINER_GAP;
+  const w = Math.max(NODE_MIN_W, rowW + 2 * NODE_PAD);
+  const bars: NetBar[] = nets.map((network, i) => ({ key: network.id, network, x1: x + NODE_PAD, x2: x + w - NODE_PAD, y: y + HEADER_H + 14 + i * BAR_STEP }));
+  const lastBar = bars.length ? (bars[bars.length - 1] as NetBar).y : y + HEADER_H - 10;
+  const rows = Math.max(1, ...node.containers.map((c) => c.networks.filter((e) => nets.some((n) => n.id === e.networkId)).length));
+  const cy = lastBar + BAR_TO_CONTAINERS + rows * LABEL_ROW;
+  const x0 = x + (w - rowW) / 2;
+  const containers: ContainerBox[] = [];
+  const endpoints: EndpointLine[] = [];
+  const ports: PortTag[] = [];
+  const h = cy - y + (n > 0 ? CONTAINER_H : 0) + NODE_PAD + (node.containers.some((c) => c.ports.length > 0) ? 10 : 0);
+  node.containers.forEach((c, i) => {
+    const cx = x0 + i * (CONTAINER_W + CONTAINER_GAP);
+    containers.push({ key: c.id, container: c, x: cx, y: cy, tone: containerTone(c) });
+    const attached = c.networks.filter((e) => bars.some((b) => b.network.id === e.networkId));
+    attached.forEach((e, j) => {
+      const bar = bars.find((b) => b.network.id === e.networkId) as NetBar;
+      const lx = cx + 22 + j * 16;
+      const ip = e.ip === null ? '' : e.ip.replace(/\/\d+$/, '');
+      // Labels stack just above the container, the first network's highest (as its bar is).
+      const labelY = cy - 8 - (attached.length - 1 - j) * LABEL_ROW;
+      const labelX = cx + 22 + (attached.length - 1) * 16 + 7;
+      endpoints.push({ key: `${c.id}:${e.networkId}`, x: lx, y1: bar.y, y2: cy, label: `${e.iface ?? ''} ${ip}`.trim(), labelX, labelY });
+    });
+    c.ports.forEach((p, k) => {
+      const text = `${p.hostIp === '0.0.0.0' ? '' : `${p.hostIp}:`}${p.hostPort}→${p.containerPort}/${p.proto}`;
+      const w = Math.round(text.length * 6.4 + 18);
+      ports.push({ key: `${c.id}:${p.hostPort}/${p.proto}`, x: cx + CONTAINER_W / 2 + (k - (c.ports.length - 1) / 2) * (w + 6), y: y + h, text, w, cx: cx + CONTAINER_W / 2 });
+    });
+  });
+  return { key: node.name, node, x, y, w, h, bars, containers, endpoints, ports, uplink: { x: x + w / 2, y1: y, y2: y, label: `eth0 ${node.address}` } };
+}
+
+export function layoutTopology(state: LabRuntimeState): Topology {
+  // Nodes side by side, tops aligned; measured first, then centred on x = 0.
+  const sized = state.nodes.map((n) => layoutNode(n, 0, 0));
+  const total = sum(sized, (b) => b.w) + Math.max(0, sized.length - 1) * NODE_GAP;
+  let x = -total / 2;
+  const nodes = state.nodes.map((n, i) => {
+    const box = layoutNode(n, x, 0);
+    x += (sized[i] as NodeBox).w + NODE_GAP;
+    return box;
+  });
+  const left = Math.min(-WORKSTATION_W / 2 - 40, ...nodes.map((b) => b.x));
+  const right = Math.max(WORKSTATION_W / 2 + 40, ...nodes.map((b) => b.x + b.w));
+  const lans: LanBar[] = state.lans.map((l, i) => ({ key: l.name, name: l.name, cidr: l.cidr, x1: left - 24, x2: right + 24, y: -LAN_TO_NODES - i * LAN_GAP }));
+  for (const b of nodes) {
+    const lan = lans.find((l) => l.name === b.node.lan);
+    if (lan) b.uplink.y1 = lan.y;
+  }
+  const topLan = lans.length ? Math.min(...lans.map((l) => l.y)) : -LAN_TO_NODES;
+  const wy = topLan - WORKSTATION_TO_LAN - WORKSTATION_H;
+  const links = state.workstation.interfaces.map((itf, i) => {
+    const lan = lans.find((l) => l.name === itf.lan);
+    return { x: (i - (state.workstation.interfaces.length - 1) / 2) * 28, y1: wy + WORKSTATION_H, y2: lan?.y ?? topLan, label: `${itf.iface} ${itf.ip}` };
+  });
+  const bottom = max(nodes, (b) => b.y + b.h + PORT_H) ?? 0;
+  const bounds = { x: left - 24, y: wy, w: right - left + 48, h: bottom - wy };
+  // Centre the drawing vertically on the origin too, so the first view shows it whole.
+  const dy = -(bounds.y + bounds.h / 2);
+  const shift = (v: number) => v + dy;
+  for (const b of nodes) {
+    b.y = shift(b.y);
+    b.uplink = { ...b.uplink, y1: shift(b.uplink.y1), y2: shift(b.uplink.y2) };
+    for (const bar of b.bars) bar.y = shift(bar.y);
+    for (const c of b.containers) c.y = shift(c.y);
+    for (const e of b.endpoints) Object.assign(e, { y1: shift(e.y1), y2: shift(e.y2), labelY: shift(e.labelY) });
+    for (const p of b.ports) p.y = shift(p.y);
+  }
+  for (const l of lans) l.y = shift(l.y);
+  return {
+    workstation: { x: -WORKSTATION_W / 2, y: shift(wy), links: links.map((k) => ({ ...k, y1: shift(k.y1), y2: shift(k.y2) })), name: state.workstation.name },
+    lans,
+    nodes,
+    bounds: { ...bounds, y: shift(bounds.y) },
+  };
+}

@@ -1,0 +1,146 @@
+// A running lab through the contract, as the window drives it: lab.start, consoles whose output streams as events
+// while virtual time follows the wall clock, Ctrl-C, completion, the throttled state, and everything gone on stop.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { ConsoleOutput, LabRuntimeState } from '../../src-main/common/api/types.ts';
+import type { Core } from '../../src-main/services/core.ts';
+import { tempCore } from './helpers.ts';
+
+let core: Core;
+let dispose: () => void;
+const output = new Map<string, string>();
+const states: LabRuntimeState[] = [];
+const exits: { consoleId: string; reason: string }[] = [];
+before(() => {
+  ({ core, dispose } = tempCore());
+  core.subscribe((event, payload) => {
+    if (event === 'onConsoleOutput') {
+      const o = payload as ConsoleOutput;
+      output.set(o.consoleId, (output.get(o.consoleId) ?? '') + o.data);
+    } else if (event === 'onLabState') states.push((payload as { state: LabRuntimeState }).state);
+    else if (event === 'onConsoleExit') exits.push(payload as { consoleId: string; reason: string });
+  });
+});
+after(() => dispose());
+
+const until = async (what: string, cond: () => boolean, ms = 10_000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+test('a live lab: consoles, streamed output, virtual time, Ctrl-C, completion, state, stop', async () => {
+  const api = core.api;
+  const { id: labId } = await api.labs.create({ name: 'Live' });
+  await assert.rejects(api.lab.state({ labId }), (e: Error & { code?: string }) => e.code === 'not-found');
+  const first = await api.lab.start({ labId });
+  assert.equal(first.clock.running, true);
+  assert.deepEqual(first.nodes, []);
+  assert.equal(first.workstation.interfaces[0]?.ip, '192.168.99.1');
+  assert.equal((await api.lab.start({ labId })).labId, labId, 'start attaches to the running lab');
+
+  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
+  assert.equal(ws.prompt, 'user@workstation:~$ ');
+  const created = await api.console.run({ consoleId: ws.consoleId, line: 'docker-machine create node1' });
+  assert.equal(created.exit, 0);
+  assert.match(output.get(ws.consoleId) ?? '', /Docker is up and running!/);
+
+  await assert.rejects(api.console.open({ labId, target: { kind: 'node', node: 'node9' } }), (e: Error & { code?: string }) => e.code === 'not-found');
+  const n1 = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
+  assert.equal(n1.prompt, 'docker@node1:~$ ');
+  const run = (line: string) => api.console.run({ consoleId: n1.consoleId, line });
+  assert.equal((await run('docker network create dev')).exit, 0);
+  assert.equal((await run('docker run -d --name web --net dev -p 8080:80 nginx')).exit, 0);
+
+  // The state event shows the node, its network and the container with its address and port.
+  await until('the container in onLabState', () => states.some((s) => s.nodes[0]?.containers.some((c) => c.name === 'web' && c.state === 'running')));
+  const state = await api.lab.state({ labId });
+  const node = state.nodes[0]!;
+  assert.equal(node.address, '192.168.99.100');
+  const dev = node.networks.find((n) => n.name === 'dev')!;
+  assert.equal(dev.subnet, '172.18.0.0/16');
+  assert.match(dev.bridge ?? '', /^br-[0-9a-f]{12}$/);
+  const web = node.containers.find((c) => c.name === 'web')!;
+  assert.deepEqual(web.networks.map((e) => [e.network, e.iface, e.ip]), [['dev', 'eth0', '172.18.0.2/16']]);
+  assert.deepEqual(web.ports, [{ containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }]);
+
+  // Virtual time follows the wall clock: ping -c 2 takes a virtual second or more (at speed 20: ~50 ms wall).
+  await api.lab.clock({ labId, action: 'play', speed: 20 });
+  const t0 = (await api.lab.state({ labId })).clock.time;
+  const before = (output.get(n1.consoleId) ?? '').length;
+  assert.equal((await run('docker run --rm --net dev alpine ping -c 2 web')).exit, 0);
+  const pinged = (output.get(n1.consoleId) ?? '').slice(before);
+  assert.equal(pinged.match(/bytes from 172\.18\.0\.2/g)?.length, 2, pinged);
+  assert.ok((await api.lab.state({ labId })).clock.time - t0 >= 1e9, 'a second of virtual time passed');
+
+  // Ctrl-C: ping without -c stops and prints its statistics.
+  const mark = (output.get(n1.consoleId) ?? '').length;
+  const endless = run('ping 172.18.0.2');
+  await until('two replies', () => ((output.get(n1.consoleId) ?? '').slice(mark).match(/bytes from/g)?.length ?? 0) >= 2);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const stopped = await endless;
+  assert.equal(stopped.exit, 0);
+  assert.match((output.get(n1.consoleId) ?? '').slice(mark), /--- 172\.18\.0\.2 ping statistics ---/);
+  // ... and so does sleep, with 130, ending the rest of the line.
+  const slept = run('sleep 100; echo not reached');
+  await new Promise((r) => setTimeout(r, 30));
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  assert.equal((await slept).exit, 130);
+  assert.doesNotMatch(output.get(n1.consoleId) ?? '', /not reached/);
+
+  // Pause holds virtual time; step moves it 100 ms.
+  const paused = await api.lab.clock({ labId, action: 'pause' });
+  assert.equal(paused.running, false);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal((await api.lab.state({ labId })).clock.time, paused.time);
+  assert.equal((await api.lab.clock({ labId, action: 'step' })).time, paused.time + 100e6);
+  await api.lab.clock({ labId, action: 'play', speed: 1 });
+
+  // Completion: subcommands, flags, names.
+  const c = (line: string) => api.console.complete({ consoleId: n1.consoleId, line, cursor: line.length });
+  assert.deepEqual((await c('docker netw')).candidates, ['network']);
+  assert.deepEqual((await c('docker network i')).candidates, ['inspect']);
+  assert.deepEqual((await c('docker run --n')).candidates, ['--name', '--net', '--network', '--network-alias']);
+  assert.deepEqual((await c('docker run --net d')).candidates, ['dev']);
+  assert.deepEqual((await c('docker exec w')).candidates, ['web']);
+  assert.deepEqual(await c('docker run -d ngi'), { start: 14, end: 17, candidates: ['nginx'] });
+  assert.ok((await c('dock')).candidates.includes('docker'));
+
+  // A container's console; `exit` closes a console.
+  const inWeb = await api.console.open({ labId, target: { kind: 'container', node: 'node1', container: 'web' } });
+  assert.equal(inWeb.title, 'node1/web');
+  assert.equal((await api.console.run({ consoleId: inWeb.consoleId, line: 'hostname' })).exit, 0);
+  const bye = await api.console.run({ consoleId: inWeb.consoleId, line: 'exit 3' });
+  assert.deepEqual([bye.exit, bye.closed], [3, true]);
+  await assert.rejects(api.console.run({ consoleId: inWeb.consoleId, line: 'ls' }), (e: Error & { code?: string }) => e.code === 'not-found');
+
+  // A container console closes when its container stops.
+  const again = await api.console.open({ labId, target: { kind: 'container', node: 'node1', container: 'web' } });
+  await run('docker stop web');
+  await until('the console of the stopped container to close', () => exits.some((e) => e.consoleId === again.consoleId));
+
+  await api.lab.stop({ labId });
+  await assert.rejects(api.lab.state({ labId }), (e: Error & { code?: string }) => e.code === 'not-found');
+  await assert.rejects(api.console.run({ consoleId: n1.consoleId, line: 'ls' }), (e: Error & { code?: string }) => e.code === 'not-found');
+  assert.ok(exits.some((e) => e.consoleId === ws.consoleId && e.reason === 'the lab stopped'));
+});
+
+test('lab.start refuses a lab the library does not have; deleting a lab stops it', async () => {
+  await assert.rejects(core.api.lab.start({ labId: '0123456789abcdef0123456789abcdef' }), (e: Error & { code?: string }) => e.code === 'not-found');
+  const { id } = await core.api.labs.create({ name: 'Doomed' });
+  await core.api.lab.start({ labId: id });
+  await core.api.labs.delete({ id });
+  await assert.rejects(core.api.lab.state({ labId: id }), (e: Error & { code?: string }) => e.code === 'not-found');
+});
+
+test('a lab keeps at most 64 consoles: the oldest idle one makes room', async () => {
+  const { id: labId } = await core.api.labs.create({ name: 'Many tabs' });
+  await core.api.lab.start({ labId });
+  const ids: string[] = [];
+  for (let i = 0; i < 65; i++) ids.push((await core.api.console.open({ labId, target: { kind: 'workstation' } })).consoleId);
+  assert.ok(exits.some((e) => e.consoleId === ids[0] && /make room/.test(e.reason)));
+  assert.equal((await core.api.console.run({ consoleId: ids[64]!, line: 'true' })).exit, 0);
+  await core.api.lab.stop({ labId });
+});
