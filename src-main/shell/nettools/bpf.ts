@@ -1,7 +1,7 @@
 // The part of pcap-filter(7) a lab tutorial types: `host A`, `net A/N`, `port N`, `portrange A-B`, with `src`/`dst`
 // and `ip`/`tcp`/`udp`/`icmp`/`arp` qualifiers, `ether host MAC`, the protocols alone (`icmp`, `arp`, `udp`,
-// `tcp`, `ip`, `vxlan`), and `and`/`&&`, `or`/`||`, `not`/`!`, parentheses. Compiled to a predicate on an
-// Ethernet frame (the outer headers, as BPF sees them).
+// `tcp`, `ip`, `vxlan`, `esp`, `ah`), and `and`/`&&`, `or`/`||`, `not`/`!`, parentheses. Compiled to a predicate
+// on an Ethernet frame (the outer headers, as BPF sees them).
 
 import { readU16 } from '../../common/wire/bytes.ts';
 import { parseCidr, parseIpv4, prefixMask, readIpv4 } from '../../common/wire/ipv4-address.ts';
@@ -35,7 +35,7 @@ function fields(d: Uint8Array): Fields {
   return f;
 }
 
-const PROTOS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17 };
+const PROTOS: Record<string, number> = { icmp: 1, igmp: 2, tcp: 6, udp: 17, esp: 50, ah: 51 };
 const PORTS: Record<string, number> = { domain: 53, http: 80, https: 443, ssh: 22, 'http-alt': 8080 };
 
 export function compileFilter(expr: string): FramePredicate {
@@ -90,7 +90,7 @@ export function compileFilter(expr: string): FramePredicate {
       if (w === 'broadcast') return (_f, d) => readMac(d, 0) === 0xffffffffffff;
       throw new FilterError('syntax error');
     }
-    if (t === 'ip' || t === 'tcp' || t === 'udp' || t === 'icmp' || t === 'arp' || t === 'igmp' || t === 'vxlan') {
+    if (t === 'ip' || t === 'tcp' || t === 'udp' || t === 'icmp' || t === 'arp' || t === 'igmp' || t === 'vxlan' || t === 'esp' || t === 'ah') {
       const next = peek();
       if (next === undefined || next === 'and' || next === 'or' || next === ')' || t === 'vxlan') {
         if (t === 'ip') return (f) => f.type === 0x0800;

@@ -1,4 +1,4 @@
-// tcpdump 4.99's default (non-verbose) one-line decode of an Ethernet frame: ARP, IPv4 with ICMP, IGMP, UDP (DNS,
+// tcpdump 4.99's default (non-verbose) one-line decode of an Ethernet frame: ARP, IPv4 with ICMP, IGMP, ESP, UDP (DNS,
 // VXLAN with the inner frame on the next line, as vxlan_print does), TCP (flags, relative sequence numbers per
 // conversation as tcp_seq_hash keeps them, options, HTTP's first line), fragments, and -e's link-level header.
 // Without -n, well-known ports are shown by their service names (addresses stay numeric: the lab's reverse
@@ -91,9 +91,17 @@ export class PacketPrinter {
         return this.tcp(src, dst, p);
       case 17:
         return this.udp(src, dst, p);
+      case 50:
+        return `${src} > ${dst}: ${this.esp(p)}`;
       default:
         return `${src} > ${dst}: ip-proto-${proto} ${p.length}`;
     }
+  }
+
+  /** esp_print without a secret (-E): the SPI and sequence number, and the length of the IP payload. */
+  private esp(b: Uint8Array): string {
+    if (b.length <= 8) return ' [|esp]';
+    return `ESP(spi=0x${readU32(b, 0).toString(16).padStart(8, '0')},seq=0x${readU32(b, 4).toString(16)}), length ${b.length}`;
   }
 
   private icmp(b: Uint8Array): string {
