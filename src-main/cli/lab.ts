@@ -1,6 +1,12 @@
-// `flotilla lab list|new|rename|rm`: the library from the command line, through the same services.
+// `flotilla lab list|new|rename|rm|export|import|open` and `flotilla snapshot save|list|restore|diff`: the library
+// from the command line, through the same services (lab files travel through the contract as base64, as the
+// window's do).
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import type { Api } from '../common/api/contract.ts';
-import { UsageError } from './args.ts';
+import { FlotillaError } from '../common/api/errors.ts';
+import type { DiffSet } from '../common/api/types.ts';
+import { parseArgs, UsageError } from './args.ts';
 
 export async function labCommand(api: Api, args: string[], out: (line: string) => void): Promise<void> {
   const [sub, ...rest] = args;
@@ -38,9 +44,110 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
       }
       return;
     }
+    case 'export': {
+      const { flags, positionals } = parseArgs(rest, ['capture'], ['yaml']);
+      if (positionals.length !== 2) throw new UsageError('usage: flotilla lab export LAB FILE.flotilla | flotilla lab export LAB --yaml FILE');
+      const capture = flags.get('capture');
+      const captureIds = typeof capture === 'string' ? capture.split(',').filter(Boolean) : undefined;
+      const file = await api.labs.export({
+        id: await resolveLab(api, positionals[0]!),
+        format: flags.has('yaml') ? 'yaml' : 'flotilla',
+        ...(captureIds ? { captureIds } : {}),
+      });
+      writeFileSync(positionals[1]!, Buffer.from(file.dataBase64, 'base64'));
+      out(positionals[1]!);
+      return;
+    }
+    case 'import':
+    case 'open': {
+      if (rest.length !== 1) throw new UsageError(`usage: flotilla lab ${sub} FILE (a .flotilla lab file or a lab.yaml)`);
+      const file = rest[0]!;
+      let bytes: Buffer;
+      try {
+        bytes = readFileSync(file);
+      } catch (err) {
+        throw new FlotillaError('not-found', `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+      }
+      if (bytes.length === 0) throw new FlotillaError('invalid-argument', `${file}: the file is empty`);
+      const lab = await api.labs.import({ name: path.basename(file), dataBase64: bytes.toString('base64') });
+      out(`${lab.id}  ${lab.name}`);
+      return;
+    }
     default:
-      throw new UsageError('usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME...');
+      throw new UsageError(
+        'usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME... | export LAB [--yaml] FILE | import FILE | open FILE',
+      );
   }
+}
+
+export async function snapshotCommand(api: Api, args: string[], out: (line: string) => void): Promise<void> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'save': {
+      if (rest.length < 1 || rest.length > 2) throw new UsageError('usage: flotilla snapshot save LAB [NAME]');
+      const labId = await resolveLab(api, rest[0]!);
+      const snap = await api.snapshots.save({ labId, ...(rest[1] !== undefined ? { name: rest[1] } : {}) });
+      out(`${snap.id}  ${snap.name}`);
+      return;
+    }
+    case 'list': {
+      if (rest.length !== 1) throw new UsageError('usage: flotilla snapshot list LAB');
+      const snaps = await api.snapshots.list({ labId: await resolveLab(api, rest[0]!) });
+      if (snaps.length === 0) {
+        out('No snapshots yet. Save one with: flotilla snapshot save LAB [NAME]');
+        return;
+      }
+      out(`${'ID'.padEnd(32)}  CREATED                   NAME`);
+      for (const s of snaps) out(`${s.id}  ${s.createdAt.padEnd(24)}  ${s.name}`);
+      return;
+    }
+    case 'restore': {
+      if (rest.length !== 2) throw new UsageError('usage: flotilla snapshot restore LAB SNAPSHOT');
+      const id = await resolveSnapshot(api, await resolveLab(api, rest[0]!), rest[1]!);
+      const lab = await api.snapshots.restore({ id });
+      out(`${lab.name}: restored (${lab.document.journal.filter((e) => e.line !== '').length} commands, ${formatTime(lab.document.time)} of virtual time)`);
+      return;
+    }
+    case 'diff': {
+      if (rest.length !== 3) throw new UsageError('usage: flotilla snapshot diff LAB SNAPSHOT-A SNAPSHOT-B');
+      const labId = await resolveLab(api, rest[0]!);
+      const d = await api.snapshots.diff({ a: await resolveSnapshot(api, labId, rest[1]!), b: await resolveSnapshot(api, labId, rest[2]!) });
+      out(`--- ${d.a.name} (${formatTime(d.a.time)})`);
+      out(`+++ ${d.b.name} (${formatTime(d.b.time)})`);
+      for (const e of d.journal.removed) if (e.line !== '') out(`- command ${formatTime(e.t)} ${targetName(e.target)}: ${e.line}`);
+      for (const e of d.journal.added) if (e.line !== '') out(`+ command ${formatTime(e.t)} ${targetName(e.target)}: ${e.line}`);
+      const set = (what: string, s: DiffSet) => {
+        for (const x of s.removed) out(`- ${what} ${x}`);
+        for (const x of s.added) out(`+ ${what} ${x}`);
+        for (const x of s.changed) out(`~ ${what} ${x}`);
+      };
+      set('node', d.nodes);
+      set('network', d.networks);
+      set('container', d.containers);
+      return;
+    }
+    default:
+      throw new UsageError('usage: flotilla snapshot save LAB [NAME] | list LAB | restore LAB SNAPSHOT | diff LAB SNAPSHOT-A SNAPSHOT-B');
+  }
+}
+
+function formatTime(ns: number): string {
+  return `${(ns / 1e9).toFixed(3)} s`;
+}
+
+function targetName(t: { kind: string; node?: string; container?: string }): string {
+  return t.kind === 'workstation' ? 'workstation' : t.kind === 'node' ? t.node! : `${t.node}/${t.container}`;
+}
+
+/** A snapshot of the lab named by its id, a unique id prefix, or its exact name. */
+async function resolveSnapshot(api: Api, labId: string, ref: string): Promise<string> {
+  const snaps = await api.snapshots.list({ labId });
+  const byName = snaps.filter((s) => s.name === ref);
+  if (byName.length === 1) return byName[0]!.id;
+  const byId = snaps.filter((s) => s.id.startsWith(ref.toLowerCase()));
+  if (byId.length === 1) return byId[0]!.id;
+  if (byId.length > 1 || byName.length > 1) throw new UsageError(`"${ref}" matches several snapshots: give more of the id`);
+  throw new UsageError(`No snapshot named or with id "${ref}" in this lab.`);
 }
 
 /** A lab named by its id, a unique id prefix, or its exact name. */

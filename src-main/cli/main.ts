@@ -2,7 +2,7 @@
 import { FlotillaError } from '../common/api/errors.ts';
 import { createCore, VERSION } from '../services/core.ts';
 import { parseArgs, portFlag, UsageError } from './args.ts';
-import { labCommand } from './lab.ts';
+import { labCommand, snapshotCommand } from './lab.ts';
 import { serve } from './serve.ts';
 import { start } from './start.ts';
 import { runCommand, testCommand } from './transcripts.ts';
@@ -21,6 +21,18 @@ usage: flotilla <command> [arguments]
   lab new NAME           create a lab
   lab rename LAB NAME    rename a lab (LAB: its name or id)
   lab rm LAB...          delete labs and their snapshots
+  lab export LAB FILE [--capture ID,...]
+                         write the lab, its snapshots and chosen captures into one .flotilla file
+  lab export LAB --yaml FILE
+                         write the lab as plain-text lab.yaml (seed, nodes, journal), for git
+  lab import FILE, lab open FILE
+                         add the lab in a .flotilla file or a lab.yaml to the library
+  snapshot save LAB [NAME]
+                         snapshot the lab as it is now (running state included)
+  snapshot list LAB      its snapshots, newest first
+  snapshot restore LAB SNAPSHOT
+                         return the lab to a snapshot (a running lab restarts from it)
+  snapshot diff LAB A B  what changed from snapshot A to snapshot B
   help, --help           this text
   version, --version     the version
 
@@ -54,10 +66,11 @@ async function main(argv: string[]): Promise<number> {
       return testCommand(rest, out);
     case 'run':
       return runCommand(rest, out);
-    case 'lab': {
+    case 'lab':
+    case 'snapshot': {
       const core = createCore({ shell: 'cli' });
       try {
-        await labCommand(core.api, rest, out);
+        await (command === 'lab' ? labCommand : snapshotCommand)(core.api, rest, out);
       } finally {
         core.close();
       }

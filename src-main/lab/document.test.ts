@@ -22,16 +22,51 @@ function throwsFlotilla(fn: () => unknown, code: string, message: string | RegEx
   });
 }
 
-test('emptyDocument is version 1 with no nodes, a fresh object each time', () => {
-  assert.equal(LAB_DOCUMENT_VERSION, 1);
+const EMPTY_V2 = { version: 2, seed: 1, time: 0, nodes: [], journal: [], canvas: {}, transcripts: [] };
+
+test('emptyDocument is version 2 with no nodes and an empty journal, a fresh object each time', () => {
+  assert.equal(LAB_DOCUMENT_VERSION, 2);
   const a = emptyDocument();
-  assert.deepEqual(a, { version: 1, nodes: [] });
+  assert.deepEqual(a, EMPTY_V2);
   a.nodes.push({ name: 'x' });
-  assert.deepEqual(emptyDocument(), { version: 1, nodes: [] });
+  assert.deepEqual(emptyDocument(), EMPTY_V2);
+  assert.equal(emptyDocument(42).seed, 42);
+});
+
+test('a version 1 document migrates to version 2: seed 1, an empty journal', () => {
+  const v1 = { version: 1, nodes: [{ name: 'host1' }, { name: 'host 2' }] };
+  assert.deepEqual(parseLabDocument(v1, 'lab.yaml'), { ...EMPTY_V2, nodes: [{ name: 'host1' }, { name: 'host 2' }] });
+});
+
+test('a version 2 document with a journal parses to an equal, separate object', () => {
+  const input = {
+    version: 2, seed: 7, time: 9e9,
+    nodes: [{ name: 'node1', address: '192.168.99.100', engine: '24.0.7' }],
+    journal: [
+      { t: 0, console: 1, target: { kind: 'workstation' }, line: 'docker-machine create node1', exit: 0 },
+      { t: 5e9, console: 2, target: { kind: 'container', node: 'node1', container: 'web' }, line: 'ping x', exit: 130, interrupted: 8e9 },
+      { t: 9e9, console: 3, target: { kind: 'node', node: 'node1' }, line: 'sleep 100', exit: null },
+    ],
+    canvas: { positions: { node1: [10, 20] } },
+    transcripts: [{ name: 'notes', text: '$ ls\n' }],
+  };
+  const doc = parseLabDocument(input, 'f');
+  assert.deepEqual(doc, input);
+  assert.notEqual(doc.journal[0], input.journal[0]);
+  throwsFlotilla(() => parseLabDocument({ ...input, journal: [input.journal[1], input.journal[0]] }, 'f'), 'invalid-argument',
+    'f: journal[1].t: must not be before journal[0].t (5000000000)', 'journal[1].t');
+  throwsFlotilla(() => parseLabDocument({ ...input, time: 1 }, 'f'), 'invalid-argument', /journal\[1\]\.t: must not be after time/);
+  throwsFlotilla(() => parseLabDocument({ ...input, seed: -1 }, 'f'), 'invalid-argument', 'f: seed: must be between 0 and 4294967295, got -1', 'seed');
+  throwsFlotilla(() => parseLabDocument({ ...input, journal: [{ ...input.journal[0], target: { kind: 'vm' } }] }, 'f'), 'invalid-argument',
+    'f: journal[0].target.kind: must be one of workstation, node, container, got string', 'journal[0].target.kind');
+  throwsFlotilla(() => parseLabDocument({ ...input, journal: [{ ...input.journal[0], exit: undefined }] }, 'f'), 'invalid-argument',
+    'f: journal[0].exit: is missing', 'journal[0].exit');
+  throwsFlotilla(() => parseLabDocument({ ...input, nodes: [{ name: 'n', address: 'here' }] }, 'f'), 'invalid-argument',
+    'f: nodes[0].address: must be an IPv4 address, got "here"', 'nodes[0].address');
 });
 
 test('a valid document parses to an equal, separate object', () => {
-  const input = { version: 1, nodes: [{ name: 'host1' }, { name: 'host 2' }] };
+  const input = { ...EMPTY_V2, nodes: [{ name: 'host1' }, { name: 'host 2' }] };
   const doc = parseLabDocument(input, 'lab.yaml');
   assert.deepEqual(doc, input);
   assert.notEqual(doc, input);
@@ -83,7 +118,7 @@ test('node names are unique within a document', () => {
 
 test('a document from a newer Flotilla is refused, naming both versions', () => {
   throwsFlotilla(() => parseLabDocument({ version: 3, nodes: [], somethingNew: true }, 'lab.yaml'), 'unsupported',
-    'lab.yaml: this lab was written by a newer Flotilla (document version 3); this Flotilla reads up to version 1',
+    'lab.yaml: this lab was written by a newer Flotilla (document version 3); this Flotilla reads up to version 2',
     'version');
 });
 
@@ -94,8 +129,8 @@ test('the input is not changed by parsing', () => {
   assert.equal(JSON.stringify(input), frozen);
 });
 
-test('the migration table is empty while version 1 is the only version', () => {
-  assert.deepEqual(Object.keys(migrations), []);
+test('the migration table has one step per older version', () => {
+  assert.deepEqual(Object.keys(migrations), ['1']);
 });
 
 test('migrateForward applies each step in order and stamps the target version', () => {

@@ -4,7 +4,7 @@
 // context) in a small LRU, and each session caches the frame numbers every recent filter passes.
 
 import type { Handlers } from '../common/api/contract.ts';
-import type { DetailNode, FilterProblem, FrameDetail } from '../common/api/capture-types.ts';
+import type { CaptureSummary, DetailNode, FilterProblem, FrameDetail } from '../common/api/capture-types.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import { frameMeta, indexFrames, type ParsedCapture } from '../common/capture/indexer.ts';
 import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type TreeNode } from '../common/dissect/index.ts';
@@ -84,10 +84,31 @@ class Session {
 export class CaptureService {
   readonly #sessions = new Map<string, Session>();
 
+  /** Whether a capture is a live one still recording (set by the live captures, live-captures.ts). */
+  isRecording: (id: string) => boolean = () => false;
+
   constructor(
     private readonly library: Library,
     private readonly hub: EventHub,
   ) {}
+
+  /** A capture's parsed file (the open session's, or read from the library). */
+  parsed(id: string): ParsedCapture {
+    return this.#session(id).parsed;
+  }
+
+  /** A live capture was written again: its new file and a context that has seen every frame become its session. */
+  adopt(id: string, parsed: ParsedCapture, ctx: CaptureContext): void {
+    // Only a capture someone has open keeps a session (others are parsed when asked for).
+    if (!this.#sessions.has(id)) return;
+    const session = new Session(parsed, ctx);
+    session.passed = session.total;
+    this.#keep(id, session);
+  }
+
+  #mark(s: CaptureSummary): CaptureSummary {
+    return this.isRecording(s.id) ? { ...s, recording: true } : s;
+  }
 
   handlers(): CaptureHandlers {
     const store = this.library.captures;
@@ -104,7 +125,7 @@ export class CaptureService {
         this.#changed(summary.labId);
         return summary;
       },
-      'captures.list': ({ labId }) => store.list(labId),
+      'captures.list': ({ labId }) => store.list(labId).map((s) => this.#mark(s)),
       'captures.delete': ({ id }) => {
         const labId = store.delete(id);
         this.#sessions.delete(id);

@@ -23,12 +23,21 @@ export interface ConsoleSessionOptions {
   readonly node?: DockerNode;
   readonly container?: Container;
   readonly emit: (output: ConsoleOutput) => void;
+  /** Told when a line starts (the lab's journal); what it returns is told when the line ends or is interrupted. */
+  readonly record?: (line: string) => RecordedLine | undefined;
+}
+
+/** A journaled line in flight. */
+export interface RecordedLine {
+  done(exit: number | null): void;
+  interrupted(): void;
 }
 
 interface Running {
   readonly interrupt: Interrupt;
   readonly abandon: Interrupt;
   timer?: ReturnType<typeof setTimeout>;
+  recorded?: RecordedLine | undefined;
 }
 
 export class ConsoleSession {
@@ -77,10 +86,12 @@ export class ConsoleSession {
     if (this.#running) throw new FlotillaError('conflict', 'A command is still running in this console (Ctrl-C interrupts it).');
     const running: Running = { interrupt: new Interrupt(), abandon: new Interrupt() };
     this.#running = running;
-    let exit: number;
+    running.recorded = this.#o.record?.(line);
+    let exit: number | null = null;
     try {
       exit = (await this.shell.run(line, { signal: running.interrupt, abandon: running.abandon })).exit;
     } finally {
+      running.recorded?.done(exit);
       clearTimeout(running.timer);
       this.#running = undefined;
       this.#flushNow();
@@ -92,6 +103,7 @@ export class ConsoleSession {
   interrupt(): void {
     const r = this.#running;
     if (!r || r.interrupt.aborted) return;
+    r.recorded?.interrupted();
     r.interrupt.abort();
     r.timer = setTimeout(() => r.abandon.abort(), ABANDON_AFTER_MS);
   }
@@ -112,6 +124,7 @@ export class ConsoleSession {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    if (this.#running && !this.#running.interrupt.aborted) this.#running.recorded?.interrupted();
     this.#running?.interrupt.abort();
     this.#running?.abandon.abort();
     this.#flushNow();

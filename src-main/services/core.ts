@@ -11,8 +11,10 @@ import { libraryDir, libraryFile } from '../store/paths.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { CaptureService } from './capture-service.ts';
+import { LiveCaptures } from './live-captures.ts';
 import { labHandlers } from './lab-service.ts';
 import { LiveLabs } from './live-service.ts';
+import { LabFiles } from './lab-files.ts';
 
 export interface CoreOptions {
   shell: ShellKind;
@@ -48,7 +50,10 @@ export function createCore(options: CoreOptions): Core {
   const hub = new EventHub();
   const live = new LiveLabs(library, hub, newId);
   const captures = new CaptureService(library, hub);
+  const liveCaptures = new LiveCaptures(library, hub, live, captures);
+  captures.isRecording = (id) => liveCaptures.isRecording(id);
   const labs = labHandlers(library, hub);
+  const files = new LabFiles(library, hub, live);
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -72,6 +77,9 @@ export function createCore(options: CoreOptions): Core {
     },
     ...live.handlers(),
     ...captures.handlers(),
+    ...liveCaptures.handlers(),
+    // snapshots.save (a running lab is written first), restore, diff; labs.export, labs.import
+    ...files.handlers(),
   };
 
   const call = (method: unknown, params: unknown) => dispatch(handlers, method, params);
@@ -87,6 +95,7 @@ export function createCore(options: CoreOptions): Core {
     }),
     close: () => {
       live.dispose();
+      liveCaptures.dispose();
       captures.dispose();
       library.close();
     },

@@ -3,7 +3,7 @@
 // clock and its timers live here, never in the core: the pacer (sim/pacer.ts) is handed performance.now and
 // setTimeout, and lets promise reactions settle between events so console commands interleave with the packets.
 import { FlotillaError } from '../common/api/errors.ts';
-import type { ConsoleInfo, ConsoleOutput, ConsoleTarget, LabClockState, LabRuntimeState } from '../common/api/types.ts';
+import type { ConsoleInfo, ConsoleOutput, ConsoleTarget, JournalEntry, LabClockState, LabDocument, LabRuntimeState } from '../common/api/types.ts';
 import type { Container } from '../docker/daemon/container.ts';
 import { DockerError } from '../docker/errors.ts';
 import type { DockerNode } from '../docker/world.ts';
@@ -11,9 +11,10 @@ import { paced } from '../sim/pacer.ts';
 import { MILLISECOND } from '../sim/time.ts';
 import type { DockerLab } from '../shell/lab-host.ts';
 import type { Shell } from '../shell/interpreter.ts';
-import { ConsoleSession } from './console-session.ts';
+import { ConsoleSession, type RecordedLine } from './console-session.ts';
 import { createDockerLab, settle } from './lab-world.ts';
 import { labStateView } from './lab-state.ts';
+import { nodeSummary } from './replay.ts';
 
 /** Least wall time between two onLabState of one lab (10 per second at most). */
 export const STATE_INTERVAL_MS = 100;
@@ -32,6 +33,17 @@ export interface LabRuntimeOptions {
   readonly onOutput: (output: ConsoleOutput) => void;
   readonly onConsoleExit: (consoleId: string, reason: string) => void;
   readonly seed?: number;
+  /** The world to go live with (replay.ts rebuilt it from `document`); default: a fresh one. */
+  readonly lab?: DockerLab;
+  /** The document the lab was started from: its journal goes on from here. */
+  readonly document?: LabDocument;
+  /** The highest console number in the document's journal. */
+  readonly lastConsole?: number;
+  /** Start with the clock paused (default: playing), at this speed (default 1). */
+  readonly paused?: boolean;
+  readonly speed?: number;
+  /** The journal changed (a line started, ended or was interrupted): the document should be saved soon. */
+  readonly onJournal?: () => void;
 }
 
 const wallNow = (): number => performance.now();
@@ -51,13 +63,18 @@ export class LabRuntime {
   #stateTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #ticker: ReturnType<typeof setInterval>;
   #disposed = false;
+  readonly #journal: JournalEntry[];
+  #lastConsole: number;
 
   constructor(o: LabRuntimeOptions) {
     this.#o = o;
     this.labId = o.labId;
-    this.lab = createDockerLab(o.seed ?? 1);
+    this.lab = o.lab ?? createDockerLab(o.seed ?? o.document?.seed ?? 1);
+    this.#journal = o.document ? structuredClone(o.document.journal) : [];
+    this.#lastConsole = o.lastConsole ?? this.#journal.reduce((m, e) => Math.max(m, e.console), 0);
+    this.#speed = o.speed ?? 1;
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
-    this.#startLoop();
+    if (!o.paused) this.#startLoop();
   }
 
   // ------------------------------------------------------------------------------------------ the clock
@@ -120,6 +137,39 @@ export class LabRuntime {
     await loop;
   }
 
+  // ------------------------------------------------------------------------------------------ the document
+
+  /** The lab as a document now: the seed, the journal so far, and the virtual time it covers. */
+  document(): LabDocument {
+    const base = this.#o.document;
+    return {
+      version: 2,
+      seed: base?.seed ?? this.#o.seed ?? 1,
+      time: this.lab.world.scheduler.now,
+      nodes: nodeSummary(this.lab.world),
+      journal: structuredClone(this.#journal),
+      canvas: structuredClone(base?.canvas ?? {}),
+      transcripts: structuredClone(base?.transcripts ?? []),
+    };
+  }
+
+  #record(consoleNo: number, target: ConsoleTarget, line: string): RecordedLine | undefined {
+    if (this.#disposed) return undefined;
+    const entry: JournalEntry = { t: this.lab.world.scheduler.now, console: consoleNo, target: structuredClone(target), line, exit: line === '' ? 0 : null };
+    this.#journal.push(entry);
+    this.#o.onJournal?.();
+    return {
+      done: (exit) => {
+        entry.exit = exit;
+        this.#o.onJournal?.();
+      },
+      interrupted: () => {
+        entry.interrupted ??= this.lab.world.scheduler.now;
+        this.#o.onJournal?.();
+      },
+    };
+  }
+
   // ------------------------------------------------------------------------------------------ state events
 
   /** Sends the state soon (throttled), if it changed. */
@@ -152,7 +202,8 @@ export class LabRuntime {
 
   // ------------------------------------------------------------------------------------------ consoles
 
-  openConsole(target: ConsoleTarget): ConsoleInfo {
+  /** `emit` receives the console's output (default: onConsoleOutput, to the window's terminal). */
+  openConsole(target: ConsoleTarget, emit: (output: ConsoleOutput) => void = this.#o.onOutput): ConsoleInfo {
     if (this.#consoles.size >= MAX_CONSOLES) {
       const idle = [...this.#consoles.values()].find((c) => !c.busy);
       if (!idle) throw new FlotillaError('conflict', `This lab has ${MAX_CONSOLES} consoles running commands: close some first.`);
@@ -185,8 +236,12 @@ export class LabRuntime {
         title = `${node.name}/${container.name}`;
       }
     }
+    const consoleNo = ++this.#lastConsole;
+    this.#record(consoleNo, target, ''); // the console opened: replay makes its shell here
     const session = new ConsoleSession({
       id: this.#o.newId(),
+      // Blank lines do nothing and are not journaled (an empty line marks a console's opening).
+      record: (line) => (line.trim() === '' ? undefined : this.#record(consoleNo, target, line)),
       labId: this.labId,
       target,
       title,
@@ -194,7 +249,7 @@ export class LabRuntime {
       world,
       ...(node ? { node } : {}),
       ...(container ? { container } : {}),
-      emit: this.#o.onOutput,
+      emit,
     });
     this.#consoles.set(session.id, session);
     return { consoleId: session.id, labId: this.labId, title, prompt: session.prompt(), target };

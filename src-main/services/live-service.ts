@@ -1,22 +1,35 @@
 // The running labs of this process and their consoles: lab.* and console.* of the contract. One LabRuntime per
-// started lab (in memory: the library's lab document is untouched), found again by lab id; consoles are found by
-// their id. Everything is disposed on lab.stop, when the lab is deleted, and when the Core closes.
+// started lab, found again by lab id; consoles are found by their id. Everything is disposed on lab.stop, when the
+// lab is deleted, and when the Core closes.
+// A lab starts by replaying its document's journal (replay.ts) and goes live from there; every line a console
+// runs is journaled, and the document is saved AUTOSAVE_MS after a change (and on stop and close), so an
+// interrupted session loses at most that much work.
 import type { Handlers } from '../common/api/contract.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { Library } from '../store/library.ts';
 import type { EventHub } from './events.ts';
 import type { ConsoleSession } from './console-session.ts';
+import { execLine } from './lab-exec.ts';
 import { LabRuntime } from './lab-runtime.ts';
+import { replayDocument } from './replay.ts';
+
+/** Autosave: how long after a journal change the document is written (wall milliseconds). */
+export const AUTOSAVE_MS = 1000;
 
 type LiveHandlers = Pick<
   Handlers,
-  'lab.start' | 'lab.stop' | 'lab.state' | 'lab.clock' | 'console.open' | 'console.run' | 'console.interrupt' | 'console.complete' | 'console.close'
+  'lab.start' | 'lab.stop' | 'lab.state' | 'lab.clock' | 'console.open' | 'console.run' | 'console.interrupt' | 'console.complete' | 'console.close' | 'lab.exec'
 >;
 
 export class LiveLabs {
   readonly #labs = new Map<string, LabRuntime>();
   /** console id → the lab it belongs to. */
   readonly #consoles = new Map<string, string>();
+  /** Labs being rebuilt by replay (a second lab.start waits for the same one). */
+  readonly #starting = new Map<string, Promise<LabRuntime>>();
+  readonly #saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Why the last autosave of a lab failed (a read-only or full disk): the lab stays in memory. */
+  readonly saveErrors = new Map<string, string>();
 
   constructor(
     private readonly library: Library,
@@ -24,13 +37,35 @@ export class LiveLabs {
     private readonly newId: () => string,
   ) {}
 
-  start(labId: string): LabRuntime {
-    let rt = this.#labs.get(labId);
-    if (rt) return rt;
-    this.library.getLab(labId); // not-found when the library has no such lab
-    rt = new LabRuntime({
+  /** The running lab, or one rebuilt from its document (replayed up to the document's time) and gone live. */
+  start(labId: string, clock: { paused?: boolean; speed?: number } = {}): Promise<LabRuntime> {
+    const rt = this.#labs.get(labId);
+    if (rt) return Promise.resolve(rt);
+    let starting = this.#starting.get(labId);
+    if (!starting) {
+      starting = this.#build(labId, clock).finally(() => this.#starting.delete(labId));
+      this.#starting.set(labId, starting);
+    }
+    return starting;
+  }
+
+  async #build(labId: string, clock: { paused?: boolean; speed?: number }): Promise<LabRuntime> {
+    const document = this.library.getLab(labId).document; // not-found when the library has no such lab
+    const replayed = await replayDocument(document);
+    for (const d of replayed.divergences) console.warn(`flotilla: lab ${labId}: replay diverged: ${d}`);
+    const already = this.#labs.get(labId);
+    if (already) {
+      replayed.lab.world.dispose();
+      return already;
+    }
+    const rt = new LabRuntime({
       labId,
       newId: this.newId,
+      lab: replayed.lab,
+      document,
+      lastConsole: replayed.lastConsole,
+      ...clock,
+      onJournal: () => this.#scheduleSave(labId),
       onState: (id, state) => this.hub.emit('onLabState', { labId: id, state }),
       onOutput: (output) => this.hub.emit('onConsoleOutput', output),
       onConsoleExit: (consoleId, reason) => {
@@ -48,9 +83,49 @@ export class LiveLabs {
     return rt;
   }
 
-  stop(labId: string): void {
+  /** Whether the lab runs in this process. */
+  isRunning(labId: string): boolean {
+    return this.#labs.has(labId);
+  }
+
+  #scheduleSave(labId: string): void {
+    if (this.#saveTimers.has(labId)) return;
+    this.#saveTimers.set(
+      labId,
+      setTimeout(() => {
+        this.#saveTimers.delete(labId);
+        this.save(labId);
+      }, AUTOSAVE_MS),
+    );
+  }
+
+  /** Writes a running lab's document now (autosave, snapshots.save, stop). False when it could not be written. */
+  save(labId: string): boolean {
+    clearTimeout(this.#saveTimers.get(labId));
+    this.#saveTimers.delete(labId);
+    const rt = this.#labs.get(labId);
+    if (!rt) return true;
+    try {
+      this.library.updateDocument(labId, rt.document());
+      this.saveErrors.delete(labId);
+      return true;
+    } catch (err) {
+      // Kept in memory: the next change tries again.
+      const message = err instanceof Error ? err.message : String(err);
+      this.saveErrors.set(labId, message);
+      console.error(`flotilla: could not save lab ${labId}: ${message}`);
+      return false;
+    }
+  }
+
+  /** Stops a running lab; its document is saved first unless `save` is false (a restore replaces it). */
+  stop(labId: string, options: { save?: boolean } = {}): void {
     const rt = this.#labs.get(labId);
     if (!rt) return;
+    if (options.save === false) {
+      clearTimeout(this.#saveTimers.get(labId));
+      this.#saveTimers.delete(labId);
+    } else this.save(labId);
     this.#labs.delete(labId);
     for (const id of rt.consoleIds) this.#consoles.delete(id);
     rt.dispose();
@@ -70,7 +145,7 @@ export class LiveLabs {
 
   handlers(): LiveHandlers {
     return {
-      'lab.start': ({ labId }) => this.start(labId).state(),
+      'lab.start': async ({ labId }) => (await this.start(labId)).state(),
       'lab.stop': ({ labId }) => {
         this.stop(labId);
         return null;
@@ -99,6 +174,7 @@ export class LiveLabs {
         this.session(consoleId).session.interrupt();
         return null;
       },
+      'lab.exec': ({ labId, target, line }) => execLine(this.running(labId), target, line),
       'console.complete': ({ consoleId, line, cursor }) => this.session(consoleId).session.complete(line, cursor),
       'console.close': ({ consoleId }) => {
         const labId = this.#consoles.get(consoleId);

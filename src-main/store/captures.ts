@@ -70,6 +70,11 @@ function prepare(db: Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     byId: db.prepare<[string], CaptureRow>('SELECT * FROM captures WHERE id = ?'),
+    update: db.prepare<[string, number, string, number, number, string, number, number]>(
+      'UPDATE captures SET format = ?, linktype = ?, interfaces = ?, packet_count = ?, byte_size = ?, first_ts_ns = ?, duration_ns = ? WHERE key = ?',
+    ),
+    clearChunks: db.prepare<[number]>('DELETE FROM capture_chunks WHERE capture_key = ?'),
+    clearFrames: db.prepare<[number]>('DELETE FROM capture_frames WHERE capture_key = ?'),
     all: db.prepare<[], CaptureRow>('SELECT * FROM captures ORDER BY created_at DESC, key DESC'),
     byLab: db.prepare<[string], CaptureRow>('SELECT * FROM captures WHERE lab_id = ? ORDER BY created_at DESC, key DESC'),
     delete: db.prepare<[string], { lab_id: string | null }>('DELETE FROM captures WHERE id = ? RETURNING lab_id'),
@@ -140,6 +145,46 @@ export class CaptureStore {
         );
         if (!inserted) throw new FlotillaError('internal', 'the capture row was not written');
         const key = inserted.key;
+        for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, bytes.subarray(at, at + CHUNK_SIZE));
+        let n = 0;
+        for (const f of frames) {
+          q.frame.run(key, f.number, f.offset, f.caplen, f.origLen, f.iface, f.tsRelNs, f.source, f.destination, f.protocol, f.info, f.colour);
+          n++;
+        }
+        if (n !== capture.packets.length) throw new FlotillaError('internal', `indexed ${n} of ${capture.packets.length} frames`);
+      })
+      .immediate();
+    return this.get(id);
+  }
+
+  /**
+   * Replaces a stored capture's file and frame rows (a live capture writing its ring again), in one transaction;
+   * the id, name, lab and creation time stay.
+   */
+  replace(id: string, parsed: ParsedCapture, frames: Iterable<IndexedFrame>): CaptureSummary {
+    const { capture, bytes } = parsed;
+    const interfaces: CaptureInterfaceInfo[] = capture.interfaces.map((i) => ({
+      linktype: i.linktype,
+      snaplen: i.snaplen,
+      ...(i.name === undefined ? {} : { name: i.name }),
+      ...(i.description === undefined ? {} : { description: i.description }),
+    }));
+    const q = this.#q;
+    this.#db
+      .transaction(() => {
+        const key = this.#row(id).key;
+        q.update.run(
+          capture.format,
+          capture.interfaces[0]?.linktype ?? 1,
+          JSON.stringify(interfaces),
+          capture.packets.length,
+          bytes.length,
+          parsed.firstTsNs.toString(),
+          Number(parsed.lastTsNs - parsed.firstTsNs),
+          key,
+        );
+        q.clearChunks.run(key);
+        q.clearFrames.run(key);
         for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, bytes.subarray(at, at + CHUNK_SIZE));
         let n = 0;
         for (const f of frames) {

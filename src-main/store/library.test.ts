@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { FlotillaError } from '../common/api/errors.ts';
 import { Library, randomId, type LibraryOptions } from './library.ts';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.ts';
+import { emptyDocument } from '../lab/document.ts';
 
 // ---- fixtures -------------------------------------------------------------------------------------------------
 
@@ -214,7 +215,7 @@ test('createLab returns the summary; getLab has the empty document', (t) => {
     nodeCount: 0,
     snapshotCount: 0,
   });
-  assert.deepEqual(lib.getLab(lab.id), { ...lab, document: { version: 1, nodes: [] } });
+  assert.deepEqual(lib.getLab(lab.id), { ...lab, document: emptyDocument() });
   assert.deepEqual(lib.listLabs(), [lab]);
 });
 
@@ -303,13 +304,13 @@ test('deleteLab removes the lab and, by cascade, its snapshots only', (t) => {
 test('updateDocument stores a checked design; nodeCount follows it', (t) => {
   const { lib } = openIn(t);
   const lab = lib.createLab('Nodes');
-  const doc = { version: 1 as const, nodes: [{ name: 'manager1' }, { name: 'worker1' }, { name: 'worker2' }] };
+  const doc = { ...emptyDocument(), nodes: [{ name: 'manager1' }, { name: 'worker1' }, { name: 'worker2' }] };
   const summary = lib.updateDocument(lab.id, doc);
   assert.equal(summary.nodeCount, 3);
   assert.ok(summary.updatedAt > lab.updatedAt);
   assert.deepEqual(lib.getLab(lab.id).document, doc);
   assert.equal(lib.listLabs()[0]?.nodeCount, 3);
-  const bad = { version: 1, nodes: [{ name: 'a' }, { name: 7 }] } as unknown as typeof doc;
+  const bad = { ...emptyDocument(), nodes: [{ name: 'a' }, { name: 7 }] } as unknown as typeof doc;
   throwsFlotilla(() => lib.updateDocument(lab.id, bad), 'invalid-argument', 'document: nodes[1].name: must be a string, got number');
   throwsFlotilla(() => lib.updateDocument(id(77), doc), 'not-found', `No lab with id ${id(77)}.`);
 });
@@ -320,7 +321,7 @@ test('a stored document from a newer Flotilla is refused when read', (t) => {
   const raw = new Database(file);
   raw.prepare('UPDATE labs SET document = ? WHERE id = ?').run(JSON.stringify({ version: 3, nodes: [], links: [] }), lab.id);
   raw.close();
-  throwsFlotilla(() => lib.getLab(lab.id), 'unsupported', /lab .*: this lab was written by a newer Flotilla \(document version 3\); this Flotilla reads up to version 1$/);
+  throwsFlotilla(() => lib.getLab(lab.id), 'unsupported', /lab .*: this lab was written by a newer Flotilla \(document version 3\); this Flotilla reads up to version 2$/);
 });
 
 // ---- snapshots ------------------------------------------------------------------------------------------------
@@ -350,10 +351,10 @@ test('snapshots: default names count up, explicit names are kept, newest first',
 test('a snapshot holds the design as it was when saved', (t) => {
   const { lib } = openIn(t);
   const lab = lib.createLab('Design');
-  lib.updateDocument(lab.id, { version: 1, nodes: [{ name: 'node1' }] });
+  lib.updateDocument(lab.id, { ...emptyDocument(), nodes: [{ name: 'node1' }] });
   const snap = lib.saveSnapshot(lab.id);
-  lib.updateDocument(lab.id, { version: 1, nodes: [{ name: 'node1' }, { name: 'node2' }] });
-  assert.deepEqual(lib.getSnapshot(snap.id).document, { version: 1, nodes: [{ name: 'node1' }] });
+  lib.updateDocument(lab.id, { ...emptyDocument(), nodes: [{ name: 'node1' }, { name: 'node2' }] });
+  assert.deepEqual(lib.getSnapshot(snap.id).document, { ...emptyDocument(), nodes: [{ name: 'node1' }] });
   assert.equal(lib.getLab(lab.id).nodeCount, 2);
 });
 

@@ -14,6 +14,7 @@ import { literal } from '../common/api/schema.ts';
 import type { Lab, LabDocument, LabSummary, Settings, SnapshotSummary } from '../common/api/types.ts';
 import { emptyDocument, parseLabDocument } from '../lab/document.ts';
 import { CaptureStore } from './captures.ts';
+import { readLabFile, writeLabFile } from './lab-file.ts';
 import { LATEST_SCHEMA_VERSION, migrate, userVersion } from './migrations.ts';
 
 export interface LibraryOptions {
@@ -201,6 +202,42 @@ export class Library {
     const result = this.#q.setDocument.run(JSON.stringify(checked), this.#time(), id);
     if (result.changes === 0) throw labNotFound(id);
     return this.#summary(id);
+  }
+
+  /**
+   * Adds a lab with this design (checked first). Its name is `name`, or `name (2)`, `name (3)` ... when a lab has
+   * that name already.
+   */
+  importDocument(name: string, document: LabDocument): LabSummary {
+    const checked = parseLabDocument(document, 'document');
+    const id = this.#id();
+    const time = this.#time();
+    this.#db.transaction(() => {
+      const finalName = this.#freeName(name);
+      this.#q.insertLab.run(id, finalName, nameKey(finalName), JSON.stringify(checked), time, time);
+    }).immediate();
+    return this.#summary(id);
+  }
+
+  /** Writes the lab, its snapshots and the captures `captureIds` into the lab file `file`. */
+  exportLabFile(labId: string, file: string, captureIds: readonly string[] = []): void {
+    this.getLab(labId); // not-found, or a document this Flotilla cannot read
+    writeLabFile(this.#db, labId, file, captureIds);
+  }
+
+  /** Adds the lab of lab file `file` (checked whole first; a bad file changes nothing). `where` names it in errors. */
+  importLabFile(file: string, where: string = file): LabSummary {
+    const id = readLabFile(this.#db, file, where, (n) => this.#freeName(n), () => this.#id(), this.#time());
+    return this.#summary(id);
+  }
+
+  #freeName(wanted: string): string {
+    let base = wanted.trim().replace(new RegExp(CONTROL.source, 'g'), ' ').slice(0, NAME_MAX - 6) || 'Imported lab';
+    base = base.trim();
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? base : `${base} (${n})`;
+      if (!this.#q.labByKey.get(nameKey(candidate), '')) return candidate;
+    }
   }
 
   /** Deletes the lab and its snapshots. */

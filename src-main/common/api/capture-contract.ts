@@ -2,9 +2,9 @@
 // in the library, the packet list's pages, one frame's detail, import and export. Bytes travel as base64.
 
 import type { EventSpec, MethodSpec } from './contract.ts';
-import type { CaptureExport, CaptureSummary, FrameDetail, FramesPage } from './capture-types.ts';
+import type { CaptureExport, CaptureInterfaceChoice, CaptureSummary, FrameDetail, FramesPage, Journey, ReplayResult, ReplaySpeed } from './capture-types.ts';
 import { FlotillaError } from './errors.ts';
-import { integer, literal, object, optional, string, type Schema } from './schema.ts';
+import { array, boolean, integer, literal, number, object, optional, string, type Schema } from './schema.ts';
 
 /** The largest capture file an import takes (decoded). */
 export const CAPTURE_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
@@ -14,7 +14,58 @@ export const FRAMES_PAGE_MAX = 1000;
 export const FILTER_MAX = 4096;
 export const CAPTURE_NAME_MAX = 200;
 
+/** Bounds of a live capture's ring. */
+export const LIVE_PACKETS_MAX = 1_000_000;
+export const LIVE_BYTES_MAX = 512 * 1024 * 1024;
+/** Replay rates: multipliers and packets per second. */
+export const REPLAY_MULTIPLIER_MAX = 1000;
+export const REPLAY_PPS_MAX = 100_000_000;
+
 const ID = /^[0-9a-f]{32}$/;
+const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+const objectName = (what: string) => string({ min: 1, max: 128, pattern: OBJECT_NAME, patternName: `a ${what} name` });
+/** A Linux interface name (IFNAMSIZ - 1 characters), or 'any'. */
+const IFNAME = /^[a-zA-Z0-9_.@:-]{1,15}$/;
+const ifaceName = (allowAny = true): Schema<string> => {
+  const base = string({ min: 1, max: 15, pattern: IFNAME, patternName: 'an interface name' });
+  return {
+    describe: base.describe,
+    parse(value, path = 'interface') {
+      const s = base.parse(value, path);
+      if (!allowAny && s === 'any') throw new FlotillaError('invalid-argument', `${path}: a replay goes out of one interface, not 'any'`, path);
+      return s;
+    },
+  };
+};
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+
+/** [from, to]: two IPv4 addresses. */
+const ipPair = (): Schema<[string, string]> => {
+  const ip = string({ pattern: IPV4, patternName: 'an IPv4 address' });
+  return {
+    describe: '[from, to] (IPv4 addresses)',
+    parse(value, path = 'pair') {
+      if (!Array.isArray(value) || value.length !== 2) throw new FlotillaError('invalid-argument', `${path}: expected [from, to], two IPv4 addresses`, path);
+      return [ip.parse(value[0], `${path}[0]`), ip.parse(value[1], `${path}[1]`)];
+    },
+  };
+};
+
+/** 'original' | 'topspeed' | { multiplier } | { pps }. */
+const replaySpeed = (): Schema<ReplaySpeed> => {
+  const word = literal('original', 'topspeed');
+  const mult = object({ multiplier: number({ min: 0.001, max: REPLAY_MULTIPLIER_MAX }) });
+  const pps = object({ pps: number({ min: 0.001, max: REPLAY_PPS_MAX }) });
+  return {
+    describe: `'original' | 'topspeed' | { multiplier } | { pps }`,
+    parse(value, path = 'speed') {
+      if (typeof value === 'string') return word.parse(value, path);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value) && 'pps' in value) return pps.parse(value, path);
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) return mult.parse(value, path);
+      throw new FlotillaError('invalid-argument', `${path}: expected 'original', 'topspeed', { multiplier } or { pps }`, path);
+    },
+  };
+};
 const id = (what: string) => string({ pattern: ID, patternName: `${what} id (32 hex digits)` });
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
@@ -77,9 +128,42 @@ export const captureMethods = {
   'captures.frame': method<FrameDetail>()(object({ id: id('capture'), number: integer({ min: 1 }) })),
   /** The capture as a file Wireshark opens. */
   'captures.export': method<CaptureExport>()(object({ id: id('capture'), format: literal('pcap', 'pcapng') })),
+  /** The devices of a running lab's nodes and containers one can capture on (the capture menu). */
+  'captures.interfaces': method<CaptureInterfaceChoice[]>()(object({ labId: id('lab') })),
+  /** Starts a live capture in a running lab (kept with the lab, source 'lab'); frames arrive as onCaptureFrames. */
+  'captures.start': method<CaptureSummary>()(
+    object({
+      labId: id('lab'),
+      target: object({ node: objectName('node'), container: optional(objectName('container')), interface: ifaceName() }),
+      name: optional(captureName()),
+      limit: optional(object({ packets: optional(integer({ min: 1, max: LIVE_PACKETS_MAX })), bytes: optional(integer({ min: 4096, max: LIVE_BYTES_MAX })) })),
+    }),
+  ),
+  /** Stops a live capture: its last frames are stored, and it stays in the library. */
+  'captures.stop': method<CaptureSummary>()(object({ id: id('capture') })),
+  /** The selected frame's packet on every interface a capture of its lab saw it cross, in order, with each rewrite. */
+  'captures.journey': method<Journey>()(object({ id: id('capture'), number: integer({ min: 1 }) })),
+  /** Injects a capture's frames into a running lab's interface (tcpreplay timing, tcprewrite rewriting). */
+  'captures.replay': method<ReplayResult>()(
+    object({
+      id: id('capture'),
+      labId: id('lab'),
+      target: object({ node: objectName('node'), container: optional(objectName('container')), interface: ifaceName(false) }),
+      speed: replaySpeed(),
+      loop: optional(integer({ min: 1, max: 1000 })),
+      rewrite: optional(
+        object({
+          addressMap: optional(array(ipPair(), { max: 256 })),
+          macToLab: optional(boolean()),
+        }),
+      ),
+    }),
+  ),
 } as const;
 
 export const captureEvents = {
+  /** A live capture has `total` frames now (its packet list grows, or restarts when its ring dropped old frames). */
+  onCaptureFrames: {} as EventSpec<{ id: string; total: number }>,
   /** Captures were added or deleted: those of lab `labId`, or the library's own (no labId). */
   onCapturesChanged: {} as EventSpec<{ labId?: string }>,
 } as const;

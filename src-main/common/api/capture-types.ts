@@ -30,6 +30,8 @@ export interface CaptureSummary {
   byteSize: number;
   /** Seconds from the first frame to the last. */
   duration: number;
+  /** A live capture of a running lab that is still recording (captures.stop ends it). */
+  recording?: boolean;
 }
 
 /** A colouring rule's name (Wireshark's defaults, see common/capture/colouring.ts). */
@@ -108,4 +110,76 @@ export interface CaptureExport {
   fileName: string;
   /** The file, base64. */
   data: string;
+}
+
+/** Where a live capture listens in a running lab: a node's device, a container's, or every device of either ('any'). */
+export interface CaptureTarget {
+  node: string;
+  container?: string;
+  /** A device name, or 'any' for every device of the namespace (Linux cooked framing, as tcpdump -i any). */
+  interface: string;
+}
+
+/** One device a running lab offers to capture on (the capture menu lists them). */
+export interface CaptureInterfaceChoice {
+  node: string;
+  container?: string;
+  interface: string;
+  /** veth, bridge, vxlan, loopback, ... */
+  kind: string;
+  up: boolean;
+}
+
+/** How many frames a live capture keeps: the oldest are dropped beyond either bound (a ring). */
+export interface CaptureLimit {
+  packets?: number;
+  bytes?: number;
+}
+
+/** One field a hop changed on the way (NAT, TTL, MAC rewrite, encapsulation added or removed). */
+export interface JourneyChange {
+  field: string;
+  from: string | null;
+  to: string | null;
+}
+
+/** The same packet (one journey id) on one interface it crossed. */
+export interface JourneyHop {
+  /** The namespace (node or container) and the device. */
+  netns: string;
+  interface: string;
+  direction: 'in' | 'out' | null;
+  /** Virtual nanoseconds of the lab's clock. */
+  timeNs: number;
+  /** The frame in the capture asked about, when it is one of that capture's frames. */
+  number: number | null;
+  protocol: string;
+  source: string;
+  destination: string;
+  info: string;
+  length: number;
+  /** What differs from the hop before (empty for the first hop). */
+  changes: JourneyChange[];
+}
+
+export interface Journey {
+  /** The journey id (pcapng epb_packetid). */
+  packetId: number;
+  hops: JourneyHop[];
+}
+
+/** captures.replay's timing, as tcpreplay offers it. */
+export type ReplaySpeed = 'original' | 'topspeed' | { multiplier: number } | { pps: number };
+
+export interface ReplayResult {
+  /** Frames injected (over every loop). */
+  sent: number;
+  bytes: number;
+  /** Frames refused (not Ethernet after conversion, longer than the interface takes). */
+  skipped: number;
+  /** Frames an address map or MAC rewrite changed. */
+  rewritten: number;
+  loops: number;
+  /** Virtual nanoseconds from the first frame sent to the last. */
+  durationNs: number;
 }

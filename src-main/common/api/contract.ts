@@ -5,7 +5,7 @@
 
 import { captureEvents, captureMethods } from './capture-contract.ts';
 import { FlotillaError } from './errors.ts';
-import { integer, literal, number, object, optional, string, tagged, type Schema } from './schema.ts';
+import { array, integer, literal, number, object, optional, string, tagged, type Schema } from './schema.ts';
 import type {
   AppInfo,
   Completions,
@@ -15,9 +15,12 @@ import type {
   ConsoleRunResult,
   Lab,
   LabClockState,
+  LabExecResult,
+  LabFileData,
   LabRuntimeState,
   LabSummary,
   Settings,
+  SnapshotDiff,
   SnapshotSummary,
 } from './types.ts';
 
@@ -55,6 +58,21 @@ const labName = (): Schema<string> => {
   };
 };
 
+/** Lab files travel as base64 (the window reads and saves them); at most LAB_FILE_MAX_BYTES decoded. */
+export const LAB_FILE_MAX_BYTES = 256 * 1024 * 1024;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const labFileData = (): Schema<string> => ({
+  describe: `base64 string (at most ${LAB_FILE_MAX_BYTES} bytes decoded)`,
+  parse(value, path = 'dataBase64') {
+    const bad = (m: string) => new FlotillaError('invalid-argument', `${path}: ${m}`, path);
+    if (typeof value !== 'string') throw bad(`expected a base64 string, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`);
+    if (value.length === 0) throw bad('the file is empty');
+    if ((value.length / 4) * 3 > LAB_FILE_MAX_BYTES) throw bad(`the file is larger than ${LAB_FILE_MAX_BYTES / (1024 * 1024)} MiB`);
+    if (value.length % 4 !== 0 || !BASE64.test(value)) throw bad('is not base64');
+    return value;
+  },
+});
+
 declare const resultBrand: unique symbol;
 export interface MethodSpec<P, R> {
   readonly params: Schema<P>;
@@ -79,6 +97,16 @@ export const methods = {
     object({ labId: id('lab'), name: optional(string({ min: 1, max: NAME_MAX, trimmed: true })) }),
   ),
   'snapshots.delete': method<null>()(object({ id: id('snapshot') })),
+  /** Replaces the lab's document with the snapshot's; a running lab restarts from it (replayed to its time). */
+  'snapshots.restore': method<Lab>()(object({ id: id('snapshot') })),
+  /** What changed from snapshot a to snapshot b: journal entries, and the nodes, containers, networks of each. */
+  'snapshots.diff': method<SnapshotDiff>()(object({ a: id('snapshot'), b: id('snapshot') })),
+  /** A lab as a file: 'flotilla' (SQLite: the lab, its snapshots and the chosen captures) or 'yaml' (lab.yaml). */
+  'labs.export': method<LabFileData>()(
+    object({ id: id('lab'), format: literal('flotilla', 'yaml'), captureIds: optional(array(id('capture'), { max: 1000 })) }),
+  ),
+  /** Adds the lab of a lab file (.flotilla or lab.yaml, told apart by content); a bad file changes nothing. */
+  'labs.import': method<LabSummary>()(object({ name: string({ min: 1, max: 255, trimmed: true }), dataBase64: labFileData() })),
   /** Starts the emulation of a lab (or attaches to it when it runs already): its state now. */
   'lab.start': method<LabRuntimeState>()(object({ labId: id('lab') })),
   /** Stops the emulation and closes its consoles (nothing is kept: a later issue persists the world). */
@@ -100,6 +128,10 @@ export const methods = {
     object({ consoleId: id('console'), line: string({ max: CONSOLE_LINE_MAX }), cursor: integer({ min: 0, max: CONSOLE_LINE_MAX }) }),
   ),
   'console.close': method<null>()(object({ consoleId: id('console') })),
+  /** Runs one line at `target` in a console of its own (opened, run, closed; journaled like any console line): what
+   * the canvas's gestures do. Resolves when the line ends, with its exit status and its output (stdout and stderr,
+   * in order). */
+  'lab.exec': method<LabExecResult>()(object({ labId: id('lab'), target: consoleTarget, line: string({ min: 1, max: CONSOLE_LINE_MAX }) })),
   // captures.import, list, delete, frames, frame, export
   ...captureMethods,
 } as const;

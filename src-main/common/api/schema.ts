@@ -104,6 +104,19 @@ export function boolean(): Schema<boolean> {
   };
 }
 
+/** An array of `inner` items, at most `max` of them; errors name the item (`ids[2]`). */
+export function array<T>(inner: Schema<T>, opts: { max?: number } = {}): Schema<T[]> {
+  const max = opts.max ?? Number.MAX_SAFE_INTEGER;
+  return {
+    describe: `${inner.describe}[]`,
+    parse(value, path = '') {
+      if (!Array.isArray(value)) fail(path, `expected an array, got ${typeName(value)}`);
+      if (value.length > max) fail(path, `must hold at most ${max} items`);
+      return value.map((item: unknown, i: number) => inner.parse(item, `${path}[${i}]`));
+    },
+  };
+}
+
 export function literal<const T extends string>(...values: T[]): Schema<T> {
   return {
     describe: values.map((v) => JSON.stringify(v)).join(' | '),

@@ -24,14 +24,77 @@ export interface LabSummary {
   snapshotCount: number;
 }
 
-/** The lab document (its schema and migrations live in src-main/lab). Version 1 is the empty skeleton. */
+/**
+ * The lab document (its schema and migrations live in src-main/lab; resources/lab.schema.json publishes it).
+ * Version 2: a lab is reproduced by replay — the emulator is deterministic, so the seed and the journal of console
+ * commands at their virtual times rebuild the running state exactly. `nodes` is a summary for lists and diffs.
+ */
 export interface LabDocument {
-  version: 1;
+  version: 2;
+  /** The emulator's seed (a whole number 0..2^32-1). */
+  seed: number;
+  /** Virtual time (ns) the document covers: a restart replays the journal up to here. */
+  time: number;
   nodes: LabNodeSpec[];
+  journal: JournalEntry[];
+  /** Canvas layout and annotations (free-form JSON object owned by the window). */
+  canvas: Record<string, unknown>;
+  transcripts: LabTranscript[];
 }
 
 export interface LabNodeSpec {
   name: string;
+  /** Its underlay address ("192.168.99.100"), when known. */
+  address?: string;
+  /** Its Docker Engine version, when known. */
+  engine?: string;
+}
+
+/** One command line a console ran in the live lab. */
+export interface JournalEntry {
+  /** Virtual time (ns) the line started at. */
+  t: number;
+  /** Which console of the lab ran it (1, 2, ...): lines of one console share one shell (cwd, variables). */
+  console: number;
+  target: ConsoleTarget;
+  line: string;
+  /** Its exit status, or null while it ran when the document was saved. */
+  exit: number | null;
+  /** Virtual time (ns) a Ctrl-C (or closing the console) interrupted it. */
+  interrupted?: number;
+}
+
+export interface LabTranscript {
+  name: string;
+  text: string;
+}
+
+/** What changed from snapshot `a` to snapshot `b` (snapshots.diff). */
+export interface SnapshotDiff {
+  a: { id: string; name: string; time: number };
+  b: { id: string; name: string; time: number };
+  /** Journal entries in b and not in a (added) or in a and not in b (removed; b went another way). */
+  journal: { added: JournalEntry[]; removed: JournalEntry[] };
+  nodes: DiffSet;
+  /** "node/container": state and image. */
+  containers: DiffSet;
+  /** "node/network": driver and subnet. */
+  networks: DiffSet;
+}
+
+export interface DiffSet {
+  added: string[];
+  removed: string[];
+  /** Present in both, described differently: "node1/web: running → exited". */
+  changed: string[];
+}
+
+/** A lab file as bytes (labs.export / labs.import): an SQLite lab file, or a lab.yaml. */
+export interface LabFileData {
+  format: 'flotilla' | 'yaml';
+  /** File name to offer for saving ("My lab.flotilla"). */
+  name: string;
+  dataBase64: string;
 }
 
 export interface Lab extends LabSummary {
@@ -158,6 +221,14 @@ export interface ConsoleInfo {
   /** The prompt to print before the next line, such as "docker@node1:~$ ". */
   prompt: string;
   target: ConsoleTarget;
+}
+
+/** What lab.exec answers: the line's exit status (130 when it was interrupted) and all it printed. */
+export interface LabExecResult {
+  exit: number;
+  output: string;
+  /** Only what it printed on stderr (Docker's error when the lab refuses). */
+  stderr: string;
 }
 
 export interface ConsoleRunResult {

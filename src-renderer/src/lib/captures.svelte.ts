@@ -3,7 +3,7 @@
 // and export (a download). Lists are only ever replaced by what the services send (captures.list, events).
 
 import { createContext } from 'svelte';
-import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureSummary } from '../../../src-main/common/api/index.ts';
+import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureSummary, type CaptureTarget } from '../../../src-main/common/api/index.ts';
 import { fromBase64, formatSize, toBase64 } from './capture-view.ts';
 import { describeError } from './errors.ts';
 import { PacketView } from './packet-view.svelte.ts';
@@ -33,7 +33,35 @@ export class CapturesState {
   }
 
   follow(): () => void {
-    return this.#api.onCapturesChanged(() => void this.load());
+    const off = this.#api.onCapturesChanged(() => void this.load());
+    // A live capture's packet list grows as its frames are written.
+    const offFrames = this.#api.onCaptureFrames(({ id }) => {
+      if (this.open?.capture.id === id) this.open.refresh();
+    });
+    return () => {
+      off();
+      offFrames();
+    };
+  }
+
+  /** Starts a live capture in the running lab and opens it (its list grows as frames arrive). */
+  async startLive(labId: string, target: CaptureTarget): Promise<void> {
+    try {
+      const c = await this.#api.captures.start({ labId, target });
+      await this.load();
+      this.view = 'captures';
+      this.select(c);
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  async stopLive(id: string): Promise<void> {
+    try {
+      await this.#api.captures.stop({ id });
+    } catch (err) {
+      this.error = describeError(err);
+    }
   }
 
   async load(): Promise<void> {

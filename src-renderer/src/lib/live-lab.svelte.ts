@@ -29,6 +29,7 @@ export class LiveLab {
   #anchor = { time: 0, wall: 0 };
   #timer: ReturnType<typeof setInterval> | undefined;
   #disposed = false;
+  #injected = false;
 
   constructor(api: Api, labId: string, theme: () => ResolvedTheme) {
     this.#api = api;
@@ -98,7 +99,14 @@ export class LiveLab {
     }
   }
 
+  /** Shows a made-up state and ignores the lab's from now on (benches and screenshots of labs too big to build). */
+  inject(state: LabRuntimeState): void {
+    this.#injected = true;
+    this.state = state;
+  }
+
   #take(state: LabRuntimeState): void {
+    if (this.#injected) return;
     this.state = state;
     this.#anchor = { time: state.clock.time, wall: performance.now() };
     this.displayTime = state.clock.time;

@@ -73,6 +73,14 @@ export class PacketView {
     for (let p = Math.floor(Math.max(0, first) / PAGE); p * PAGE <= hi; p++) void this.#load(p);
   }
 
+  /** A live capture was written again (onCaptureFrames): its pages are fetched anew; the selection stays. */
+  refresh(): void {
+    this.#generation++;
+    this.#pages.clear();
+    this.#loading.clear();
+    void this.#load(0);
+  }
+
   /** Applies what the bar holds (Enter); a filter with an error is not applied. */
   apply(): void {
     if (this.check && !this.check.ok) return;

@@ -57,7 +57,11 @@ export function createZoom(svg: SVGSVGElement, onView: (view: View) => void, onU
   const behavior: ZoomBehavior<SVGSVGElement, unknown> = zoom<SVGSVGElement, unknown>()
     .scaleExtent([MIN_SCALE, MAX_SCALE])
     // Pan with the primary button, zoom with the wheel (or a pinch, which arrives as ctrl+wheel).
-    .filter((event: MouseEvent | WheelEvent) => (!event.ctrlKey || event.type === 'wheel') && !event.button)
+    // Not from what drags itself (nodes, the connect handles): those gestures are theirs.
+    .filter(
+      (event: MouseEvent | WheelEvent) =>
+        (!event.ctrlKey || event.type === 'wheel') && !event.button && (event.type === 'wheel' || !(event.target instanceof Element && event.target.closest('[data-drag]'))),
+    )
     .on('zoom', (event: D3ZoomEvent<SVGSVGElement, unknown>) => {
       const { x, y, k } = event.transform;
       onView({ x, y, k });

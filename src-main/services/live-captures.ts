@@ -1,0 +1,427 @@
+// Live captures in running labs (captures.start / stop / interfaces), the packet's journey (captures.journey) and
+// replay into a lab (captures.replay, replay-inject.ts).
+//
+// A live capture taps one device of a node or container (tcpdump -i DEV: the device turns promiscuous) or every
+// device of the namespace ('any'). Frames go into a ring bounded by the user's limit (packets and bytes; the oldest
+// are dropped). Every FLUSH_MS of wall time at most, when frames came, the ring is written to the library as a
+// pcapng (one interface description per device, epb_packetid = the journey id, epb_flags = the direction) that
+// replaces the capture's stored file and index, and onCaptureFrames says how many frames it holds now. The rewrite
+// costs the ring's size, so the flush interval grows with the time the last flush took (at most a quarter of the
+// wall time is spent flushing).
+//
+// The journey: when a lab gets its first live capture, every namespace of its world also gets an 'any' tap into a
+// bounded per-lab ring (JOURNEY_RING frames; new namespaces are picked up at every flush). captures.journey finds
+// the selected frame's journey id and lists that ring's frames with the same id, in the order the lab's one clock
+// saw them, each hop diffed against the one before.
+
+import type { Handlers } from '../common/api/contract.ts';
+import type { CaptureInterfaceChoice, CaptureLimit, CaptureSummary, CaptureTarget, Journey, JourneyChange, JourneyHop } from '../common/api/capture-types.ts';
+import { FlotillaError } from '../common/api/errors.ts';
+import { indexFrames, type ParsedCapture } from '../common/capture/indexer.ts';
+import { CaptureContext, collectFields, LINKTYPE_ETHERNET, lookupField, valueToFieldText, type FieldValues } from '../common/dissect/index.ts';
+import { writePcapng, type PcapngInterfaceIn, type PcapngPacketIn } from '../common/pcap/index.ts';
+import { DockerError } from '../docker/errors.ts';
+import type { DockerWorld } from '../docker/world.ts';
+import type { NetDevice, Tap, TapDirection } from '../net/device.ts';
+import type { NetNamespace } from '../net/namespace.ts';
+import type { Library } from '../store/library.ts';
+import { parseOrRefuse } from '../store/captures.ts';
+import type { CaptureService } from './capture-service.ts';
+import type { EventHub } from './events.ts';
+import type { LiveLabs } from './live-service.ts';
+import { replayInto } from './replay-inject.ts';
+
+/** Default ring of a live capture. */
+export const DEFAULT_LIMIT = { packets: 100_000, bytes: 64 * 1024 * 1024 } as const;
+/** Least wall time between two writes of a live capture to the library. */
+export const FLUSH_MS = 250;
+/** Frames each lab's journey ring keeps (every device of every namespace). */
+export const JOURNEY_RING = 200_000;
+export const JOURNEY_RING_BYTES = 128 * 1024 * 1024;
+
+type LiveCaptureHandlers = Pick<Handlers, 'captures.interfaces' | 'captures.start' | 'captures.stop' | 'captures.journey' | 'captures.replay'>;
+
+/** One frame as a tap saw it. */
+export interface TappedFrame {
+  readonly ts: number;
+  readonly netns: string;
+  readonly dev: string;
+  readonly direction: TapDirection;
+  readonly journey: number;
+  readonly data: Uint8Array;
+}
+
+/** A FIFO that drops its oldest frames beyond `packets` frames or `bytes` bytes. */
+export class FrameRing {
+  #items: (TappedFrame | undefined)[] = [];
+  #head = 0;
+  bytes = 0;
+  dropped = 0;
+
+  constructor(
+    readonly maxPackets: number,
+    readonly maxBytes: number,
+  ) {}
+
+  get length(): number {
+    return this.#items.length - this.#head;
+  }
+
+  push(f: TappedFrame): void {
+    this.#items.push(f);
+    this.bytes += f.data.length;
+    while (this.length > this.maxPackets || (this.bytes > this.maxBytes && this.length > 1)) {
+      const old = this.#items[this.#head]!;
+      this.#items[this.#head++] = undefined;
+      this.bytes -= old.data.length;
+      this.dropped++;
+    }
+    // Compact now and then so the array does not keep the dropped slots.
+    if (this.#head > 4096 && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  *[Symbol.iterator](): Iterator<TappedFrame> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i]!;
+  }
+}
+
+/** The frames as one pcapng: an interface per device (described with its namespace), packet ids, directions. */
+export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, known: { netns: string; dev: string }[] = []): Uint8Array {
+  const ids = new Map<string, number>();
+  const interfaces: PcapngInterfaceIn[] = [];
+  const idOf = (netns: string, dev: string): number => {
+    const k = `${netns}\u0000${dev}`;
+    let id = ids.get(k);
+    if (id === undefined) {
+      id = interfaces.length;
+      ids.set(k, id);
+      interfaces.push({ name: dev, description: `${dev} in netns ${netns}`, linktype: LINKTYPE_ETHERNET, snaplen: 262144 });
+    }
+    return id;
+  };
+  for (const k of known) idOf(k.netns, k.dev);
+  const packets: PcapngPacketIn[] = [];
+  for (const f of frames) packets.push({ interface: idOf(f.netns, f.dev), tsNs: BigInt(epochNs) + BigInt(f.ts), data: f.data, direction: f.direction, packetId: f.journey });
+  if (interfaces.length === 0) idOf('?', 'none');
+  return writePcapng({ interfaces, packets }, { epochNs: 0 });
+}
+
+/** The namespace of a node, or of one of its containers. */
+export function targetNamespace(world: DockerWorld, node: string, container: string | undefined): NetNamespace {
+  const n = world.node(node);
+  if (!n) throw new FlotillaError('not-found', `The lab has no node named ${node}.`, 'target.node');
+  if (container === undefined) return n.machine.ns;
+  try {
+    const c = n.daemon.findContainer(container);
+    if (!c.running) throw new FlotillaError('conflict', `Container ${c.name} is not running.`, 'target.container');
+    return c.machine.ns;
+  } catch (e) {
+    if (e instanceof DockerError) throw new FlotillaError('not-found', e.message, 'target.container');
+    throw e;
+  }
+}
+
+export function targetDevice(ns: NetNamespace, name: string): NetDevice {
+  if (!ns.hasDevice(name)) throw new FlotillaError('not-found', `${ns.name} has no interface ${name} (ip link lists ${ns.deviceList.map((d) => d.name).join(', ')}).`, 'target.interface');
+  return ns.device(name);
+}
+
+class Recording {
+  readonly ring: FrameRing;
+  dirty = false;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  lastFlushMs = 0;
+  detach: () => void = () => undefined;
+  readonly known: { netns: string; dev: string }[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly labId: string,
+    readonly world: DockerWorld,
+    limit: CaptureLimit,
+  ) {
+    this.ring = new FrameRing(limit.packets ?? DEFAULT_LIMIT.packets, limit.bytes ?? DEFAULT_LIMIT.bytes);
+  }
+}
+
+/** A lab's 'any' taps on every namespace, into one bounded ring. */
+class JourneyTaps {
+  readonly ring = new FrameRing(JOURNEY_RING, JOURNEY_RING_BYTES);
+  readonly #tapped = new Map<NetNamespace, Tap>();
+
+  constructor(readonly world: DockerWorld) {
+    this.refresh();
+  }
+
+  /** Taps namespaces created since the last call. */
+  refresh(): void {
+    const sched = this.world.scheduler;
+    for (const ns of this.world.lab.namespaces) {
+      if (this.#tapped.has(ns)) continue;
+      const tap: Tap = (dev, pkt, direction) =>
+        this.ring.push({ ts: sched.now, netns: dev.host.name, dev: dev.name, direction, journey: pkt.journey, data: pkt.frame.slice() });
+      ns.anyTaps.add(tap);
+      this.#tapped.set(ns, tap);
+    }
+  }
+
+  dispose(): void {
+    for (const [ns, tap] of this.#tapped) ns.anyTaps.delete(tap);
+    this.#tapped.clear();
+  }
+}
+
+export class LiveCaptures {
+  readonly #recordings = new Map<string, Recording>();
+  readonly #journeys = new Map<string, JourneyTaps>();
+
+  constructor(
+    private readonly library: Library,
+    private readonly hub: EventHub,
+    private readonly live: LiveLabs,
+    private readonly captures: CaptureService,
+  ) {
+    // A lab that stops ends its recordings (their frames so far stay in the library).
+    hub.subscribe((event, payload) => {
+      if (event !== 'onLabStopped') return;
+      const { labId } = payload as { labId: string };
+      for (const r of [...this.#recordings.values()]) if (r.labId === labId) this.#stop(r);
+      this.#journeys.get(labId)?.dispose();
+      this.#journeys.delete(labId);
+    });
+  }
+
+  isRecording(id: string): boolean {
+    return this.#recordings.has(id);
+  }
+
+  handlers(): LiveCaptureHandlers {
+    return {
+      'captures.interfaces': ({ labId }) => interfacesOf(this.live.running(labId).lab.world),
+      'captures.start': ({ labId, target, name, limit }) => this.start(labId, target, name, limit ?? {}),
+      'captures.stop': ({ id }) => {
+        const r = this.#recordings.get(id);
+        if (r) this.#stop(r);
+        return this.library.captures.get(id);
+      },
+      'captures.journey': ({ id, number }) => this.journey(id, number),
+      'captures.replay': async ({ id, labId, target, speed, loop, rewrite }) => {
+        const world = this.live.running(labId).lab.world;
+        const dev = targetDevice(targetNamespace(world, target.node, target.container), target.interface);
+        const parsed = this.captures.parsed(id);
+        const result = await replayInto(dev, parsed, { speed, loops: loop ?? 1, ...(rewrite?.addressMap ? { addressMap: rewrite.addressMap } : {}), macToLab: rewrite?.macToLab ?? false });
+        this.live.running(labId).requestState();
+        return result;
+      },
+    };
+  }
+
+  start(labId: string, target: CaptureTarget, name: string | undefined, limit: CaptureLimit): CaptureSummary {
+    const world = this.live.running(labId).lab.world;
+    const ns = targetNamespace(world, target.node, target.container);
+    const where = target.container === undefined ? target.node : `${target.node}/${target.container}`;
+    const dev = target.interface === 'any' ? undefined : targetDevice(ns, target.interface);
+    const empty = parseOrRefuse(framesToPcapng([], world.lab.epochNs, [{ netns: ns.name, dev: target.interface }]));
+    const summary = this.library.captures.insert({ name: name ?? `${where} ${target.interface}`, labId, source: 'lab' }, empty, indexFrames(empty, new CaptureContext()));
+    const r = new Recording(summary.id, labId, world, limit);
+    r.known.push({ netns: ns.name, dev: target.interface });
+    const sched = world.scheduler;
+    const tap: Tap = (d, pkt, direction) => {
+      r.ring.push({ ts: sched.now, netns: d.host.name, dev: d.name, direction, journey: pkt.journey, data: pkt.frame.slice() });
+      this.#dirty(r);
+    };
+    if (dev) {
+      dev.taps.add(tap);
+      dev.promiscuity++;
+      r.detach = () => {
+        dev.taps.delete(tap);
+        dev.promiscuity--;
+      };
+    } else {
+      ns.anyTaps.add(tap);
+      r.detach = () => ns.anyTaps.delete(tap);
+    }
+    this.#recordings.set(r.id, r);
+    if (!this.#journeys.has(labId)) this.#journeys.set(labId, new JourneyTaps(world));
+    this.hub.emit('onCapturesChanged', { labId });
+    return { ...summary, recording: true };
+  }
+
+  #dirty(r: Recording): void {
+    r.dirty = true;
+    if (r.timer !== undefined) return;
+    // Flushing costs the ring's size: wait at least 3× what the last flush took.
+    r.timer = setTimeout(() => {
+      r.timer = undefined;
+      this.#flush(r);
+    }, Math.max(FLUSH_MS, r.lastFlushMs * 3));
+  }
+
+  #flush(r: Recording): void {
+    clearTimeout(r.timer);
+    r.timer = undefined;
+    if (!r.dirty) return;
+    r.dirty = false;
+    const started = performance.now();
+    this.#journeys.get(r.labId)?.refresh();
+    const parsed = parseOrRefuse(framesToPcapng(r.ring, r.world.lab.epochNs, r.known));
+    const ctx = new CaptureContext();
+    try {
+      this.library.captures.replace(r.id, parsed, indexFrames(parsed, ctx));
+    } catch (e) {
+      // Deleted while recording: the recording ends.
+      if (e instanceof FlotillaError && e.code === 'not-found') {
+        r.detach();
+        this.#recordings.delete(r.id);
+        return;
+      }
+      throw e;
+    }
+    this.captures.adopt(r.id, parsed, ctx);
+    r.lastFlushMs = performance.now() - started;
+    this.hub.emit('onCaptureFrames', { id: r.id, total: parsed.capture.packets.length });
+  }
+
+  #stop(r: Recording): void {
+    r.detach();
+    this.#flush(r);
+    this.#recordings.delete(r.id);
+    this.hub.emit('onCapturesChanged', { labId: r.labId });
+  }
+
+  /** Writes every recording's pending frames now (tests, and before an export). */
+  flushAll(): void {
+    for (const r of this.#recordings.values()) this.#flush(r);
+  }
+
+  journey(id: string, number: number): Journey {
+    const r = this.#recordings.get(id);
+    if (r) this.#flush(r);
+    const summary = this.library.captures.get(id);
+    if (number > summary.packetCount) throw new FlotillaError('not-found', `Capture ${id} has ${summary.packetCount} frames; there is no frame ${number}.`, 'number');
+    const parsed = this.captures.parsed(id);
+    const p = parsed.capture.packets[number - 1]!;
+    if (p.packetId === undefined) throw new FlotillaError('unsupported', 'This frame has no packet id (epb_packetid): only captures made in a lab can follow a packet.', 'number');
+    const packetId = Number(p.packetId);
+    const labId = summary.labId;
+    let frames: TappedFrame[] = [];
+    const taps = labId === null ? undefined : this.#journeys.get(labId);
+    if (taps) frames = [...taps.ring].filter((f) => f.journey === packetId);
+    if (frames.length === 0) frames = framesOf(parsed, packetId);
+    // The numbers of this capture's frames among the hops.
+    const mine = new Map<string, number>();
+    parsed.capture.packets.forEach((q, i) => {
+      if (q.packetId === p.packetId) {
+        const { netns, dev } = whereOf(parsed, q.interface);
+        mine.set(`${netns}/${dev}/${q.direction ?? ''}/${q.tsNs - BigInt(this.#epoch(labId))}`, i + 1);
+      }
+    });
+    const hops: JourneyHop[] = [];
+    let before: FieldValues | undefined;
+    frames.forEach((f, i) => {
+      const { values, summary: s } = collectFields(f.data, { number: i + 1, tsNs: BigInt(f.ts), origLen: f.data.length, linktype: LINKTYPE_ETHERNET }, new CaptureContext());
+      hops.push({
+        netns: f.netns,
+        interface: f.dev,
+        direction: f.direction,
+        timeNs: f.ts,
+        number: mine.get(`${f.netns}/${f.dev}/${f.direction}/${f.ts}`) ?? null,
+        protocol: s.protocol,
+        source: s.source,
+        destination: s.destination,
+        info: s.info,
+        length: f.data.length,
+        changes: before === undefined ? [] : diffHops(before, values),
+      });
+      before = values;
+    });
+    return { packetId, hops };
+  }
+
+  #epoch(labId: string | null): number {
+    if (labId === null || !this.live.isRunning(labId)) return 0;
+    return this.live.running(labId).lab.world.lab.epochNs;
+  }
+
+  dispose(): void {
+    for (const r of [...this.#recordings.values()]) {
+      r.detach();
+      clearTimeout(r.timer);
+    }
+    this.#recordings.clear();
+    for (const j of this.#journeys.values()) j.dispose();
+    this.#journeys.clear();
+  }
+}
+
+/** Every device of every node and running container, nodes first. */
+function interfacesOf(world: DockerWorld): CaptureInterfaceChoice[] {
+  const out: CaptureInterfaceChoice[] = [];
+  const add = (ns: NetNamespace, node: string, container?: string) => {
+    const base = container === undefined ? { node } : { node, container };
+    out.push({ ...base, interface: 'any', kind: 'any', up: true });
+    for (const d of ns.deviceList) out.push({ ...base, interface: d.name, kind: d.kind, up: d.adminUp });
+  };
+  for (const n of world.nodeList()) {
+    if (!n.powered) continue;
+    add(n.machine.ns, n.name);
+    if (!n.daemon.running) continue;
+    for (const c of n.daemon.containers.values()) if (c.running) add(c.machine.ns, n.name, c.name);
+  }
+  return out;
+}
+
+/** An interface's device and namespace, from the description framesToPcapng wrote ("DEV in netns NS"). */
+function whereOf(parsed: ParsedCapture, iface: number): { netns: string; dev: string } {
+  const i = parsed.capture.interfaces[iface];
+  const m = /^(.*) in netns (.*)$/.exec(i?.description ?? '');
+  return { dev: i?.name ?? m?.[1] ?? `if${iface}`, netns: m?.[2] ?? '?' };
+}
+
+/** The frames of one journey in a stored capture (when the lab's journey ring has none). */
+function framesOf(parsed: ParsedCapture, packetId: number): TappedFrame[] {
+  const out: TappedFrame[] = [];
+  for (const q of parsed.capture.packets) {
+    if (q.packetId === undefined || Number(q.packetId) !== packetId) continue;
+    const { netns, dev } = whereOf(parsed, q.interface);
+    out.push({ ts: Number(q.tsNs - parsed.firstTsNs), netns, dev, direction: q.direction === 'in' ? 'in' : 'out', journey: packetId, data: q.data });
+  }
+  return out;
+}
+
+/** Fields a hop may rewrite: the innermost packet's. */
+const DIFF_FIELDS = ['eth.src', 'eth.dst', 'vlan.id', 'ip.src', 'ip.dst', 'ip.ttl', 'ip.dsfield.dscp', 'tcp.srcport', 'tcp.dstport', 'udp.srcport', 'udp.dstport', 'icmp.ident'];
+
+function textOf(values: FieldValues, name: string, which: 'first' | 'last'): string | null {
+  const vs = values.get(name);
+  if (!vs || vs.length === 0) return null;
+  const f = lookupField(name);
+  const v = which === 'first' ? vs[0]! : vs[vs.length - 1]!;
+  return f ? valueToFieldText(f, v) : String(v as unknown);
+}
+
+/** The encapsulation around the innermost packet, as a phrase ("VXLAN 4097 192.168.99.100 → 192.168.99.101"). */
+function encapsulation(values: FieldValues): string | null {
+  const ips = values.get('ip.src')?.length ?? 0;
+  const parts: string[] = [];
+  if (values.has('vxlan.vni')) parts.push(`VXLAN ${textOf(values, 'vxlan.vni', 'first')}`);
+  if (values.has('esp.spi')) parts.push(`ESP spi ${textOf(values, 'esp.spi', 'first')}`);
+  if (ips >= 2) parts.push(`${textOf(values, 'ip.src', 'first')} → ${textOf(values, 'ip.dst', 'first')}`);
+  return parts.length === 0 ? null : parts.join(' ');
+}
+
+export function diffHops(a: FieldValues, b: FieldValues): JourneyChange[] {
+  const out: JourneyChange[] = [];
+  const ea = encapsulation(a);
+  const eb = encapsulation(b);
+  if (ea !== eb) out.push({ field: 'encapsulation', from: ea, to: eb });
+  for (const name of DIFF_FIELDS) {
+    const x = textOf(a, name, 'last');
+    const y = textOf(b, name, 'last');
+    if (x !== y) out.push({ field: name, from: x, to: y });
+  }
+  return out;
+}
