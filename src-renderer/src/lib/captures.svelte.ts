@@ -3,7 +3,7 @@
 // and export (a download). Lists are only ever replaced by what the services send (captures.list, events).
 
 import { createContext } from 'svelte';
-import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureSummary, type CaptureTarget } from '../../../src-main/common/api/index.ts';
+import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureInterfaceChoice, type CaptureSummary, type CaptureTarget, type ReplayResult, type ReplaySpeed } from '../../../src-main/common/api/index.ts';
 import { fromBase64, formatSize, toBase64 } from './capture-view.ts';
 import { describeError } from './errors.ts';
 import { PacketView } from './packet-view.svelte.ts';
@@ -22,6 +22,12 @@ export class CapturesState {
   /** The last import's or export's problem, shown over the view until dismissed. */
   error = $state<string | null>(null);
   dragging = $state(false);
+  /** The running lab's devices one can capture on or replay into (captures.interfaces), and why not. */
+  choices = $state.raw<CaptureInterfaceChoice[]>([]);
+  choicesError = $state<string | null>(null);
+
+  /** The open capture as the list last described it (recording ends with captures.stop). */
+  readonly openSummary: CaptureSummary | null = $derived(this.open ? (this.list.find((c) => c.id === this.open?.capture.id) ?? this.open.capture) : null);
 
   readonly labCaptures: CaptureSummary[] = $derived(this.labId === null ? [] : this.list.filter((c) => c.labId === this.labId));
   readonly libraryCaptures: CaptureSummary[] = $derived(this.list.filter((c) => c.labId === null));
@@ -59,8 +65,38 @@ export class CapturesState {
   async stopLive(id: string): Promise<void> {
     try {
       await this.#api.captures.stop({ id });
+      await this.load();
+      if (this.open?.capture.id === id) this.open.refresh();
     } catch (err) {
       this.error = describeError(err);
+    }
+  }
+
+  /** Asks the open lab which devices it offers (the lab must be running). */
+  async loadChoices(): Promise<void> {
+    const labId = this.labId;
+    if (labId === null) {
+      this.choices = [];
+      this.choicesError = 'Open a lab and start it to capture or replay.';
+      return;
+    }
+    try {
+      this.choices = await this.#api.captures.interfaces({ labId });
+      this.choicesError = null;
+    } catch (err) {
+      this.choices = [];
+      this.choicesError = describeError(err);
+    }
+  }
+
+  /** Replays a capture into the open lab's device; the counts, or null (the error is shown). */
+  async replay(id: string, target: CaptureTarget, speed: ReplaySpeed): Promise<ReplayResult | null> {
+    if (this.labId === null) return null;
+    try {
+      return await this.#api.captures.replay({ id, labId: this.labId, target, speed });
+    } catch (err) {
+      this.error = describeError(err);
+      return null;
     }
   }
 

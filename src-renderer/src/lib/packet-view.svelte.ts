@@ -2,7 +2,7 @@
 // packet list's rows fetched a page at a time (only pages near the visible rows, a bounded cache), the selected
 // frame's detail tree and bytes, the selected field.
 
-import type { Api, CaptureSummary, FilterProblem, FrameDetail, FrameRow } from '../../../src-main/common/api/index.ts';
+import type { Api, CaptureSummary, FilterProblem, FrameDetail, FrameRow, Journey } from '../../../src-main/common/api/index.ts';
 import { compileFilter } from '../../../src-main/common/dissect/index.ts';
 import { ancestors, flatten, NO_PATHS, withPaths, fromBase64, nodeAtPath, pathAt, type FlatNode } from './capture-view.ts';
 import { describeError } from './errors.ts';
@@ -39,6 +39,10 @@ export class PacketView {
   selectedPath = $state<string | null>(null);
   /** Row asked to scroll into view (the list follows it). */
   scrollRequest = $state(0);
+  /** The selected frame's journey (captures.journey), the frame it is for, and why it is missing. */
+  journey = $state.raw<Journey | null>(null);
+  journeyFor = $state<number | null>(null);
+  journeyError = $state<string | null>(null);
 
   readonly sources: Uint8Array[] = $derived(this.detail ? this.detail.sources.map((s) => fromBase64(s.bytes)) : []);
   readonly flat: FlatNode[] = $derived(this.detail ? flatten(this.detail.tree, this.expanded) : []);
@@ -124,6 +128,21 @@ export class PacketView {
     if (path === null) return;
     this.expanded = withPaths(this.expanded, ancestors(path), true);
     this.selectedPath = path;
+  }
+
+  /** Fetches the selected frame's journey across the lab's interfaces. */
+  async loadJourney(): Promise<void> {
+    const number = this.selectedNumber;
+    if (number === null || this.journeyFor === number) return;
+    this.journeyFor = number;
+    this.journey = null;
+    this.journeyError = null;
+    try {
+      const j = await this.#api.captures.journey({ id: this.capture.id, number });
+      if (this.journeyFor === number) this.journey = j;
+    } catch (err) {
+      if (this.journeyFor === number) this.journeyError = describeError(err);
+    }
   }
 
   #reset(): void {

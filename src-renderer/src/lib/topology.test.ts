@@ -36,9 +36,10 @@ const state: LabRuntimeState = {
   })),
 };
 
-test('nodes side by side under the LAN, bridges as bars, containers below with endpoint lines and ports', () => {
+test('a small lab: nodes side by side in one row under the LAN, bridges as bars, containers below with endpoint lines and ports', () => {
   const t = layoutTopology(state);
   assert.equal(t.nodes.length, 2);
+  assert.equal(t.rows, 1);
   const [a, b] = t.nodes as [NonNullable<(typeof t.nodes)[0]>, NonNullable<(typeof t.nodes)[0]>];
   assert.ok(a.x + a.w < b.x, 'no overlap');
   assert.equal(a.y, b.y);
@@ -55,6 +56,55 @@ test('nodes side by side under the LAN, bridges as bars, containers below with e
   assert.deepEqual(a.ports.map((p) => [p.text, p.y]), [['8080→80/tcp', a.y + a.h]]);
   // Centred on the origin.
   assert.ok(Math.abs(t.bounds.y + t.bounds.h / 2) < 1e-9);
+});
+
+function lab(nodes: number, perNode: number): LabRuntimeState {
+  const base = state.nodes[0]!;
+  return {
+    ...state,
+    nodes: Array.from({ length: nodes }, (_, i) => ({
+      ...base,
+      name: `node${i + 1}`,
+      address: `192.168.99.${100 + i}`,
+      containers: Array.from({ length: perNode }, (_, j) => ({ ...web, id: `c${i}-${j}`, name: `c${i}-${j}` })),
+    })),
+  };
+}
+
+test('a big lab wraps its nodes into rows shaped like the viewport, each row under its LAN segment', () => {
+  for (const aspect of [1, 16 / 10, 2.5]) {
+    const t = layoutTopology(lab(50, 20), aspect);
+    const rowsY = [...new Set(t.nodes.map((b) => b.y))].sort((a, b) => a - b);
+    assert.equal(rowsY.length, t.rows);
+    assert.ok(t.rows > 1, 'more than one row');
+    const ratio = t.bounds.w / t.bounds.h;
+    assert.ok(Math.abs(Math.log(ratio / aspect)) < Math.log(2.2), `aspect ${ratio} near ${aspect}`);
+    // No two nodes overlap (with their port pills), and all lie inside the bounds.
+    for (const [i, a] of t.nodes.entries()) {
+      assert.ok(a.x >= t.bounds.x && a.x + a.w <= t.bounds.x + t.bounds.w && a.y >= t.bounds.y && a.y + a.h <= t.bounds.y + t.bounds.h);
+      for (const b of t.nodes.slice(i + 1)) {
+        const apart = a.x + a.w < b.x || b.x + b.w < a.x || a.y + a.h + 20 < b.y || b.y + b.h + 20 < a.y;
+        assert.ok(apart, `${a.key} and ${b.key} overlap`);
+      }
+    }
+    // Nodes in order, row by row; each row's uplinks reach its own LAN segment, just above it.
+    const lan = t.lans[0]!;
+    assert.equal(lan.segments.length, t.rows);
+    for (const b of t.nodes) {
+      const r = rowsY.indexOf(b.y);
+      const seg = lan.segments[r]!;
+      assert.equal(b.uplink.y1, seg.y);
+      assert.ok(seg.y < b.y && (r === 0 || seg.y > rowsY[r - 1]! + CONTAINER_H));
+      assert.ok(seg.x1 <= b.x && seg.x2 >= b.x + b.w);
+    }
+    assert.ok(t.nodes[0]!.y === rowsY[0] && t.nodes.at(-1)!.y === rowsY.at(-1));
+    // The trunk joins the segments; the workstation sits on top, on the first.
+    assert.deepEqual([lan.trunk.y1, lan.trunk.y2], [lan.segments[0]!.y, lan.segments.at(-1)!.y]);
+    assert.ok(t.workstation.y < lan.segments[0]!.y);
+    assert.ok(Math.abs(t.bounds.y + t.bounds.h / 2) < 1e-9);
+  }
+  // A wider viewport, fewer rows.
+  assert.ok(layoutTopology(lab(50, 20), 3).rows < layoutTopology(lab(50, 20), 1).rows);
 });
 
 test('container tones', () => {

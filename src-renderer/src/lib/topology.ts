@@ -85,13 +85,18 @@ export interface LanBar {
   cidr: string;
   x1: number;
   x2: number;
+  /** The top row's segment (x1, x2, y above); every row has one, a trunk down the left joins them. */
   y: number;
+  segments: { x1: number; x2: number; y: number }[];
+  trunk: { x: number; y1: number; y2: number };
 }
 
 export interface Topology {
   workstation: { x: number; y: number; links: { x: number; y1: number; y2: number; label: string }[]; name: string };
   lans: LanBar[];
   nodes: NodeBox[];
+  /** How many rows the nodes wrap into. */
+  rows: number;
   bounds: { x: number; y: number; w: number; h: number };
 }
 
@@ -143,23 +148,59 @@ function layoutNode(node: RuntimeNode, x: number, y: number): NodeBox {
   return { key: node.name, node, x, y, w, h, bars, containers, endpoints, ports, uplink: { x: x + w / 2, y1: y, y2: y, label: `eth0 ${node.address}` } };
 }
 
-export function layoutTopology(state: LabRuntimeState): Topology {
-  // Nodes side by side, tops aligned; measured first, then centred on x = 0.
+/** Room between a row of nodes and the LAN segment of the next row: port pills, then the uplinks' labels. */
+const ROW_GAP = PORT_H + 34;
+
+/**
+ * Nodes wrapped into a grid whose shape suits a viewport of the given aspect ratio (width / height), the workstation
+ * on top, each row under its own segment of the underlay LAN(s), a trunk down the left joining the segments.
+ */
+export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topology {
   const sized = state.nodes.map((n) => layoutNode(n, 0, 0));
-  const total = sum(sized, (b) => b.w) + Math.max(0, sized.length - 1) * NODE_GAP;
-  let x = -total / 2;
+  const lanRoom = LAN_TO_NODES + Math.max(0, state.lans.length - 1) * LAN_GAP;
+  // Columns: the count whose grid (column widths the widest of each column) comes closest to the aspect ratio.
+  const gridOf = (cols: number) => {
+    const colW: number[] = [];
+    const rowH: number[] = [];
+    sized.forEach((b, i) => {
+      const c = i % cols;
+      const r = Math.floor(i / cols);
+      colW[c] = Math.max(colW[c] ?? 0, b.w);
+      rowH[r] = Math.max(rowH[r] ?? 0, b.h);
+    });
+    const w = sum(colW) + Math.max(0, cols - 1) * NODE_GAP;
+    const h = sum(rowH, (v) => v + lanRoom + ROW_GAP);
+    return { cols, colW, rowH, w, h };
+  };
+  let grid = gridOf(Math.max(1, sized.length));
+  for (let cols = sized.length - 1; cols >= 1; cols--) {
+    const g = gridOf(cols);
+    if (Math.abs(Math.log(g.w / g.h / aspect)) < Math.abs(Math.log(grid.w / grid.h / aspect))) grid = g;
+  }
+  const colX: number[] = [];
+  grid.colW.reduce((x, w, c) => ((colX[c] = x), x + w + NODE_GAP), -grid.w / 2);
+  const rowY: number[] = [];
+  grid.rowH.reduce((y, h, r) => ((rowY[r] = y), y + h + lanRoom + ROW_GAP), 0);
   const nodes = state.nodes.map((n, i) => {
-    const box = layoutNode(n, x, 0);
-    x += (sized[i] as NodeBox).w + NODE_GAP;
-    return box;
+    const c = i % grid.cols;
+    // Centred in its cell when narrower than its column.
+    const w = (sized[i] as NodeBox).w;
+    return layoutNode(n, (colX[c] as number) + ((grid.colW[c] as number) - w) / 2, rowY[Math.floor(i / grid.cols)] as number);
   });
   const left = Math.min(-WORKSTATION_W / 2 - 40, ...nodes.map((b) => b.x));
   const right = Math.max(WORKSTATION_W / 2 + 40, ...nodes.map((b) => b.x + b.w));
-  const lans: LanBar[] = state.lans.map((l, i) => ({ key: l.name, name: l.name, cidr: l.cidr, x1: left - 24, x2: right + 24, y: -LAN_TO_NODES - i * LAN_GAP }));
-  for (const b of nodes) {
-    const lan = lans.find((l) => l.name === b.node.lan);
-    if (lan) b.uplink.y1 = lan.y;
-  }
+  const rows = Math.max(1, grid.rowH.length);
+  const lans: LanBar[] = state.lans.map((l, i) => {
+    const segments = Array.from({ length: rows }, (_, r) => ({ x1: left - 24, x2: right + 24, y: (rowY[r] ?? 0) - LAN_TO_NODES - i * LAN_GAP }));
+    const top = segments[0] as { x1: number; x2: number; y: number };
+    const trunkX = left - 24 - i * 10;
+    return { key: l.name, name: l.name, cidr: l.cidr, x1: top.x1, x2: top.x2, y: top.y, segments, trunk: { x: trunkX, y1: top.y, y2: (segments[rows - 1] as { y: number }).y } };
+  });
+  const laneOf = new Map(lans.map((l, i) => [l.name, i]));
+  nodes.forEach((b, i) => {
+    const li = laneOf.get(b.node.lan);
+    if (li !== undefined) b.uplink.y1 = (lans[li] as LanBar).segments[Math.floor(i / grid.cols)]?.y ?? b.uplink.y1;
+  });
   const topLan = lans.length ? Math.min(...lans.map((l) => l.y)) : -LAN_TO_NODES;
   const wy = topLan - WORKSTATION_TO_LAN - WORKSTATION_H;
   const links = state.workstation.interfaces.map((itf, i) => {
@@ -167,7 +208,8 @@ export function layoutTopology(state: LabRuntimeState): Topology {
     return { x: (i - (state.workstation.interfaces.length - 1) / 2) * 28, y1: wy + WORKSTATION_H, y2: lan?.y ?? topLan, label: `${itf.iface} ${itf.ip}` };
   });
   const bottom = max(nodes, (b) => b.y + b.h + PORT_H) ?? 0;
-  const bounds = { x: left - 24, y: wy, w: right - left + 48, h: bottom - wy };
+  const x0 = Math.min(left - 24, ...lans.map((l) => l.trunk.x - 4));
+  const bounds = { x: x0, y: wy, w: right + 24 - x0, h: bottom - wy };
   // Centre the drawing vertically on the origin too, so the first view shows it whole.
   const dy = -(bounds.y + bounds.h / 2);
   const shift = (v: number) => v + dy;
@@ -179,11 +221,16 @@ export function layoutTopology(state: LabRuntimeState): Topology {
     for (const e of b.endpoints) Object.assign(e, { y1: shift(e.y1), y2: shift(e.y2), labelY: shift(e.labelY) });
     for (const p of b.ports) p.y = shift(p.y);
   }
-  for (const l of lans) l.y = shift(l.y);
+  for (const l of lans) {
+    l.y = shift(l.y);
+    for (const s of l.segments) s.y = shift(s.y);
+    l.trunk = { ...l.trunk, y1: shift(l.trunk.y1), y2: shift(l.trunk.y2) };
+  }
   return {
     workstation: { x: -WORKSTATION_W / 2, y: shift(wy), links: links.map((k) => ({ ...k, y1: shift(k.y1), y2: shift(k.y2) })), name: state.workstation.name },
     lans,
     nodes,
+    rows,
     bounds: { ...bounds, y: shift(bounds.y) },
   };
 }

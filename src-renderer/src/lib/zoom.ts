@@ -9,7 +9,8 @@ export interface View {
   k: number;
 }
 
-export const MIN_SCALE = 0.2;
+/** Low enough that zoom to fit shows a lab of 50 nodes and 1,000 containers whole. */
+export const MIN_SCALE = 0.04;
 export const MAX_SCALE = 4;
 export const IDENTITY: View = { x: 0, y: 0, k: 1 };
 
