@@ -2,33 +2,10 @@
 // virtual time follows the wall clock, Ctrl-C, completion, and the live topology on the canvas.
 // FLOTILLA_SCREENSHOTS=1 also writes docs/screenshot-lab-{dark,light}.png.
 import path from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { ConsolePage } from './pages/console-page.ts';
 
 const DOCS = path.resolve(import.meta.dirname, '../../docs');
-
-class ConsolePage {
-  constructor(
-    readonly page: Page,
-    readonly title: string,
-  ) {}
-  get pane(): Locator {
-    return this.page.locator(`[data-testid="console"][data-title="${this.title}"]`);
-  }
-  get screen(): Locator {
-    return this.pane.locator('.xterm-rows');
-  }
-  /** Types a line and presses Enter, as a person does. */
-  async run(line: string): Promise<void> {
-    await this.pane.click();
-    await this.page.keyboard.type(line);
-    await this.page.keyboard.press('Enter');
-  }
-  /** Waits for the command to end (the tab stops being busy). */
-  async idle(): Promise<void> {
-    await expect(this.pane).toHaveAttribute('data-busy', 'false', { timeout: 15_000 });
-  }
-}
 
 test('consoles drive a live lab: nodes, networks and containers appear on the canvas', async ({ app }, testInfo) => {
   test.setTimeout(120_000);

@@ -1,32 +1,12 @@
 // Live capture from the window: a lab with two nodes, a capture started on node1's eth0 from the Capture… menu
 // while node1 pings node2, the ICMP rows arriving, filtered, dissected and highlighted, the echo's journey across
 // the lab; then a reference capture imported and replayed into the lab at top speed, exported and re-opened.
-import type { Locator, Page } from '@playwright/test';
+import type { Page } from '@playwright/test';
 import { sharedPath } from '../shared-path.ts';
 import { expect, test } from './fixtures.ts';
+import { ConsolePage } from './pages/console-page.ts';
 
 const REFERENCE = sharedPath('reference', 'linux', '02-bridge-docker0-arp-icmp.pcap');
-
-class ConsolePage {
-  constructor(
-    readonly page: Page,
-    readonly title: string,
-  ) {}
-  get pane(): Locator {
-    return this.page.locator(`[data-testid="console"][data-title="${this.title}"]`);
-  }
-  get screen(): Locator {
-    return this.pane.locator('.xterm-rows');
-  }
-  async run(line: string): Promise<void> {
-    await this.pane.click();
-    await this.page.keyboard.type(line);
-    await this.page.keyboard.press('Enter');
-  }
-  async idle(): Promise<void> {
-    await expect(this.pane).toHaveAttribute('data-busy', 'false', { timeout: 15_000 });
-  }
-}
 
 async function importFile(app: Page, file: string): Promise<void> {
   const chooser = app.waitForEvent('filechooser');
