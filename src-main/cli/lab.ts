@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { Api } from '../common/api/contract.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { DiffSet } from '../common/api/types.ts';
+import { composeToLabYaml, documentToCompose, looksLikeCompose } from '../services/compose-lab.ts';
 import { parseArgs, UsageError } from './args.ts';
 
 export async function labCommand(api: Api, args: string[], out: (line: string) => void): Promise<void> {
@@ -45,7 +46,16 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
       return;
     }
     case 'export': {
-      const { flags, positionals } = parseArgs(rest, ['capture'], ['yaml']);
+      const { flags, positionals } = parseArgs(rest, ['capture', 'compose', 'node'], ['yaml']);
+      const compose = flags.get('compose');
+      if (typeof compose === 'string') {
+        if (positionals.length !== 1) throw new UsageError('usage: flotilla lab export LAB --compose FILE [--node NODE]');
+        const lab = await api.labs.open({ id: await resolveLab(api, positionals[0]!) });
+        const node = flags.get('node');
+        writeFileSync(compose, await documentToCompose(lab.document, { labName: lab.name, ...(typeof node === 'string' ? { node } : {}) }));
+        out(compose);
+        return;
+      }
       if (positionals.length !== 2) throw new UsageError('usage: flotilla lab export LAB FILE.flotilla | flotilla lab export LAB --yaml FILE');
       const capture = flags.get('capture');
       const captureIds = typeof capture === 'string' ? capture.split(',').filter(Boolean) : undefined;
@@ -60,8 +70,9 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
     }
     case 'import':
     case 'open': {
-      if (rest.length !== 1) throw new UsageError(`usage: flotilla lab ${sub} FILE (a .flotilla lab file or a lab.yaml)`);
-      const file = rest[0]!;
+      const { flags, positionals } = parseArgs(rest, ['name', 'node'], []);
+      if (positionals.length !== 1) throw new UsageError(`usage: flotilla lab ${sub} FILE (a .flotilla lab file, a lab.yaml, or a compose file [--name NAME] [--node NODE])`);
+      const file = positionals[0]!;
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);
@@ -69,13 +80,24 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
         throw new FlotillaError('not-found', `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
       }
       if (bytes.length === 0) throw new FlotillaError('invalid-argument', `${file}: the file is empty`);
+      const text = bytes.subarray(0, 16).toString('latin1').startsWith('SQLite format 3') ? '' : bytes.toString('utf8');
+      if (looksLikeCompose(text)) {
+        const nameFlag = flags.get('name');
+        const node = flags.get('node');
+        const name = typeof nameFlag === 'string' ? nameFlag : path.basename(file).replace(/\.ya?ml$/i, '') || 'compose';
+        const yaml = await composeToLabYaml(text, path.basename(file), name, typeof node === 'string' ? { node } : {});
+        const lab = await api.labs.import({ name: path.basename(file), dataBase64: Buffer.from(yaml, 'utf8').toString('base64') });
+        out(`${lab.id}  ${lab.name}`);
+        return;
+      }
+      if (flags.has('name') || flags.has('node')) throw new UsageError('--name and --node apply to compose files only');
       const lab = await api.labs.import({ name: path.basename(file), dataBase64: bytes.toString('base64') });
       out(`${lab.id}  ${lab.name}`);
       return;
     }
     default:
       throw new UsageError(
-        'usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME... | export LAB [--yaml] FILE | import FILE | open FILE',
+        'usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME... | export LAB [--yaml] FILE | export LAB --compose FILE [--node NODE] | import FILE [--name NAME] [--node NODE] | open FILE',
       );
   }
 }

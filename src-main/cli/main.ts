@@ -25,8 +25,12 @@ usage: flotilla <command> [arguments]
                          write the lab, its snapshots and chosen captures into one .flotilla file
   lab export LAB --yaml FILE
                          write the lab as plain-text lab.yaml (seed, nodes, journal), for git
+  lab export LAB --compose FILE [--node NODE]
+                         write one node's networks and containers (default: the first node) as a compose file
   lab import FILE, lab open FILE
                          add the lab in a .flotilla file or a lab.yaml to the library
+  lab import COMPOSE.yml [--name NAME] [--node NODE]
+                         a compose file as a new lab: a node (node1) and the docker commands that build it
   snapshot save LAB [NAME]
                          snapshot the lab as it is now (running state included)
   snapshot list LAB      its snapshots, newest first

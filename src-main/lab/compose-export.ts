@@ -1,0 +1,81 @@
+// Lab → compose: a plain description of one node's networks and containers written as a compose file
+// (format 2.4, which carries ipam gateways, internal/attachable networks and fixed addresses, and which both
+// docker-compose 1.x and Compose v2 read). Every string is double-quoted, so nothing in a name or a command is
+// misread as YAML.
+
+export interface ComposeNetworkModel {
+  readonly name: string;
+  readonly driver: string;
+  readonly internal: boolean;
+  readonly attachable: boolean;
+  readonly ipam: readonly { subnet?: string; gateway?: string; ipRange?: string }[];
+}
+
+export interface ComposeServiceModel {
+  readonly name: string;
+  readonly image: string;
+  readonly hostname?: string;
+  readonly command?: readonly string[];
+  readonly environment: readonly string[];
+  /** bridge, host, none, or undefined when it is on user networks. */
+  readonly networkMode?: string;
+  readonly networks: readonly { name: string; aliases: string[]; ipv4Address?: string }[];
+  /** Short syntax: "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/udp]". */
+  readonly ports: readonly string[];
+}
+
+const q = (s: string): string => JSON.stringify(s);
+const key = (s: string): string => (/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s) ? s : q(s));
+
+export function formatCompose(networks: readonly ComposeNetworkModel[], services: readonly ComposeServiceModel[], comment?: string): string {
+  const out: string[] = [];
+  if (comment) out.push(...comment.split('\n').map((l) => `# ${l}`));
+  out.push('version: "2.4"', 'services:');
+  if (services.length === 0) out[out.length - 1] += ' {}';
+  for (const s of services) {
+    out.push(`  ${key(s.name)}:`, `    image: ${q(s.image)}`, `    container_name: ${q(s.name)}`);
+    if (s.hostname) out.push(`    hostname: ${q(s.hostname)}`);
+    if (s.command && s.command.length > 0) out.push(`    command: [${s.command.map(q).join(', ')}]`);
+    if (s.environment.length > 0) {
+      out.push('    environment:');
+      for (const e of s.environment) out.push(`      - ${q(e)}`);
+    }
+    if (s.networkMode) out.push(`    network_mode: ${q(s.networkMode)}`);
+    if (s.networks.length > 0) {
+      out.push('    networks:');
+      for (const n of s.networks) {
+        if (n.aliases.length === 0 && !n.ipv4Address) {
+          out.push(`      ${key(n.name)}: {}`);
+          continue;
+        }
+        out.push(`      ${key(n.name)}:`);
+        if (n.aliases.length > 0) {
+          out.push('        aliases:');
+          for (const a of n.aliases) out.push(`          - ${q(a)}`);
+        }
+        if (n.ipv4Address) out.push(`        ipv4_address: ${q(n.ipv4Address)}`);
+      }
+    }
+    if (s.ports.length > 0) {
+      out.push('    ports:');
+      for (const p of s.ports) out.push(`      - ${q(p)}`);
+    }
+  }
+  if (networks.length > 0) {
+    out.push('networks:');
+    for (const n of networks) {
+      out.push(`  ${key(n.name)}:`, `    name: ${q(n.name)}`, `    driver: ${q(n.driver)}`);
+      if (n.internal) out.push('    internal: true');
+      if (n.attachable) out.push('    attachable: true');
+      if (n.ipam.length > 0) {
+        out.push('    ipam:', '      config:');
+        for (const c of n.ipam) {
+          const fields = [c.subnet ? `subnet: ${q(c.subnet)}` : undefined, c.ipRange ? `ip_range: ${q(c.ipRange)}` : undefined, c.gateway ? `gateway: ${q(c.gateway)}` : undefined].filter((x): x is string => x !== undefined);
+          if (fields.length === 0) continue;
+          out.push(`        - ${fields[0]}`, ...fields.slice(1).map((x) => `          ${x}`));
+        }
+      }
+    }
+  }
+  return out.join('\n') + '\n';
+}
