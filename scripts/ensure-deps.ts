@@ -1,5 +1,5 @@
-// What `npm test` needs from outside npm: Debian's Chromium (Playwright drives it; we never download a browser)
-// and tshark (reads back every pcap we write). Where they are missing and we run as root on Debian, install them
+// What `npm test` needs from outside npm: Debian's Chromium (Playwright drives it; we never download a browser),
+// tshark (reads back every pcap we write) and docker-compose (its `config` judges the compose files we export). Where they are missing and we run as root on Debian, install them
 // with apt-get; elsewhere stop with the exact command to run. Also gives the Electron code its type
 // declarations when the optional `electron` package could not install (its binary download fails offline):
 // the package itself, without its binary, comes from the npm registry.
@@ -19,6 +19,7 @@ export function ensureSystemPackages(): void {
   const missing: string[] = [];
   if (!existsSync(CHROMIUM)) missing.push('chromium');
   if (!have('tshark')) missing.push('tshark');
+  if (!have('docker-compose')) missing.push('docker-compose');
   if (missing.length === 0) return;
   const command = `apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y ${missing.join(' ')}`;
   const isRoot = process.getuid?.() === 0;
