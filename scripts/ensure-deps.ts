@@ -1,6 +1,7 @@
 // What `npm test` needs from outside npm: Debian's Chromium (Playwright drives it; we never download a browser),
-// tshark (reads back every pcap we write) and docker-compose (its `config` judges the compose files we export). Where they are missing and we run as root on Debian, install them
-// with apt-get; elsewhere stop with the exact command to run. Also gives the Electron code its type
+// tshark (reads back every pcap we write) and docker-compose (its `config` judges the compose files we export).
+// Where they are missing and we run as root on Debian, install them with apt-get; elsewhere stop with the exact
+// command to run. Also gives the Electron code its type
 // declarations when the optional `electron` package could not install (its binary download fails offline):
 // the package itself, without its binary, comes from the npm registry.
 import { execFileSync, spawnSync } from 'node:child_process';
