@@ -24,6 +24,8 @@ export interface CoreOptions {
   newId?: () => string;
   /** better-sqlite3's addon built for this runtime (the Electron shell passes its own build). */
   nativeBinding?: string;
+  /** How long a write waits for another process's lock before it fails (milliseconds; default 5000). */
+  busyTimeoutMs?: number;
 }
 
 export interface Core {
@@ -46,6 +48,7 @@ export function createCore(options: CoreOptions): Core {
     now: options.now ?? (() => new Date()),
     newId,
     ...(options.nativeBinding === undefined ? {} : { nativeBinding: options.nativeBinding }),
+    ...(options.busyTimeoutMs === undefined ? {} : { busyTimeoutMs: options.busyTimeoutMs }),
   });
   const hub = new EventHub();
   const live = new LiveLabs(library, hub, newId);

@@ -4,6 +4,7 @@
 // A lab starts by replaying its document's journal (replay.ts) and goes live from there; every line a console
 // runs is journaled, and the document is saved AUTOSAVE_MS after a change (and on stop and close), so an
 // interrupted session loses at most that much work.
+import { randomBytes } from 'node:crypto';
 import type { Handlers } from '../common/api/contract.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { Library } from '../store/library.ts';
@@ -15,6 +16,35 @@ import { replayDocument } from './replay.ts';
 
 /** Autosave: how long after a journal change the document is written (wall milliseconds). */
 export const AUTOSAVE_MS = 1000;
+/** How often a running lab's lease says this process is alive, and when an unrenewed lease is free (wall ms). */
+export const LEASE_HEARTBEAT_MS = 5000;
+export const LEASE_STALE_MS = 20_000;
+
+/** Whether process `pid` exists on this machine (EPERM: it exists, owned by someone else). */
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A library write error as a sentence for the UI: what happened, and that the lab is still in memory. */
+export function libraryErrorMessage(path: string, err: unknown): string {
+  const code = String((err as { code?: unknown }).code ?? '');
+  const detail = err instanceof Error ? err.message : String(err);
+  const why = code.startsWith('SQLITE_FULL')
+    ? 'the disk is full'
+    : code.startsWith('SQLITE_READONLY')
+      ? 'it is read-only'
+      : code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')
+        ? 'another process holds it locked'
+        : detail === 'The database connection is not open'
+          ? 'it is closed'
+          : detail;
+  return `Could not save to the Flotilla library (${path}): ${why}. The lab stays open in memory; the next change tries again.`;
+}
 
 type LiveHandlers = Pick<
   Handlers,
@@ -30,12 +60,46 @@ export class LiveLabs {
   readonly #saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Why the last autosave of a lab failed (a read-only or full disk): the lab stays in memory. */
   readonly saveErrors = new Map<string, string>();
+  /** This LiveLabs' lease token: another Core (window, process) on the same library has its own. */
+  readonly #token = randomBytes(16).toString('hex');
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly library: Library,
     private readonly hub: EventHub,
     private readonly newId: () => string,
   ) {}
+
+  /** Takes the lab's lease, or says which process has it open (FlotillaError 'conflict'). */
+  #acquireLease(labId: string): void {
+    const holder = this.library.acquireLease(labId, { pid: process.pid, token: this.#token }, Date.now(), (lease) => {
+      if (Date.now() - lease.heartbeatMs >= LEASE_STALE_MS) return false;
+      return lease.pid === process.pid || processExists(lease.pid);
+    });
+    if (holder) throw new FlotillaError('conflict', `This lab is open in another Flotilla window (pid ${holder.pid}).`);
+    if (!this.#heartbeat) {
+      this.#heartbeat = setInterval(() => {
+        try {
+          this.library.renewLeases(this.#token, Date.now());
+        } catch (err) {
+          this.hub.emit('onLibraryError', { labId: null, message: libraryErrorMessage(this.library.path, err) });
+        }
+      }, LEASE_HEARTBEAT_MS);
+      this.#heartbeat.unref();
+    }
+  }
+
+  #releaseLease(labId: string): void {
+    try {
+      this.library.releaseLease(labId, this.#token);
+    } catch {
+      // it goes stale by itself
+    }
+    if (this.#labs.size === 0 && this.#starting.size === 0 && this.#heartbeat) {
+      clearInterval(this.#heartbeat);
+      this.#heartbeat = undefined;
+    }
+  }
 
   /** The running lab, or one rebuilt from its document (replayed up to the document's time) and gone live. */
   start(labId: string, clock: { paused?: boolean; speed?: number } = {}): Promise<LabRuntime> {
@@ -51,7 +115,15 @@ export class LiveLabs {
 
   async #build(labId: string, clock: { paused?: boolean; speed?: number }): Promise<LabRuntime> {
     const document = this.library.getLab(labId).document; // not-found when the library has no such lab
-    const replayed = await replayDocument(document);
+    this.#acquireLease(labId);
+    let replayed: Awaited<ReturnType<typeof replayDocument>>;
+    try {
+      replayed = await replayDocument(document);
+    } catch (err) {
+      this.#starting.delete(labId);
+      this.#releaseLease(labId);
+      throw err;
+    }
     for (const d of replayed.divergences) console.warn(`flotilla: lab ${labId}: replay diverged: ${d}`);
     const already = this.#labs.get(labId);
     if (already) {
@@ -111,9 +183,10 @@ export class LiveLabs {
       return true;
     } catch (err) {
       // Kept in memory: the next change tries again.
-      const message = err instanceof Error ? err.message : String(err);
+      const message = libraryErrorMessage(this.library.path, err);
       this.saveErrors.set(labId, message);
       console.error(`flotilla: could not save lab ${labId}: ${message}`);
+      this.hub.emit('onLibraryError', { labId, message });
       return false;
     }
   }
@@ -129,6 +202,7 @@ export class LiveLabs {
     this.#labs.delete(labId);
     for (const id of rt.consoleIds) this.#consoles.delete(id);
     rt.dispose();
+    this.#releaseLease(labId);
     this.hub.emit('onLabStopped', { labId });
   }
 

@@ -4,7 +4,7 @@
 // that is not a database or that a newer Flotilla wrote.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, statSync } from 'node:fs';
+import { accessSync, closeSync, constants as fsConstants, mkdirSync, openSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
 import DatabaseConstructor from 'better-sqlite3';
 import type { Database } from 'better-sqlite3';
@@ -56,6 +56,16 @@ interface SummaryRow {
   node_count: number;
   snapshot_count: number;
 }
+interface LeaseRow {
+  pid: number;
+  token: string;
+  heartbeat_ms: number;
+}
+/** Who runs a lab: a process and the random token of its LiveLabs. */
+export interface LeaseHolder {
+  pid: number;
+  token: string;
+}
 interface SnapshotRow {
   id: string;
   lab_id: string;
@@ -93,6 +103,13 @@ function prepareAll(db: Database) {
     ),
     deleteSnapshot: db.prepare<[string], { lab_id: string }>('DELETE FROM snapshots WHERE id = ? RETURNING lab_id'),
     settings: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM settings'),
+    lease: db.prepare<[string], LeaseRow>('SELECT pid, token, heartbeat_ms FROM lab_leases WHERE lab_id = ?'),
+    putLease: db.prepare<[string, number, string, number]>(
+      'INSERT INTO lab_leases (lab_id, pid, token, heartbeat_ms) VALUES (?, ?, ?, ?) ' +
+        'ON CONFLICT (lab_id) DO UPDATE SET pid = excluded.pid, token = excluded.token, heartbeat_ms = excluded.heartbeat_ms',
+    ),
+    renewLeases: db.prepare<[number, string]>('UPDATE lab_leases SET heartbeat_ms = ? WHERE token = ?'),
+    releaseLease: db.prepare<[string, string]>('DELETE FROM lab_leases WHERE lab_id = ? AND token = ?'),
     putSetting: db.prepare<[string, string]>(
       'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
     ),
@@ -129,6 +146,7 @@ export class Library {
     // First look at the header with a plain read: a read-only SQLite connection would leave -wal and -shm files
     // behind for a WAL database, and changing journal_mode or migrating would write.
     checkHeader(abs);
+    checkWritable(abs);
     let db: Database;
     try {
       db = new DatabaseConstructor(abs, {
@@ -303,6 +321,32 @@ export class Library {
     return this.getSettings();
   }
 
+  /**
+   * Takes (or renews) the lease of lab `labId` for `holder`, in one immediate transaction. Another holder's lease
+   * stands while `isLive` says so (its heartbeat is recent and its process exists): then nothing changes and that
+   * holder is returned. Returns null when the lease is now `holder`'s.
+   */
+  acquireLease(labId: string, holder: LeaseHolder, nowMs: number, isLive: (lease: LeaseHolder & { heartbeatMs: number }) => boolean): LeaseHolder | null {
+    return this.#db.transaction(() => {
+      const row = this.#q.lease.get(labId);
+      if (row && row.token !== holder.token && isLive({ pid: row.pid, token: row.token, heartbeatMs: row.heartbeat_ms })) {
+        return { pid: row.pid, token: row.token };
+      }
+      this.#q.putLease.run(labId, holder.pid, holder.token, Math.trunc(nowMs));
+      return null;
+    }).immediate();
+  }
+
+  /** The heartbeat of every lease held with `token`. */
+  renewLeases(token: string, nowMs: number): void {
+    this.#q.renewLeases.run(Math.trunc(nowMs), token);
+  }
+
+  /** Gives up the lease of a lab, if `token` still holds it. */
+  releaseLease(labId: string, token: string): void {
+    this.#q.releaseLease.run(labId, token);
+  }
+
   close(): void {
     if (this.#db.open) this.#db.close();
   }
@@ -426,9 +470,42 @@ function checkHeader(file: string): void {
   if (version > LATEST_SCHEMA_VERSION) throw newerLibrary(file, version);
 }
 
+function readOnlyLibrary(file: string, why: string): FlotillaError {
+  return new FlotillaError(
+    'unsupported',
+    `The Flotilla library (${file}) cannot be written: ${why}. Make it writable, or set FLOTILLA_HOME to use another library.`,
+  );
+}
+
+/** Whether `p` is read-only for us: not writable, or with no write bit at all (a chmod 0444 also stops root). */
+function readOnly(p: string): boolean {
+  try {
+    accessSync(p, fsConstants.W_OK);
+  } catch {
+    return true;
+  }
+  return (statSync(p).mode & 0o222) === 0;
+}
+
+/** Refuses a library file (or its folder, where SQLite keeps the -wal and -shm files) that is read-only. */
+function checkWritable(file: string): void {
+  let exists = true;
+  try {
+    statSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    exists = false;
+  }
+  if (exists && readOnly(file)) throw readOnlyLibrary(file, 'the file is read-only');
+  if (readOnly(path.dirname(file))) throw readOnlyLibrary(file, `its folder ${path.dirname(file)} is read-only`);
+}
+
 function translateOpenError(file: string, err: unknown): unknown {
   if (err instanceof FlotillaError) return err;
   const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string' && (code.startsWith('SQLITE_READONLY') || code.startsWith('SQLITE_CANTOPEN'))) {
+    return readOnlyLibrary(file, `SQLite cannot write it (${(err as Error).message})`);
+  }
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
     return notALibrary(file, `SQLite cannot read it (${(err as Error).message})`);
   }

@@ -95,6 +95,20 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 3,
+    description: 'lab leases: one process at a time runs a lab',
+    sql: `
+      -- The process running a lab: its pid, a random token per LiveLabs, and when it last said it is alive
+      -- (milliseconds since 1970, wall clock). A lease whose heartbeat is older than the stale time is free.
+      CREATE TABLE lab_leases (
+        lab_id       TEXT PRIMARY KEY NOT NULL REFERENCES labs (id) ON DELETE CASCADE,
+        pid          INTEGER NOT NULL,
+        token        TEXT NOT NULL,
+        heartbeat_ms INTEGER NOT NULL
+      ) STRICT;
+    `,
+  },
 ];
 
 /** The newest schema this Flotilla knows. */

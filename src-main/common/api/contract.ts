@@ -152,6 +152,9 @@ export const events = {
   onLabState: event<{ labId: string; state: LabRuntimeState }>(),
   /** A running lab stopped (lab.stop, the lab was deleted, the app closes). */
   onLabStopped: event<{ labId: string }>(),
+  /** The library could not be written (disk full, read-only, locked): the lab stays running in memory and the next
+   * change tries again. `labId` is the lab whose save failed; `message` says why, for the UI to show. */
+  onLibraryError: event<{ labId: string | null; message: string }>(),
   /** What a console's commands print, in order (\n line ends: a terminal converts them). */
   onConsoleOutput: event<ConsoleOutput>(),
   /** A console's session ended: `exit`, its container stopped, its node went, or the lab stopped. */
