@@ -84,7 +84,7 @@ export class IpvlanDevice extends NetDevice {
       this.counters.txDropped++;
       return false;
     }
-    if (lower.host !== this.host) scrub(pkt);
+    if (lower.host !== this.host) pkt.scrub();
     return this.l3 ? this.xmitL3(port, pkt) : this.xmitL2(port, pkt);
   }
 
@@ -195,14 +195,14 @@ export class IpvlanPort implements UpperHandler {
       }
       const s = this.lookup(pkt, true);
       if (s === undefined) return false;
-      if (s.host !== this.lower.host) scrub(pkt);
+      if (s.host !== this.lower.host) pkt.scrub();
       s.receive(pkt);
       return true;
     }
     if (isMulticastMac(dst) || pkt.length < ETH_HLEN + 20 || readU16(pkt.data, pkt.l2 + 12) !== ETHERTYPE_IPV4) return false;
     const s = this.lookup(pkt, true);
     if (s === undefined) return false;
-    if (s.host !== this.lower.host) scrub(pkt);
+    if (s.host !== this.lower.host) pkt.scrub();
     s.receive(pkt);
     return true;
   }
@@ -213,7 +213,7 @@ export class IpvlanPort implements UpperHandler {
     for (const s of this.slaves) {
       if (s === from || !s.running || s.l3) continue;
       const copy = pkt.clone();
-      scrub(copy);
+      copy.scrub();
       env.scheduler.post(env.vethLatency, deliver, s, copy, undefined);
     }
   }
@@ -225,11 +225,6 @@ export class IpvlanPort implements UpperHandler {
       else this.remove(s);
     }
   }
-}
-
-function scrub(pkt: Packet): void {
-  pkt.mark = 0;
-  pkt.nf = undefined;
 }
 
 function deliver(s: IpvlanDevice, pkt: Packet): void {

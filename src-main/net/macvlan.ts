@@ -51,7 +51,7 @@ export class MacvlanDevice extends NetDevice {
 
   protected xmit(pkt: Packet): boolean {
     const lower = this.lower;
-    if (lower.host !== this.host) scrub(pkt);
+    if (lower.host !== this.host) pkt.scrub();
     const port = this.port;
     if (this.mode === 'bridge' && port !== undefined) {
       const dst = readMac(pkt.data, pkt.l2);
@@ -139,7 +139,7 @@ export class MacvlanPort implements UpperHandler {
     }
     const v = this.passthru ? this.vlans[0] : this.byMac(dst);
     if (v === undefined) return false;
-    if (v.host !== this.lower.host) scrub(pkt);
+    if (v.host !== this.lower.host) pkt.scrub();
     v.receive(pkt);
     return true;
   }
@@ -154,7 +154,7 @@ export class MacvlanPort implements UpperHandler {
       if (v === src || !v.running) continue;
       if (fromTx && v.mode !== 'bridge') continue;
       const copy = pkt.clone();
-      if (v.host !== (src?.host ?? this.lower.host)) scrub(copy);
+      if (v.host !== (src?.host ?? this.lower.host)) copy.scrub();
       env.scheduler.post(env.vethLatency, deliverCopy, v, copy, undefined);
     }
   }
@@ -166,11 +166,6 @@ export class MacvlanPort implements UpperHandler {
       else this.remove(v);
     }
   }
-}
-
-function scrub(pkt: Packet): void {
-  pkt.mark = 0;
-  pkt.nf = undefined;
 }
 
 function forwardToLower(lower: NetDevice, pkt: Packet): void {

@@ -37,6 +37,11 @@ export class Packet {
    * into another namespace (skb_scrub_packet).
    */
   nf: unknown = undefined;
+  /** skb_scrub_packet: a packet crossing into another namespace leaves its mark and conntrack state behind. */
+  scrub(): void {
+    this.mark = 0;
+    this.nf = undefined;
+  }
   /** The device the packet last arrived on (skb->dev on input); undefined for locally created packets. */
   ingress: { readonly ifindex: number; readonly name: string } | undefined = undefined;
   /** Who the frame was for, decided on reception (host, broadcast, multicast, otherhost). */

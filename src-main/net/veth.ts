@@ -43,9 +43,6 @@ export class Veth extends NetDevice {
 
 /** The frame reaches the peer end (one posted event per frame: no closure, a recycled event record). */
 function arrive(peer: Veth, pkt: Packet, from: DeviceHost): void {
-  if (peer.host !== from) {
-    pkt.mark = 0; // skb_scrub_packet when crossing namespaces
-    pkt.nf = undefined;
-  }
+  if (peer.host !== from) pkt.scrub();
   peer.receive(pkt);
 }
