@@ -528,19 +528,7 @@ export class TcpSocket {
     // tcp_connect_init -> tcp_select_initial_window(space = tcp_full_space, mss = advmss).
     this.initialWindow(this.advmss, cfg.windowScaling);
     this.rcvSsthresh = this.rcvWnd;
-    this.sndUna = this.iss;
-    this.sndNxt = this.iss;
-    this.writeSeq = seqAdd(this.iss, 1);
-    this.pushedSeq = this.writeSeq;
-    this.sndSml = this.iss;
-    this.rto = TCP_TIMEOUT_INIT;
-    this.setState('SYN_SENT');
-    const syn = this.newSeg(this.iss, 0);
-    syn.syn = true;
-    this.rtx.push(syn);
-    this.transmit(syn, false);
-    this.sndNxt = endSeq(syn);
-    this.armRto();
+    this.sendSyn('SYN_SENT');
   }
 
   /** @internal Passive open: a SYN reached a listener (tcp_conn_request + tcp_make_synack). */
@@ -576,18 +564,24 @@ export class TcpSocket {
     this.sndWnd = seg.window; // never scaled in a SYN
     this.sndWl1 = seg.seq;
     this.maxWindow = this.sndWnd;
+    this.sendSyn('SYN_RECEIVED');
+  }
+
+  /** The send side of both handshake halves: sequence state from the ISS, then the SYN (a SYN-ACK once in
+   * SYN_RECEIVED) on the retransmission queue with its timer armed. */
+  private sendSyn(state: 'SYN_SENT' | 'SYN_RECEIVED'): void {
     this.sndUna = this.iss;
     this.sndNxt = this.iss;
     this.writeSeq = seqAdd(this.iss, 1);
     this.pushedSeq = this.writeSeq;
     this.sndSml = this.iss;
     this.rto = TCP_TIMEOUT_INIT;
-    this.setState('SYN_RECEIVED');
-    const synack = this.newSeg(this.iss, 0);
-    synack.syn = true;
-    this.rtx.push(synack);
-    this.transmit(synack, false);
-    this.sndNxt = endSeq(synack);
+    this.setState(state);
+    const syn = this.newSeg(this.iss, 0);
+    syn.syn = true;
+    this.rtx.push(syn);
+    this.transmit(syn, false);
+    this.sndNxt = endSeq(syn);
     this.armRto();
   }
 
