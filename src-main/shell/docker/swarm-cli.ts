@@ -62,6 +62,16 @@ function fail(x: S, e: unknown): never {
   throw new Exit(1);
 }
 
+/** `inspect` output: the --format template over every value, or the JSON array. */
+function printInspect(x: S, format: string | undefined, values: GoStruct[]): number {
+  try {
+    x.ctx.stdout(format ? formatInspectTemplate(format, values) : formatInspectJson(values));
+  } catch (e) {
+    return fail(x, e);
+  }
+  return 0;
+}
+
 function daemonError(x: S, msg: string): never {
   x.ctx.stderr(`Error response from daemon: ${msg}\n`);
   throw new Exit(1);
@@ -259,14 +269,7 @@ function node(x: S, argv: string[]): number {
         ctx.stdout(recs.map((n) => nodePretty(x, c, n)).join('\n'));
         return 0;
       }
-      const values = recs.map((n) => nodeInspectValue(x, c, n) as GoStruct);
-      try {
-        const f = p.strings.get('format');
-        ctx.stdout(f ? formatInspectTemplate(f, values) : formatInspectJson(values));
-      } catch (e) {
-        return fail(x, e);
-      }
-      return 0;
+      return printInspect(x, p.strings.get('format'), recs.map((n) => nodeInspectValue(x, c, n) as GoStruct));
     }
     case 'update': {
       const p = flags(x, 'node update', argv, [s('availability'), s('role'), l('label-add'), l('label-rm')]);
@@ -708,14 +711,7 @@ async function service(x: S, argv: string[]): Promise<number> {
         ctx.stdout(svcs.map((sv) => servicePretty(c, sv)).join('\n'));
         return 0;
       }
-      const values = svcs.map((sv) => serviceInspectValue(x, c, sv) as GoStruct);
-      try {
-        const f = p.strings.get('format');
-        ctx.stdout(f ? formatInspectTemplate(f, values) : formatInspectJson(values));
-      } catch (e) {
-        return fail(x, e);
-      }
-      return 0;
+      return printInspect(x, p.strings.get('format'), svcs.map((sv) => serviceInspectValue(x, c, sv) as GoStruct));
     }
     case 'scale': {
       const p = flags(x, 'service scale', argv, [b('detach', 'd')]);
