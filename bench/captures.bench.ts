@@ -1,15 +1,14 @@
-// Captures in the library: import and index a million frames (parse, one dissection pass for the summary
-// columns and colours, SQLite rows), then what the capture view asks: a page of the packet list, a display
-// filter over every frame (cold: the stored file read and parsed first; warm; cached), a frame's detail tree.
-// Side by side on the same file: `tcpdump -r FILE -w /dev/null` and `tshark -r FILE -T fields -e frame.number`
-// when they are installed.
+// Captures in the library: import a million frames (the frame index in typed arrays and the first pass over the
+// raw bytes, then the file and the index blocks written to SQLite), then what the capture view asks: a page of the
+// packet list, a display filter over every frame (cold: the stored file read and parsed first; warm; cached), a
+// frame's detail tree. Side by side on the same file, interleaved and the median of a few runs each:
+// `tcpdump -r FILE -w /dev/null` and `tshark -r FILE -T fields -e frame.number` when they are installed, and the
+// ratio of our import rate to tcpdump's (the goal: 1.5).
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CaptureContext } from '../src-main/common/dissect/index.ts';
-import { indexFrames } from '../src-main/common/capture/indexer.ts';
-import { parseCaptureFile } from '../src-main/common/capture/indexer.ts';
+import { indexCapture, parseCaptureFile } from '../src-main/common/capture/indexer.ts';
 import { readCapture, writePcap } from '../src-main/common/pcap/index.ts';
 import { NetLab } from '../src-main/net/scenario.ts';
 import { replayInto } from '../src-main/services/replay-inject.ts';
@@ -36,13 +35,35 @@ function generate(): Uint8Array {
 const ms = (t: number) => `${t.toFixed(0)} ms`;
 const rate = (n: number, t: number) => `${((n / t) * 1000).toLocaleString('en', { maximumFractionDigits: 0 })} frames/s`;
 
-function timeTool(cmd: string, args: string[]): string {
+/** Milliseconds a tool took, or undefined when it is not installed or fails. */
+function timeTool(cmd: string, args: string[]): number | undefined {
   const t = performance.now();
   const r = spawnSync(cmd, args, { stdio: ['ignore', 'ignore', 'ignore'] });
-  if (r.error || r.status !== 0) return 'not available';
-  const took = performance.now() - t;
-  return `${ms(took)} (${rate(N, took)})`;
+  if (r.error || r.status !== 0) return undefined;
+  return performance.now() - t;
 }
+
+/** CPU milliseconds (user + system) a tool used, by /usr/bin/time; undefined where that is missing. */
+function cpuOfTool(cmd: string, args: string[]): number | undefined {
+  const r = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', cmd, ...args], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const m = r.status === 0 ? /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr) : null;
+  return m ? (Number(m[1]) + Number(m[2])) * 1000 : undefined;
+}
+
+/** CPU milliseconds (user + system) this process spent in `fn`: steadier than wall time on a shared machine. */
+function cpuOf(fn: () => void): number {
+  const c0 = process.cpuUsage();
+  fn();
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+const RUNS = 5;
 
 export const benches: Bench[] = [
   {
@@ -56,12 +77,43 @@ export const benches: Bench[] = [
         const lib = Library.open(path.join(dir, 'library.sqlite'), { now: () => new Date(), newId: randomId });
         const out: Record<string, string> = { 'file': `${(bytes.length / 2 ** 20).toFixed(0)} MiB, ${N.toLocaleString('en')} frames` };
 
-        let t = performance.now();
-        const c = lib.captures.import({ name: 'million', source: 'import' }, bytes, (p) => indexFrames(p, new CaptureContext()));
-        const took = performance.now() - t;
-        out['import (parse + summaries + rows)'] = `${ms(took)} (${rate(N, took)})`;
-        out['tcpdump -r FILE -w /dev/null'] = timeTool('tcpdump', ['-r', file, '-w', '/dev/null']);
-        out['tshark -r FILE -T fields -e frame.number'] = timeTool('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number']);
+        // Interleaved runs (the machine is shared and noisy): index only, import into the library, tcpdump.
+        const indexed: number[] = [];
+        const imported: number[] = [];
+        const tcpdump: number[] = [];
+        const indexCpu: number[] = [];
+        const importCpu: number[] = [];
+        const tcpdumpCpu: number[] = [];
+        let c = lib.captures.import({ name: 'warm-up', source: 'import' }, bytes);
+        for (let r = 0; r < RUNS; r++) {
+          lib.captures.delete(c.id);
+          let t = performance.now();
+          indexCpu.push(cpuOf(() => indexCapture(bytes)));
+          indexed.push(performance.now() - t);
+          t = performance.now();
+          importCpu.push(cpuOf(() => (c = lib.captures.import({ name: 'million', source: 'import' }, bytes))));
+          imported.push(performance.now() - t);
+          const d = timeTool('tcpdump', ['-r', file, '-w', '/dev/null']);
+          if (d !== undefined) tcpdump.push(d);
+          const dc = cpuOfTool('tcpdump', ['-r', file, '-w', '/dev/null']);
+          if (dc !== undefined) tcpdumpCpu.push(dc);
+        }
+        const imp = median(imported);
+        out['index: records + first pass (median)'] = `${ms(median(indexed))} (${rate(N, median(indexed))})`;
+        out['import: index + SQLite (median)'] = `${ms(imp)} (${rate(N, imp)})`;
+        if (tcpdump.length > 0) {
+          const td = median(tcpdump);
+          out['tcpdump -r FILE -w /dev/null (median)'] = `${ms(td)} (${rate(N, td)})`;
+          out['import rate / tcpdump rate'] = `${(td / imp).toFixed(2)}× (index alone ${(td / median(indexed)).toFixed(2)}×; goal 1.5×)`;
+        } else out['tcpdump -r FILE -w /dev/null'] = 'not available';
+        out['CPU time: index / import (median)'] = `${ms(median(indexCpu))} (${rate(N, median(indexCpu))}) / ${ms(median(importCpu))}`;
+        if (tcpdumpCpu.length > 0) {
+          const tc = median(tcpdumpCpu);
+          out['CPU time: tcpdump (median)'] = `${ms(tc)} (${rate(N, tc)})`;
+          out['by CPU time: index / tcpdump rate'] = `${(tc / median(indexCpu)).toFixed(2)}× (import with SQLite ${(tc / median(importCpu)).toFixed(2)}×)`;
+        }
+        const ts = timeTool('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number']);
+        out['tshark -r FILE -T fields -e frame.number'] = ts === undefined ? 'not available' : `${ms(ts)} (${rate(N, ts)})`;
 
         const service = new CaptureService(lib, new EventHub());
         const h = service.handlers();
@@ -82,7 +134,7 @@ export const benches: Bench[] = [
         f = await page(400_000, 'icmp');
         out['filter "icmp" again (cached), a page'] = `${f.took.toFixed(2)} ms`;
 
-        t = performance.now();
+        let t = performance.now();
         await h['captures.frame']({ id: c.id, number: 777_777 });
         out['detail tree of frame 777,777'] = `${(performance.now() - t).toFixed(2)} ms`;
         t = performance.now();

@@ -7,6 +7,7 @@ import type { Api } from '../common/api/contract.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { DiffSet } from '../common/api/types.ts';
 import { composeToLabYaml, documentToCompose, looksLikeCompose } from '../services/compose-lab.ts';
+import { documentToStack, stackToLabYaml } from '../services/stack-lab.ts';
 import { parseArgs, UsageError } from './args.ts';
 
 export async function labCommand(api: Api, args: string[], out: (line: string) => void): Promise<void> {
@@ -46,7 +47,15 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
       return;
     }
     case 'export': {
-      const { flags, positionals } = parseArgs(rest, ['capture', 'compose', 'node'], ['yaml']);
+      const { flags, positionals } = parseArgs(rest, ['capture', 'compose', 'node', 'stack'], ['yaml']);
+      const stackFile = flags.get('stack');
+      if (typeof stackFile === 'string') {
+        if (positionals.length !== 1 || flags.has('compose') || flags.has('node')) throw new UsageError('usage: flotilla lab export LAB --stack FILE');
+        const lab = await api.labs.open({ id: await resolveLab(api, positionals[0]!) });
+        writeFileSync(stackFile, await documentToStack(lab.document, { labName: lab.name }));
+        out(stackFile);
+        return;
+      }
       const compose = flags.get('compose');
       if (typeof compose === 'string') {
         if (positionals.length !== 1) throw new UsageError('usage: flotilla lab export LAB --compose FILE [--node NODE]');
@@ -70,9 +79,16 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
     }
     case 'import':
     case 'open': {
-      const { flags, positionals } = parseArgs(rest, ['name', 'node'], []);
-      if (positionals.length !== 1) throw new UsageError(`usage: flotilla lab ${sub} FILE (a .flotilla lab file, a lab.yaml, or a compose file [--name NAME] [--node NODE])`);
+      const { flags, positionals } = parseArgs(rest, ['name', 'node', 'stack', 'nodes'], []);
+      if (positionals.length !== 1) throw new UsageError(`usage: flotilla lab ${sub} FILE (a .flotilla lab file, a lab.yaml, or a compose file [--name NAME] [--node NODE | --stack NAME [--nodes N]])`);
       const file = positionals[0]!;
+      if (/^[a-z][a-z0-9+.-]*:\/\//i.test(file)) {
+        // A URL: fetched by the services (https only, size-capped, timed) and checked as a file is.
+        if (flags.has('name') || flags.has('node')) throw new UsageError('--name and --node apply to compose files only');
+        const lab = await api.labs.importUrl({ url: file });
+        out(`${lab.id}  ${lab.name}`);
+        return;
+      }
       let bytes: Buffer;
       try {
         bytes = readFileSync(file);
@@ -84,20 +100,28 @@ export async function labCommand(api: Api, args: string[], out: (line: string) =
       if (looksLikeCompose(text)) {
         const nameFlag = flags.get('name');
         const node = flags.get('node');
+        const stack = flags.get('stack');
+        const nodes = flags.get('nodes');
         const name = typeof nameFlag === 'string' ? nameFlag : path.basename(file).replace(/\.ya?ml$/i, '') || 'compose';
-        const yaml = await composeToLabYaml(text, path.basename(file), name, typeof node === 'string' ? { node } : {});
+        if (typeof stack !== 'string' && nodes !== undefined) throw new UsageError('--nodes goes with --stack NAME (a swarm of N nodes)');
+        if (typeof stack === 'string' && node !== undefined) throw new UsageError('--node is for one-node imports; a stack\'s nodes are node1..nodeN (--nodes N)');
+        if (typeof nodes === 'string' && !/^\d+$/.test(nodes)) throw new UsageError(`--nodes: must be a whole number, got "${nodes}"`);
+        const yaml =
+          typeof stack === 'string'
+            ? await stackToLabYaml(text, path.basename(file), name, { stack, ...(typeof nodes === 'string' ? { nodes: Number(nodes) } : {}) })
+            : await composeToLabYaml(text, path.basename(file), name, typeof node === 'string' ? { node } : {});
         const lab = await api.labs.import({ name: path.basename(file), dataBase64: Buffer.from(yaml, 'utf8').toString('base64') });
         out(`${lab.id}  ${lab.name}`);
         return;
       }
-      if (flags.has('name') || flags.has('node')) throw new UsageError('--name and --node apply to compose files only');
+      if (flags.has('name') || flags.has('node') || flags.has('stack') || flags.has('nodes')) throw new UsageError('--name, --node, --stack and --nodes apply to compose files only');
       const lab = await api.labs.import({ name: path.basename(file), dataBase64: bytes.toString('base64') });
       out(`${lab.id}  ${lab.name}`);
       return;
     }
     default:
       throw new UsageError(
-        'usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME... | export LAB [--yaml] FILE | export LAB --compose FILE [--node NODE] | import FILE [--name NAME] [--node NODE] | open FILE',
+        'usage: flotilla lab list | new NAME | rename ID|NAME NEW-NAME | rm ID|NAME... | export LAB [--yaml] FILE | export LAB --compose FILE [--node NODE] | export LAB --stack FILE | import FILE [--name NAME] [--node NODE | --stack NAME [--nodes N]] | open FILE',
       );
   }
 }
@@ -124,8 +148,22 @@ export async function snapshotCommand(api: Api, args: string[], out: (line: stri
       return;
     }
     case 'restore': {
-      if (rest.length !== 2) throw new UsageError('usage: flotilla snapshot restore LAB SNAPSHOT');
-      const id = await resolveSnapshot(api, await resolveLab(api, rest[0]!), rest[1]!);
+      const { flags, positionals } = parseArgs(rest, ['node', 'container'], []);
+      const node = flags.get('node');
+      const container = flags.get('container');
+      if (positionals.length !== 2 || (container !== undefined && node === undefined)) {
+        throw new UsageError('usage: flotilla snapshot restore LAB SNAPSHOT [--node NODE [--container CONTAINER]]');
+      }
+      const id = await resolveSnapshot(api, await resolveLab(api, positionals[0]!), positionals[1]!);
+      if (typeof node === 'string') {
+        // One node or container: the commands that bring it back, then what stays as the lab has it.
+        const r = await api.snapshots.restorePart({ id, node, ...(typeof container === 'string' ? { container } : {}) });
+        for (const step of r.steps) out(`${step.exit === 0 ? ' ' : '!'} ${targetName(step.target)}$ ${step.line.split('\n')[0]!}${step.exit === 0 ? '' : `  [exit ${step.exit}]`}`);
+        out(`${r.lab.name}: ${typeof container === 'string' ? `container ${container} on ${node}` : `node ${node}`} restored (${r.steps.length} commands)`);
+        for (const n of r.notRestored) out(`  not restored: ${n}`);
+        if (r.steps.some((s) => s.exit !== 0)) process.exitCode = 1;
+        return;
+      }
       const lab = await api.snapshots.restore({ id });
       out(`${lab.name}: restored (${lab.document.journal.filter((e) => e.line !== '').length} commands, ${formatTime(lab.document.time)} of virtual time)`);
       return;
@@ -149,7 +187,7 @@ export async function snapshotCommand(api: Api, args: string[], out: (line: stri
       return;
     }
     default:
-      throw new UsageError('usage: flotilla snapshot save LAB [NAME] | list LAB | restore LAB SNAPSHOT | diff LAB SNAPSHOT-A SNAPSHOT-B');
+      throw new UsageError('usage: flotilla snapshot save LAB [NAME] | list LAB | restore LAB SNAPSHOT [--node NODE [--container CONTAINER]] | diff LAB SNAPSHOT-A SNAPSHOT-B');
   }
 }
 

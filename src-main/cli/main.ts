@@ -27,15 +27,23 @@ usage: flotilla <command> [arguments]
                          write the lab as plain-text lab.yaml (seed, nodes, journal), for git
   lab export LAB --compose FILE [--node NODE]
                          write one node's networks and containers (default: the first node) as a compose file
+  lab export LAB --stack FILE
+                         write the swarm's services and their overlay networks as a stack file
   lab import FILE, lab open FILE
                          add the lab in a .flotilla file or a lab.yaml to the library
+  lab open https://HOST/PATH
+                         the same from an https URL (at most 64 MiB, 30 s)
   lab import COMPOSE.yml [--name NAME] [--node NODE]
                          a compose file as a new lab: a node (node1) and the docker commands that build it
+  lab import COMPOSE.yml --stack NAME [--nodes N] [--name NAME]
+                         a compose file deployed as stack NAME on a swarm of N nodes (default 1)
   snapshot save LAB [NAME]
                          snapshot the lab as it is now (running state included)
   snapshot list LAB      its snapshots, newest first
   snapshot restore LAB SNAPSHOT
                          return the lab to a snapshot (a running lab restarts from it)
+  snapshot restore LAB SNAPSHOT --node NODE [--container CONTAINER]
+                         return one node (or one container of it) to the snapshot, the rest as it is
   snapshot diff LAB A B  what changed from snapshot A to snapshot B
   help, --help           this text
   version, --version     the version

@@ -6,7 +6,7 @@
 // after its machine and path (node1:/tmp/x.pcap -> DIR/node1_tmp_x.pcap) and lists them on stderr.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { captureFileName, formatSession, freshLab, parseTranscript, replay, savedCaptures, TranscriptError } from '../services/transcripts.ts';
+import { captureFileName, formatSession, parseTranscript, replay, savedCaptures, TranscriptError, TranscriptLab } from '../services/transcripts.ts';
 import type { Failure, Transcript, TranscriptRun } from '../services/transcripts.ts';
 import { UsageError } from './args.ts';
 
@@ -97,8 +97,8 @@ export async function runCommand(args: string[], out: Out): Promise<number> {
     process.stderr.write(transcriptErrorLine(t) + '\n');
     return 1;
   }
-  const lab = freshLab();
-  const run = await replay(t, lab);
+  const host = new TranscriptLab();
+  const run = await replay(t, host);
   const session = formatSession(t.steps, run.steps).replace(/\n$/, '');
   if (session !== '') out(session);
   let status = 0;
@@ -110,7 +110,7 @@ export async function runCommand(args: string[], out: Out): Promise<number> {
   if (captureDir !== undefined) {
     try {
       mkdirSync(captureDir, { recursive: true });
-      for (const c of savedCaptures(lab)) {
+      for (const c of savedCaptures(host.lab)) {
         const dest = path.join(captureDir, captureFileName(c));
         writeFileSync(dest, c.bytes);
         process.stderr.write(`saved ${c.machine}:${c.path} -> ${dest}\n`);

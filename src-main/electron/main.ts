@@ -2,12 +2,13 @@
 // Security posture: contextIsolation + sandbox + no Node in the renderer, a preload that exposes exactly the
 // contract, a strict CSP on every response of our own scheme, the sender of every IPC message checked,
 // navigation and new windows refused, permission requests denied.
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
-import { existsSync } from 'node:fs';
+import { app, BrowserWindow, dialog, ipcMain, net, protocol, session, shell, type IpcMainInvokeEvent } from 'electron';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createCore, type Core } from '../services/core.ts';
 import { CALL_CHANNEL, EVENT_CHANNEL } from './channels.ts';
+import { labFilesInArgv, OpenQueue } from './open-files.ts';
 
 const SCHEME = 'flotilla';
 const ORIGIN = `${SCHEME}://app`;
@@ -28,6 +29,30 @@ protocol.registerSchemesAsPrivileged([{ scheme: SCHEME, privileges: { standard: 
 
 let core: Core | undefined;
 let mainWindow: BrowserWindow | undefined;
+
+// One app: a second launch (a double-clicked lab file while Flotilla runs) hands its command line to this one.
+const labFiles = new OpenQueue();
+if (!app.requestSingleInstanceLock()) app.quit();
+app.on('second-instance', (_event, argv, cwd) => {
+  for (const f of labFilesInArgv(argv, cwd)) labFiles.push(f);
+  if (mainWindow?.isMinimized()) mainWindow.restore();
+  mainWindow?.focus();
+});
+// macOS hands files over by event, possibly before 'ready'.
+app.on('open-file', (event, file) => {
+  event.preventDefault();
+  labFiles.push(file);
+});
+for (const f of labFilesInArgv(process.argv.slice(1), process.cwd())) labFiles.push(f);
+
+/** Adds a lab file to the library (checked as any import is); the window's lab list follows by onLabsChanged. */
+async function openLabFile(file: string): Promise<void> {
+  try {
+    await core!.api.labs.import({ name: path.basename(file), dataBase64: readFileSync(file).toString('base64') });
+  } catch (err) {
+    dialog.showErrorBox('Flotilla could not open this lab file', `${file}\n\n${err instanceof Error ? err.message : String(err)}`);
+  }
+}
 
 /** Only our own window, showing our own page, may call the contract. */
 function trustedSender(event: IpcMainInvokeEvent): boolean {
@@ -99,6 +124,7 @@ void app.whenReady().then(() => {
   core.subscribe((name, payload) => mainWindow?.webContents.send(EVENT_CHANNEL, name, payload));
 
   createWindow();
+  labFiles.ready((file) => void openLabFile(file));
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

@@ -22,6 +22,15 @@ export interface ComposeServiceModel {
   readonly networks: readonly { name: string; aliases: string[]; ipv4Address?: string }[];
   /** Short syntax: "[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/udp]". */
   readonly ports: readonly string[];
+  /** no | always | unless-stopped | on-failure[:N] (undefined: no). */
+  readonly restart?: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** Ports exposed beyond the image's ("80", "53/udp"). */
+  readonly expose: readonly string[];
+  /** Services started before this one. */
+  readonly dependsOn: readonly string[];
+  /** "SERVICE[:ALIAS]" on the default bridge. */
+  readonly links: readonly string[];
 }
 
 const q = (s: string): string => JSON.stringify(s);
@@ -35,11 +44,20 @@ export function formatCompose(networks: readonly ComposeNetworkModel[], services
   for (const s of services) {
     out.push(`  ${key(s.name)}:`, `    image: ${q(s.image)}`, `    container_name: ${q(s.name)}`);
     if (s.hostname) out.push(`    hostname: ${q(s.hostname)}`);
+    if (s.restart && s.restart !== 'no') out.push(`    restart: ${q(s.restart)}`);
+    if (s.dependsOn.length > 0) out.push(`    depends_on: [${s.dependsOn.map(q).join(', ')}]`);
+    if (s.links.length > 0) out.push(`    links: [${s.links.map(q).join(', ')}]`);
     if (s.command && s.command.length > 0) out.push(`    command: [${s.command.map(q).join(', ')}]`);
     if (s.environment.length > 0) {
       out.push('    environment:');
       for (const e of s.environment) out.push(`      - ${q(e)}`);
     }
+    const labels = Object.entries(s.labels);
+    if (labels.length > 0) {
+      out.push('    labels:');
+      for (const [k, v] of labels) out.push(`      ${q(k)}: ${q(v)}`);
+    }
+    if (s.expose.length > 0) out.push(`    expose: [${s.expose.map(q).join(', ')}]`);
     if (s.networkMode) out.push(`    network_mode: ${q(s.networkMode)}`);
     if (s.networks.length > 0) {
       out.push('    networks:');

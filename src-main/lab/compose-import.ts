@@ -3,11 +3,9 @@
 // networks) for its services, in compose's order: networks first, services by depends_on, then by name. The YAML
 // itself is parsed elsewhere (docker/swarm/compose.ts); this takes the parsed value and checks it field by field,
 // so an error names its place: `services.web.ports[0]: …`.
-import { FlotillaError } from '../common/api/errors.ts';
+import { bool, dependsOn, fail, IPV4, IPV4_SUBNET, keyValues, kind, list, mapping, NAME, portNumber, scalarText, str, type ComposeValue } from './compose-values.ts';
 
-/** A parsed YAML value (as docker/swarm/compose.ts's parseYaml returns it). */
-export type ComposeValue = string | number | boolean | null | ComposeValue[] | { [k: string]: ComposeValue };
-type Obj = { [k: string]: ComposeValue };
+export type { ComposeValue } from './compose-values.ts';
 
 export interface ComposePlan {
   /** `docker swarm init` when an overlay network needs a swarm, then the networks, in order. */
@@ -22,18 +20,8 @@ export interface ComposePlanOptions {
 }
 
 const TOP_KEYS = ['version', 'name', 'services', 'networks'];
-const SERVICE_KEYS = ['image', 'container_name', 'command', 'ports', 'networks', 'environment', 'hostname', 'depends_on', 'restart', 'labels', 'expose', 'network_mode'];
+const SERVICE_KEYS = ['image', 'container_name', 'command', 'ports', 'networks', 'environment', 'hostname', 'depends_on', 'restart', 'labels', 'expose', 'network_mode', 'links', 'deploy'];
 const NETWORK_KEYS = ['name', 'driver', 'internal', 'attachable', 'ipam', 'driver_opts', 'labels'];
-const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-function fail(where: string, field: string, message: string): never {
-  throw new FlotillaError('invalid-argument', `${where}: ${field}: ${message}`, field);
-}
-
-function kind(v: ComposeValue | undefined): string {
-  if (v === null || v === undefined) return 'null';
-  return Array.isArray(v) ? 'list' : typeof v === 'object' ? 'mapping' : typeof v;
-}
 
 /** Quotes `s` for the console's shell when it needs it. */
 export function shellQuote(s: string): string {
@@ -83,12 +71,12 @@ export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanO
         for (const k of Object.keys(m)) if (!['subnet', 'gateway', 'ip_range'].includes(k)) fail(where, `${cf}.${k}`, 'not supported by Flotilla\'s compose import');
         if (m.subnet === undefined) fail(where, `${cf}.subnet`, 'is missing');
         const subnet = str(m.subnet, where, `${cf}.subnet`);
-        if (!/^\d{1,3}(\.\d{1,3}){3}\/\d{1,2}$/.test(subnet)) fail(where, `${cf}.subnet`, `invalid IPv4 subnet "${subnet}"`);
+        if (!IPV4_SUBNET.test(subnet)) fail(where, `${cf}.subnet`, `invalid IPv4 subnet "${subnet}"`);
         args.push('--subnet', subnet);
         if (m.ip_range !== undefined) args.push('--ip-range', str(m.ip_range, where, `${cf}.ip_range`));
         if (m.gateway !== undefined) {
           const gw = str(m.gateway, where, `${cf}.gateway`);
-          if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(gw)) fail(where, `${cf}.gateway`, `invalid IPv4 address "${gw}"`);
+          if (!IPV4.test(gw)) fail(where, `${cf}.gateway`, `invalid IPv4 address "${gw}"`);
           args.push('--gateway', gw);
         }
       });
@@ -103,9 +91,15 @@ export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanO
   for (const [svc, raw] of Object.entries(servicesRaw)) {
     const f = `services.${svc}`;
     const d = mapping(raw, where, f);
-    const dep = d.depends_on;
-    const names = dep === undefined || dep === null ? [] : Array.isArray(dep) ? dep.map((x, i) => str(x, where, `${f}.depends_on[${i}]`)) : Object.keys(mapping(dep, where, `${f}.depends_on`));
+    const names = dependsOn(d.depends_on, where, `${f}.depends_on`);
     for (const n of names) if (!(n in servicesRaw)) fail(where, `${f}.depends_on`, `service "${svc}" depends on undefined service "${n}"`);
+    // a link needs its target running first, as depends_on does
+    const links = d.links === undefined || d.links === null ? [] : list(d.links, where, `${f}.links`).map((x, i) => str(x, where, `${f}.links[${i}]`));
+    links.forEach((l, i) => {
+      const target = l.split(':')[0]!;
+      if (!(target in servicesRaw)) fail(where, `${f}.links[${i}]`, `service "${svc}" links to undefined service "${target}"`);
+      if (!names.includes(target)) names.push(target);
+    });
     deps.set(svc, names);
   }
   const order: string[] = [];
@@ -129,6 +123,8 @@ export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanO
     const d = mapping(servicesRaw[svc]!, where, f);
     for (const k of Object.keys(d)) if (!SERVICE_KEYS.includes(k) && !k.startsWith('x-')) fail(where, `${f}.${k}`, 'not supported by Flotilla\'s compose import');
     if (d.image === undefined) fail(where, `${f}.image`, 'is missing (Flotilla cannot build images: give an image)');
+    // on one node `deploy` is ignored, as docker-compose ignores it (it is for `docker stack deploy`)
+    if (d.deploy !== undefined) mapping(d.deploy, where, `${f}.deploy`);
     const image = str(d.image, where, `${f}.image`);
     const name = d.container_name === undefined ? svc : str(d.container_name, where, `${f}.container_name`);
     if (!NAME.test(name)) fail(where, d.container_name === undefined ? f : `${f}.container_name`, `invalid container name "${name}"`);
@@ -144,6 +140,15 @@ export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanO
     if (d.environment !== undefined && d.environment !== null) for (const e of keyValues(d.environment, where, `${f}.environment`)) run.push('-e', e);
     if (d.labels !== undefined && d.labels !== null) for (const l of keyValues(d.labels, where, `${f}.labels`)) run.push('--label', l);
     if (d.expose !== undefined && d.expose !== null) list(d.expose, where, `${f}.expose`).forEach((x, i) => run.push('--expose', scalarText(x, where, `${f}.expose[${i}]`)));
+    if (d.links !== undefined && d.links !== null) {
+      list(d.links, where, `${f}.links`).forEach((x, i) => {
+        const [target, alias] = str(x, where, `${f}.links[${i}]`).split(':') as [string, string | undefined];
+        // compose links by service; docker run links by container name
+        const c = mapping(servicesRaw[target]!, where, `services.${target}`);
+        const cname = c.container_name === undefined ? target : str(c.container_name, where, `services.${target}.container_name`);
+        run.push('--link', `${cname}:${alias ?? target}`);
+      });
+    }
 
     // networks: the first on `docker run`, the others through `docker network connect`
     const attach: { net: string; aliases: string[]; ip?: string }[] = [];
@@ -164,7 +169,7 @@ export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanO
         const aliases = m.aliases === undefined || m.aliases === null ? [] : list(m.aliases, where, `${nf}.aliases`).map((a, i) => str(a, where, `${nf}.aliases[${i}]`));
         if (name !== svc && !aliases.includes(svc)) aliases.unshift(svc);
         const ip = m.ipv4_address === undefined ? undefined : str(m.ipv4_address, where, `${nf}.ipv4_address`);
-        if (ip !== undefined && !/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) fail(where, `${nf}.ipv4_address`, `invalid IPv4 address "${ip}"`);
+        if (ip !== undefined && !IPV4.test(ip)) fail(where, `${nf}.ipv4_address`, `invalid IPv4 address "${ip}"`);
         attach.push({ net, aliases, ...(ip !== undefined ? { ip } : {}) });
       }
       if (attach.length === 0) {
@@ -214,44 +219,4 @@ function portSpec(p: ComposeValue, where: string, f: string): string {
     if (Number(n) < 1 || Number(n) > 65535) fail(where, f, `port ${n} is out of range 1-65535`);
   }
   return s.replace(/\/tcp$/, '');
-}
-
-function portNumber(v: ComposeValue, where: string, f: string): number {
-  const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) fail(where, f, `must be a port number 1-65535, got ${JSON.stringify(v)}`);
-  return n;
-}
-
-function mapping(v: ComposeValue, where: string, f: string, required = false): Obj {
-  if (v === null && !required) return {};
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) fail(where, f, `must be a mapping, got ${kind(v)}`);
-  return v;
-}
-
-function list(v: ComposeValue, where: string, f: string): ComposeValue[] {
-  if (!Array.isArray(v)) fail(where, f, `must be a list, got ${kind(v)}`);
-  return v;
-}
-
-function str(v: ComposeValue | undefined, where: string, f: string): string {
-  if (typeof v !== 'string' || v === '') fail(where, f, `must be a non-empty string, got ${v === '' ? 'an empty string' : kind(v)}`);
-  return v;
-}
-
-function scalarText(v: ComposeValue | undefined, where: string, f: string): string {
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
-  fail(where, f, `must be a string or a number, got ${kind(v)}`);
-}
-
-function bool(v: ComposeValue | undefined, where: string, f: string): boolean {
-  if (v === undefined || v === null) return false;
-  if (typeof v !== 'boolean') fail(where, f, `must be true or false, got ${kind(v)}`);
-  return v;
-}
-
-/** KEY=VALUE from a list (["A=1"]) or a mapping ({A: 1}). */
-function keyValues(v: ComposeValue, where: string, f: string): string[] {
-  if (Array.isArray(v)) return v.map((x, i) => scalarText(x, where, `${f}[${i}]`));
-  const m = mapping(v, where, f);
-  return Object.entries(m).map(([k, x]) => (x === null ? k : `${k}=${scalarText(x, where, `${f}.${k}`)}`));
 }

@@ -2,6 +2,7 @@
 // `parseLabDocument` checks untrusted JSON (a file, a database row, a message) field by field, brings older
 // versions forward through `migrations`, and refuses versions newer than this Flotilla knows.
 
+import { CANVAS_FIELDS, canvasSchema } from '../common/api/canvas-contract.ts';
 import { NAME_MAX } from '../common/api/contract.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { ConsoleTarget, JournalEntry, LabDocument, LabNodeSpec, LabTranscript } from '../common/api/types.ts';
@@ -106,7 +107,7 @@ function checkV2(doc: RawDocument, where: string): LabDocument {
     last = entry.t;
     return entry;
   });
-  const canvas = expectObject(doc['canvas'] ?? missing(where, 'canvas'), 'canvas', where);
+  const canvas = checkCanvas(expectObject(doc['canvas'] ?? missing(where, 'canvas'), 'canvas', where), where);
   const transcripts = array(doc['transcripts'], 'transcripts', where).map((value: unknown, i: number): LabTranscript => {
     const path = `transcripts[${i}]`;
     const t = expectObject(value, path, where);
@@ -114,6 +115,20 @@ function checkV2(doc: RawDocument, where: string): LabDocument {
     return { name: nodeName(t['name'], `${path}.name`, where), text: text(t['text'], `${path}.text`, where, 16 * 1024 * 1024) };
   });
   return { version: 2, seed, time, nodes, journal, canvas: structuredClone(canvas), transcripts };
+}
+
+/** The window's fields of the canvas section are checked as labs.saveCanvas checks them; others are kept as they are
+ * (a newer window's, which this one does not draw). */
+function checkCanvas(canvas: RawDocument, where: string): RawDocument {
+  const known: RawDocument = {};
+  for (const f of CANVAS_FIELDS) if (canvas[f] !== undefined) known[f] = canvas[f];
+  try {
+    canvasSchema.parse(known, 'canvas');
+  } catch (err) {
+    if (err instanceof FlotillaError) throw new FlotillaError('invalid-argument', `${prefix(where)}${err.message}`, err.field);
+    throw err;
+  }
+  return canvas;
 }
 
 function checkNode(value: unknown, path: string, where: string): LabNodeSpec {

@@ -5,18 +5,14 @@ import { formatMac, parseMac } from '../common/wire/mac.ts';
 import { s } from '../sim/time.ts';
 import { NetLab } from './scenario.ts';
 import { Packet } from './packet.ts';
-import type { Veth } from './veth.ts';
+import { switched } from './testing/topologies.ts';
 
 /** A bridge "br0" in namespace sw with three hosts h1..h3 on veth ports p1..p3 (enslaved in that order). */
 function setup() {
   const lab = new NetLab({ seed: 3 });
-  const sw = lab.namespace('sw');
-  const br = sw.addBridge('br0', { mac: '02:00:00:00:00:ff' });
-  const hosts: Veth[] = [];
-  for (let i = 1; i <= 3; i++) {
-    const [h] = lab.vethPair(lab.namespace(`h${i}`), 'eth0', sw, `p${i}`, { macA: `02:00:00:00:00:0${i}`, master: br });
-    hosts.push(h);
-  }
+  const specs = [1, 2, 3].map((i) => ({ name: `h${i}`, port: `p${i}`, mac: `02:00:00:00:00:0${i}` }));
+  const { sw, br, hosts: spaces } = switched(lab, { ns: 'sw', bridge: 'br0', mac: '02:00:00:00:00:ff' }, specs);
+  const hosts = spaces.map((ns) => ns.device('eth0'));
   const caps = hosts.map((h) => lab.capture(h, { promisc: false, filter: (f) => f.direction === 'in' && f.data[12] === 0x88 }));
   const send = (from: number, dst: string) => {
     const h = hosts[from - 1]!;

@@ -5,24 +5,12 @@ import assert from 'node:assert/strict';
 import * as ipv4 from '../common/wire/ipv4.ts';
 import { parseIpv4 } from '../common/wire/ipv4-address.ts';
 import { ms } from '../sim/time.ts';
-import { NetLab } from './scenario.ts';
 import { ping, type PingResult } from './sockets/ping.ts';
 import type { UdpError } from './sockets/udp.ts';
+import { routed } from './testing/topologies.ts';
 
 function setup() {
-  const lab = new NetLab({ seed: 21 });
-  const r = lab.namespace('r');
-  const a = lab.namespace('a');
-  const b = lab.namespace('b');
-  r.sysctl.ipForward = true;
-  lab.vethPair(a, 'eth0', r, 'ra');
-  lab.vethPair(b, 'eth0', r, 'rb', { mtu: 1400 });
-  a.addAddress('eth0', '10.1.0.2/24');
-  r.addAddress('ra', '10.1.0.1/24');
-  b.addAddress('eth0', '10.2.0.2/24');
-  r.addAddress('rb', '10.2.0.1/24');
-  a.addRoute('default', { via: '10.1.0.1' });
-  b.addRoute('default', { via: '10.2.0.1' });
+  const { lab, r, a, b } = routed(21, 1400);
   const capB = lab.capture(b.device('eth0'), { filter: (f) => f.data[12] === 0x08 && f.data[13] === 0x00 });
   const capA = lab.capture(a.device('eth0'), { filter: (f) => f.data[12] === 0x08 && f.data[13] === 0x00 });
   return { lab, r, a, b, capA, capB };

@@ -3,16 +3,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as ipv4 from '../common/wire/ipv4.ts';
 import { ms, s } from '../sim/time.ts';
-import { NetLab } from './scenario.ts';
 import { ping, type PingResult } from './sockets/ping.ts';
+import { pointToPoint } from './testing/topologies.ts';
 
 function setup() {
-  const lab = new NetLab({ seed: 11 });
-  const a = lab.namespace('c1');
-  const b = lab.namespace('c4');
-  lab.vethPair(a, 'eth0', b, 'eth0', { mtu: 1450 });
-  a.addAddress('eth0', '10.0.1.2/24');
-  b.addAddress('eth0', '10.0.1.5/24');
+  const { lab, a } = pointToPoint(11, { name: 'c1', address: '10.0.1.2/24' }, { name: 'c4', address: '10.0.1.5/24' }, 1450);
   const cap = lab.capture(a.device('eth0'), { filter: (f) => f.data[12] === 0x08 && f.data[13] === 0x00 });
   const ip = (i: number) => ipv4.parse(cap.frames[i]!.data.subarray(14));
   return { lab, a, cap, ip };

@@ -6,6 +6,7 @@
 
 import type { Random } from '../sim/random.ts';
 import type { Ipv4Address } from '../common/wire/ipv4-address.ts';
+import { murmurFinal, murmurMix } from './keyed-hash.ts';
 
 const IDENTS = 2048;
 
@@ -36,21 +37,7 @@ export class IpIdents {
   }
 }
 
-/** A keyed 32-bit hash of three words (murmur3 mixing; stands in for the kernel's siphash). */
+/** A keyed 32-bit hash of three words, the key as murmur3's seed (stands in for the kernel's siphash). */
 function hash3(a: number, b: number, c: number, key: number): number {
-  let h = key | 0;
-  for (const w of [a, b, c]) {
-    let k = Math.imul(w | 0, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    h ^= k;
-    h = (h << 13) | (h >>> 19);
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0;
-  }
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
+  return murmurFinal(murmurMix(murmurMix(murmurMix(key | 0, a), b), c));
 }

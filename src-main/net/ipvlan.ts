@@ -22,8 +22,9 @@ import { readU16 } from '../common/wire/bytes.ts';
 import { ETHERTYPE_ARP, ETHERTYPE_IPV4, HEADER_LEN as ETH_HLEN } from '../common/wire/ethernet.ts';
 import { readIpv4, type Ipv4Address } from '../common/wire/ipv4-address.ts';
 import { isMulticastMac, readMac } from '../common/wire/mac.ts';
-import { NetDevice, type DeviceHost, type DeviceKind, type UpperHandler } from './device.ts';
+import type { DeviceHost, DeviceKind, NetDevice } from './device.ts';
 import { ipOutput } from './ipv4-output.ts';
+import { addStacked, attachPort, LowerPort, StackedDevice, UpperRegistry } from './lower-port.ts';
 import type { NetNamespace } from './namespace.ts';
 import type { Packet } from './packet.ts';
 
@@ -33,27 +34,23 @@ export type IpvlanFlag = 'bridge' | 'private' | 'vepa';
 /** Offset of the ARP target protocol address in an Ethernet/IPv4 ARP packet. */
 const ARP_TPA = 24;
 
-export class IpvlanDevice extends NetDevice {
+export class IpvlanDevice extends StackedDevice {
   readonly kind: DeviceKind = 'ipvlan';
 
   constructor(
     host: DeviceHost,
     name: string,
-    readonly lower: NetDevice,
+    lower: NetDevice,
     readonly mode: IpvlanMode,
     readonly flag: IpvlanFlag,
     mtu?: number,
     ifindex?: number,
   ) {
-    super(host, name, lower.mac, mtu ?? lower.mtu, ifindex);
+    super(host, name, lower, lower.mac, mtu ?? lower.mtu, ifindex);
   }
 
   get l3(): boolean {
     return this.mode !== 'l2';
-  }
-
-  override get carrier(): boolean {
-    return this.adminUp && this.lower.running;
   }
 
   get port(): IpvlanPort | undefined {
@@ -91,15 +88,14 @@ export class IpvlanDevice extends NetDevice {
   private xmitL2(port: IpvlanPort, pkt: Packet): boolean {
     const dst = readMac(pkt.data, pkt.l2);
     const src = readMac(pkt.data, pkt.l2 + 6);
-    const env = this.host.env;
     if (this.flag !== 'vepa' && dst === src) {
       const target = port.lookup(pkt, true);
       if (target !== undefined) {
         if (this.flag === 'private') return false;
-        env.scheduler.post(env.vethLatency, deliver, target, pkt, undefined);
+        port.post(target, pkt);
         return true;
       }
-      env.scheduler.post(env.vethLatency, deliverLower, this.lower, pkt, undefined);
+      port.forwardToLower(pkt);
       return true;
     }
     if (isMulticastMac(dst)) {
@@ -111,12 +107,11 @@ export class IpvlanDevice extends NetDevice {
 
   private xmitL3(port: IpvlanPort, pkt: Packet): boolean {
     if (pkt.length < ETH_HLEN + 20 || readU16(pkt.data, pkt.l2 + 12) !== ETHERTYPE_IPV4) return false;
-    const env = this.host.env;
     if (this.flag !== 'vepa') {
       const target = port.lookup(pkt, true);
       if (target !== undefined) {
         if (this.flag === 'private') return false;
-        env.scheduler.post(env.vethLatency, deliver, target, pkt, undefined);
+        port.post(target, pkt);
         return true;
       }
     }
@@ -140,38 +135,23 @@ export class IpvlanDevice extends NetDevice {
 }
 
 /** The rx_handler of a lower device with ipvlans. */
-export class IpvlanPort implements UpperHandler {
-  private static readonly byLower = new WeakMap<NetDevice, IpvlanPort>();
-  readonly slaves: IpvlanDevice[] = [];
+export class IpvlanPort extends LowerPort<IpvlanDevice> {
+  private static readonly registry = new UpperRegistry<IpvlanPort>();
 
   private constructor(
-    readonly lower: NetDevice,
+    lower: NetDevice,
     readonly mode: IpvlanMode,
-  ) {}
+  ) {
+    super(lower, IpvlanPort.registry);
+  }
 
   static of(lower: NetDevice): IpvlanPort | undefined {
-    return IpvlanPort.byLower.get(lower);
+    return IpvlanPort.registry.of(lower);
   }
 
+  /** ipvlan_port_create; the port's mode is the first ipvlan's. */
   static attach(lower: NetDevice, mode: IpvlanMode): IpvlanPort {
-    let p = IpvlanPort.byLower.get(lower);
-    if (p === undefined) {
-      if (lower.master !== undefined || lower.isLoopback) throw new Error('RTNETLINK answers: Device or resource busy');
-      p = new IpvlanPort(lower, mode);
-      IpvlanPort.byLower.set(lower, p);
-      lower.uppers.push(p);
-    }
-    return p;
-  }
-
-  remove(dev: IpvlanDevice): void {
-    const i = this.slaves.indexOf(dev);
-    if (i >= 0) this.slaves.splice(i, 1);
-    if (this.slaves.length === 0) {
-      const j = this.lower.uppers.indexOf(this);
-      if (j >= 0) this.lower.uppers.splice(j, 1);
-      IpvlanPort.byLower.delete(this.lower);
-    }
+    return attachPort(IpvlanPort.registry, lower, () => new IpvlanPort(lower, mode));
   }
 
   /** ipvlan_addr_lookup with use_dest: the ipvlan owning the IPv4 destination (ARP: the target address). */
@@ -186,6 +166,7 @@ export class IpvlanPort implements UpperHandler {
     return undefined;
   }
 
+  /** ipvlan_handle_mode_l2 / ipvlan_handle_mode_l3. */
   handleFrame(_lower: unknown, pkt: Packet): boolean {
     const dst = readMac(pkt.data, pkt.l2);
     if (this.mode === 'l2') {
@@ -193,46 +174,21 @@ export class IpvlanPort implements UpperHandler {
         this.multicast(pkt, undefined);
         return false;
       }
-      const s = this.lookup(pkt, true);
-      if (s === undefined) return false;
-      if (s.host !== this.lower.host) pkt.scrub();
-      s.receive(pkt);
-      return true;
+    } else if (isMulticastMac(dst) || pkt.length < ETH_HLEN + 20 || readU16(pkt.data, pkt.l2 + 12) !== ETHERTYPE_IPV4) {
+      return false;
     }
-    if (isMulticastMac(dst) || pkt.length < ETH_HLEN + 20 || readU16(pkt.data, pkt.l2 + 12) !== ETHERTYPE_IPV4) return false;
     const s = this.lookup(pkt, true);
-    if (s === undefined) return false;
-    if (s.host !== this.lower.host) pkt.scrub();
-    s.receive(pkt);
-    return true;
+    return s !== undefined && this.takeInto(s, pkt);
   }
 
-  /** ipvlan_multicast_enqueue → ipvlan_process_multicast: a copy for every up ipvlan but the sender. */
+  /** ipvlan_multicast_enqueue → ipvlan_process_multicast: a copy (always scrubbed) for every up L2 ipvlan but the sender. */
   multicast(pkt: Packet, from: IpvlanDevice | undefined): void {
-    const env = this.lower.host.env;
-    for (const s of this.slaves) {
-      if (s === from || !s.running || s.l3) continue;
-      const copy = pkt.clone();
-      copy.scrub();
-      env.scheduler.post(env.vethLatency, deliver, s, copy, undefined);
-    }
-  }
-
-  lowerGone(): void {
-    for (const s of [...this.slaves]) {
-      const ns = s.host as NetNamespace;
-      if (ns.hasDevice(s.name)) ns.removeDevice(s.name);
-      else this.remove(s);
-    }
+    this.copyToSlaves(pkt, from, isL2, undefined);
   }
 }
 
-function deliver(s: IpvlanDevice, pkt: Packet): void {
-  if (IpvlanPort.of(s.lower)?.slaves.includes(s) === true) s.receive(pkt);
-}
-
-function deliverLower(lower: NetDevice, pkt: Packet): void {
-  lower.receive(pkt);
+function isL2(s: IpvlanDevice): boolean {
+  return !s.l3;
 }
 
 export interface IpvlanOptions {
@@ -250,12 +206,5 @@ export function addIpvlan(ns: NetNamespace, name: string, lower: NetDevice, o: I
   if (port.mode !== mode && port.slaves.length > 0) throw new Error('RTNETLINK answers: Invalid argument');
   const dev = new IpvlanDevice(ns, name, lower, port.mode, o.flag ?? 'bridge', o.mtu, o.ifindex);
   port.slaves.push(dev);
-  try {
-    ns.addDevice(dev);
-  } catch (e) {
-    port.remove(dev);
-    throw e;
-  }
-  if (o.up ?? true) dev.up();
-  return dev;
+  return addStacked(ns, dev, () => port.remove(dev), o.up);
 }

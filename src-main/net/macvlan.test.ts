@@ -10,6 +10,7 @@ import { addMacvlan, MacvlanPort, type MacvlanMode } from './macvlan.ts';
 import type { NetNamespace } from './namespace.ts';
 import { NetLab } from './scenario.ts';
 import { ping, type PingResult } from './sockets/ping.ts';
+import { onBridge, switched } from './testing/topologies.ts';
 import { addVlan, VlanDemux } from './vlan.ts';
 import { expertErrors, fieldRows, hasErrors, writeTemp } from '../../test/tshark.ts';
 
@@ -18,20 +19,12 @@ const WS_MAC = '08:00:27:00:00:01';
 
 function lan(seed = 1) {
   const lab = new NetLab({ seed });
-  const ul = lab.namespace('ul', { kernel: 'ul' });
-  const sw = ul.addBridge('ulbr');
+  const workstation = { name: 'workstation', kernel: 'workstation', dev: 'vboxnet0', port: 'p-ws', mac: WS_MAC, address: '192.168.99.1/24' };
+  const { sw: ul, br: sw, hosts } = switched(lab, { ns: 'ul', kernel: 'ul', bridge: 'ulbr' }, [workstation]);
   sw.multicastSnooping = false;
-  const ws = lab.namespace('workstation', { kernel: 'workstation' });
-  lab.vethPair(ws, 'vboxnet0', ul, 'p-ws', { macA: WS_MAC, master: sw });
-  ws.addAddress('vboxnet0', '192.168.99.1/24');
-  const node = (name: string, ip: string, mac: string): NetNamespace => {
-    const ns = lab.namespace(name, { kernel: name });
-    lab.vethPair(ns, 'eth0', ul, `p-${name}`, { macA: mac, master: sw });
-    ns.addAddress('eth0', `${ip}/24`);
-    ns.addRoute('default', { via: '192.168.99.1', dev: 'eth0' });
-    return ns;
-  };
-  return { lab, ul, sw, ws, node };
+  const node = (name: string, ip: string, mac: string): NetNamespace =>
+    onBridge(lab, sw, { name, kernel: name, port: `p-${name}`, mac, address: `${ip}/24`, defaultRoute: { via: '192.168.99.1', dev: 'eth0' } });
+  return { lab, ul, sw, ws: hosts[0]!, node };
 }
 
 function container(lab: NetLab, node: NetNamespace, name: string, ip: string, mac: string, mode: MacvlanMode = 'bridge', parent = 'eth0'): NetNamespace {
@@ -58,7 +51,7 @@ test('macvlan bridge mode: containers reach each other and the LAN with their ow
   const c1 = container(lab, n1, 'c1', '192.168.99.10', '02:42:c0:a8:63:0a');
   const c2 = container(lab, n1, 'c2', '192.168.99.11', '02:42:c0:a8:63:0b');
   assert.equal(c1.device('eth0').ifindex, 3, 'the ifindex allocated in the node namespace is kept');
-  assert.equal(MacvlanPort.of(n1.device('eth0'))?.vlans.length, 2);
+  assert.equal(MacvlanPort.of(n1.device('eth0'))?.slaves.length, 2);
   const wire = lab.capture(sw);
   const parent = lab.capture(n1.device('eth0'), { promisc: false });
 
@@ -111,7 +104,7 @@ test('deleting the parent deletes its macvlans; deleting a macvlan frees the por
   const c1 = container(lab, n1, 'c1', '192.168.99.10', '02:00:00:00:00:0a');
   const c2 = container(lab, n1, 'c2', '192.168.99.11', '02:00:00:00:00:0b');
   c2.removeDevice('eth0');
-  assert.equal(MacvlanPort.of(n1.device('eth0'))?.vlans.length, 1);
+  assert.equal(MacvlanPort.of(n1.device('eth0'))?.slaves.length, 1);
   n1.removeDevice('eth0');
   assert.equal(c1.hasDevice('eth0'), false);
 });

@@ -19,30 +19,18 @@
 // device's MAC.
 
 import { isMulticastMac, readMac, type MacAddress } from '../common/wire/mac.ts';
-import { NetDevice, randomMac, type DeviceHost, type DeviceKind, type UpperHandler } from './device.ts';
+import { NetDevice, randomMac, type DeviceHost, type DeviceKind } from './device.ts';
+import { addStacked, attachPort, LowerPort, StackedDevice, UpperRegistry } from './lower-port.ts';
 import type { NetNamespace } from './namespace.ts';
 import type { Packet } from './packet.ts';
 
 export type MacvlanMode = 'bridge' | 'private' | 'vepa' | 'passthru';
 
-export class MacvlanDevice extends NetDevice {
+export class MacvlanDevice extends StackedDevice {
   readonly kind: DeviceKind = 'macvlan';
 
-  constructor(
-    host: DeviceHost,
-    name: string,
-    /** The lower device (vlan->lowerdev), possibly in another namespace. */
-    readonly lower: NetDevice,
-    readonly mode: MacvlanMode,
-    mac: MacAddress,
-    mtu?: number,
-    ifindex?: number,
-  ) {
-    super(host, name, mac, mtu ?? lower.mtu, ifindex);
-  }
-
-  override get carrier(): boolean {
-    return this.adminUp && this.lower.running;
+  constructor(host: DeviceHost, name: string, lower: NetDevice, readonly mode: MacvlanMode, mac: MacAddress, mtu?: number, ifindex?: number) {
+    super(host, name, lower, mac, mtu ?? lower.mtu, ifindex);
   }
 
   get port(): MacvlanPort | undefined {
@@ -60,12 +48,11 @@ export class MacvlanDevice extends NetDevice {
       } else {
         const dest = port.byMac(dst);
         if (dest !== undefined && dest.mode === 'bridge') {
-          // dev_forward_skb(lowerdev, skb): through the lower device's receive path, a moment later.
           if (!lower.running) {
             this.counters.txDropped++;
             return false;
           }
-          this.host.env.scheduler.post(this.host.env.vethLatency, forwardToLower, lower, pkt, undefined);
+          port.forwardToLower(pkt);
           return true;
         }
       }
@@ -79,54 +66,37 @@ export class MacvlanDevice extends NetDevice {
   }
 }
 
-/** The rx_handler of a lower device with macvlans. */
-export class MacvlanPort implements UpperHandler {
-  private static readonly byLower = new WeakMap<NetDevice, MacvlanPort>();
-  /** port->vlans, in creation order. */
-  readonly vlans: MacvlanDevice[] = [];
+/** The rx_handler of a lower device with macvlans; its slaves are port->vlans. */
+export class MacvlanPort extends LowerPort<MacvlanDevice> {
+  private static readonly registry = new UpperRegistry<MacvlanPort>();
 
-  private constructor(readonly lower: NetDevice) {}
+  private constructor(lower: NetDevice) {
+    super(lower, MacvlanPort.registry);
+  }
 
   static of(lower: NetDevice): MacvlanPort | undefined {
-    return MacvlanPort.byLower.get(lower);
+    return MacvlanPort.registry.of(lower);
   }
 
   /** macvlan_port_create: registers the port on the lower device (after an 802.1Q demux, if any). */
   static attach(lower: NetDevice): MacvlanPort {
-    let p = MacvlanPort.byLower.get(lower);
-    if (p === undefined) {
-      if (lower.master !== undefined || lower.isLoopback) throw new Error('RTNETLINK answers: Device or resource busy');
-      p = new MacvlanPort(lower);
-      MacvlanPort.byLower.set(lower, p);
-      lower.uppers.push(p);
-    }
-    return p;
+    return attachPort(MacvlanPort.registry, lower, () => new MacvlanPort(lower));
   }
 
   get passthru(): boolean {
-    return this.vlans.length > 0 && this.vlans[0]!.mode === 'passthru';
+    return this.slaves.length > 0 && this.slaves[0]!.mode === 'passthru';
   }
 
   add(dev: MacvlanDevice): void {
-    if (dev.mode === 'passthru' && this.vlans.length > 0) throw new Error('RTNETLINK answers: Invalid argument');
+    if (dev.mode === 'passthru' && this.slaves.length > 0) throw new Error('RTNETLINK answers: Invalid argument');
     if (this.passthru) throw new Error('RTNETLINK answers: Invalid argument');
     if (this.byMac(dev.mac) !== undefined) throw new Error('RTNETLINK answers: Address already in use');
-    this.vlans.push(dev);
-  }
-
-  remove(dev: MacvlanDevice): void {
-    const i = this.vlans.indexOf(dev);
-    if (i >= 0) this.vlans.splice(i, 1);
-    if (this.vlans.length === 0) {
-      const j = this.lower.uppers.indexOf(this);
-      if (j >= 0) this.lower.uppers.splice(j, 1);
-      MacvlanPort.byLower.delete(this.lower);
-    }
+    this.slaves.push(dev);
   }
 
   /** macvlan_hash_lookup. */
   byMac(mac: MacAddress): MacvlanDevice | undefined {
-    for (const v of this.vlans) if (v.mac === mac) return v;
+    for (const v of this.slaves) if (v.mac === mac) return v;
     return undefined;
   }
 
@@ -137,11 +107,8 @@ export class MacvlanPort implements UpperHandler {
       this.broadcast(pkt, undefined, false);
       return false;
     }
-    const v = this.passthru ? this.vlans[0] : this.byMac(dst);
-    if (v === undefined) return false;
-    if (v.host !== this.lower.host) pkt.scrub();
-    v.receive(pkt);
-    return true;
+    const v = this.passthru ? this.slaves[0] : this.byMac(dst);
+    return v !== undefined && this.takeInto(v, pkt);
   }
 
   /**
@@ -149,31 +116,16 @@ export class MacvlanPort implements UpperHandler {
    * bridge-mode macvlan's transmit, the other bridge-mode ones.
    */
   broadcast(pkt: Packet, src: MacvlanDevice | undefined, fromTx: boolean): void {
-    const env = this.lower.host.env;
-    for (const v of this.vlans) {
-      if (v === src || !v.running) continue;
-      if (fromTx && v.mode !== 'bridge') continue;
-      const copy = pkt.clone();
-      if (v.host !== (src?.host ?? this.lower.host)) copy.scrub();
-      env.scheduler.post(env.vethLatency, deliverCopy, v, copy, undefined);
-    }
-  }
-
-  lowerGone(): void {
-    for (const v of [...this.vlans]) {
-      const ns = v.host as NetNamespace;
-      if (ns.hasDevice(v.name)) ns.removeDevice(v.name);
-      else this.remove(v);
-    }
+    this.copyToSlaves(pkt, src, fromTx ? isBridgeMode : always, src?.host ?? this.lower.host);
   }
 }
 
-function forwardToLower(lower: NetDevice, pkt: Packet): void {
-  lower.receive(pkt);
+function isBridgeMode(v: MacvlanDevice): boolean {
+  return v.mode === 'bridge';
 }
 
-function deliverCopy(v: MacvlanDevice, pkt: Packet): void {
-  if (MacvlanPort.of(v.lower)?.vlans.includes(v) === true) v.receive(pkt);
+function always(): boolean {
+  return true;
 }
 
 export interface MacvlanOptions {
@@ -197,17 +149,10 @@ export function addMacvlan(ns: NetNamespace, name: string, lower: NetDevice, o: 
   try {
     port.add(dev);
   } catch (e) {
-    if (port.vlans.length === 0) port.remove(dev);
+    if (port.slaves.length === 0) port.remove(dev);
     throw e;
   }
-  try {
-    ns.addDevice(dev);
-  } catch (e) {
-    port.remove(dev);
-    throw e;
-  }
-  if (o.up ?? true) dev.up();
-  return dev;
+  return addStacked(ns, dev, () => port.remove(dev), o.up);
 }
 
 /** A dummy device (drivers/net/dummy.c): what it sends is counted and dropped. Docker's parent-less macvlan and

@@ -2,16 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseIpv4 } from '../common/wire/ipv4-address.ts';
 import { ms, s, SECOND } from '../sim/time.ts';
-import { NetLab } from './scenario.ts';
 import { ping, type PingResult } from './sockets/ping.ts';
+import { pointToPoint } from './testing/topologies.ts';
 
 function pair(seed = 5) {
-  const lab = new NetLab({ seed });
-  const a = lab.namespace('a');
-  const b = lab.namespace('b');
-  lab.vethPair(a, 'eth0', b, 'eth0', { macA: '02:00:00:00:00:0a', macB: '02:00:00:00:00:0b' });
-  a.addAddress('eth0', '10.0.0.1/24');
-  b.addAddress('eth0', '10.0.0.2/24');
+  const { lab, a, b } = pointToPoint(seed, { name: 'a', address: '10.0.0.1/24', mac: '02:00:00:00:00:0a' }, { name: 'b', address: '10.0.0.2/24', mac: '02:00:00:00:00:0b' });
   const cap = lab.capture(a.device('eth0'));
   return { lab, a, b, cap };
 }

@@ -13,6 +13,7 @@ import { enableNetfilter, type NamespaceNetfilter } from './netfilter-glue.ts';
 import { dockerRules, type TestHost } from './netfilter/testing.ts';
 import { NetLab } from './scenario.ts';
 import { ping, type PingResult } from './sockets/ping.ts';
+import { dockerNode as dockerNodeLab, lanPair, switched, type HostSpec } from './testing/topologies.ts';
 import { expertErrors, fieldRows, hasErrors, writeTemp } from '../../test/tshark.ts';
 
 const enc = new TextEncoder();
@@ -47,27 +48,9 @@ interface DockerNode {
   readonly fw: NamespaceNetfilter;
 }
 
-/**
- * An underlay bridge `ulbr` (namespace ul) with the node's eth0 (192.168.99.11) and the workstation (192.168.99.1);
- * on the node docker0 172.17.0.1/16 with container c1 172.17.0.2 (default route via docker0), ip_forward on,
- * bridge-nf-call-iptables=1 and Docker's rule set for c1 publishing 8080->80/tcp.
- */
+/** The Docker node of topologies.ts with bridge-nf-call-iptables=1 and Docker's rule set for c1 publishing 8080->80/tcp. */
 function dockerNode(seed: number): DockerNode {
-  const lab = new NetLab({ seed });
-  const ul = lab.namespace('ul');
-  const ulbr = ul.addBridge('ulbr');
-  const node = lab.namespace('node');
-  node.sysctl.ipForward = true;
-  lab.vethPair(node, 'eth0', ul, 'p-node', { macA: '02:99:00:00:00:11', master: ulbr });
-  node.addAddress('eth0', '192.168.99.11/24');
-  const docker0 = node.addBridge('docker0', { mac: '02:42:ac:11:00:01', addresses: ['172.17.0.1/16'] });
-  const c1 = lab.namespace('c1');
-  lab.vethPair(c1, 'eth0', node, 'veth-c1', { macA: '02:42:ac:11:00:02', master: docker0 });
-  c1.addAddress('eth0', '172.17.0.2/16');
-  c1.addRoute('default', { via: '172.17.0.1' });
-  const ws = lab.namespace('ws');
-  lab.vethPair(ws, 'eth0', ul, 'p-ws', { macA: '02:99:00:00:00:01', master: ulbr });
-  ws.addAddress('eth0', '192.168.99.1/24');
+  const { lab, node, c1, ws } = dockerNodeLab(seed);
   const fw = enableNetfilter(node, { bridgeNfCallIptables: true });
   programDockerRules(fw);
   return { lab, node, c1, ws, fw };
@@ -225,27 +208,20 @@ const TWO_BRIDGE_RULES = [
 
 test('isolation: a ping between containers on two bridges is dropped by DOCKER-ISOLATION-STAGE-2; ICC within docker0 works', () => {
   const lab = new NetLab({ seed: 4 });
-  const node = lab.namespace('node');
+  const container = (name: string, addr: string, mac: string): HostSpec => ({ name, mac, address: `${addr}/16`, defaultRoute: { via: addr.replace(/\.\d+$/, '.1') } });
+  const docker0 = switched(lab, { ns: 'node', bridge: 'docker0', mac: '02:42:ac:11:00:01', addresses: ['172.17.0.1/16'] }, [
+    container('c1', '172.17.0.2', '02:42:ac:11:00:02'),
+    container('c2', '172.17.0.3', '02:42:ac:11:00:03'),
+  ]);
+  const brx = switched(lab, { ns: 'node', bridge: 'br-x', mac: '02:42:ac:12:00:01', addresses: ['172.18.0.1/16'] }, [container('c3', '172.18.0.2', '02:42:ac:12:00:02')]);
+  const node = docker0.sw;
   node.sysctl.ipForward = true;
-  const bridges = {
-    docker0: node.addBridge('docker0', { mac: '02:42:ac:11:00:01', addresses: ['172.17.0.1/16'] }),
-    'br-x': node.addBridge('br-x', { mac: '02:42:ac:12:00:01', addresses: ['172.18.0.1/16'] }),
-  };
-  const container = (name: string, br: keyof typeof bridges, addr: string, mac: string): NetNamespace => {
-    const ns = lab.namespace(name);
-    lab.vethPair(ns, 'eth0', node, `veth-${name}`, { macA: mac, master: bridges[br] });
-    ns.addAddress('eth0', `${addr}/16`);
-    ns.addRoute('default', { via: addr.replace(/\.\d+$/, '.1') });
-    return ns;
-  };
-  const c1 = container('c1', 'docker0', '172.17.0.2', '02:42:ac:11:00:02');
-  container('c2', 'docker0', '172.17.0.3', '02:42:ac:11:00:03');
-  container('c3', 'br-x', '172.18.0.2', '02:42:ac:12:00:02');
+  const c1 = docker0.hosts[0]!;
   const fw = enableNetfilter(node, { bridgeNfCallIptables: true });
   for (const line of TWO_BRIDGE_RULES) ipt(fw, line);
   lab.run(ms(100));
-  const capD = lab.capture(bridges.docker0);
-  const capX = lab.capture(bridges['br-x']);
+  const capD = lab.capture(docker0.br);
+  const capX = lab.capture(brx.br);
   const pings: PingResult[] = [];
   lab.at(ms(200), () =>
     ping(c1, '172.18.0.2', { count: 3, timeout: s(1) }, (r) => {
@@ -282,15 +258,7 @@ test('isolation: a ping between containers on two bridges is dropped by DOCKER-I
 });
 
 test('REJECT in INPUT: a UDP datagram to a listening port gets ICMP port unreachable on the wire', () => {
-  const lab = new NetLab({ seed: 5 });
-  const ul = lab.namespace('ul');
-  const ulbr = ul.addBridge('ulbr');
-  const h = lab.namespace('h');
-  const cl = lab.namespace('cl');
-  lab.vethPair(h, 'eth0', ul, 'p-h', { macA: '02:99:00:00:00:11', master: ulbr });
-  lab.vethPair(cl, 'eth0', ul, 'p-cl', { macA: '02:99:00:00:00:01', master: ulbr });
-  h.addAddress('eth0', '192.168.99.11/24');
-  cl.addAddress('eth0', '192.168.99.1/24');
+  const { lab, h, cl } = lanPair(5);
   const srv = h.udp.open();
   srv.bind(0, 9999);
   const delivered: string[] = [];
@@ -324,15 +292,7 @@ test('REJECT in INPUT: a UDP datagram to a listening port gets ICMP port unreach
 });
 
 test('REJECT --reject-with tcp-reset: connect() is refused by a RST on the wire', () => {
-  const lab = new NetLab({ seed: 6 });
-  const ul = lab.namespace('ul');
-  const ulbr = ul.addBridge('ulbr');
-  const h = lab.namespace('h');
-  const cl = lab.namespace('cl');
-  lab.vethPair(h, 'eth0', ul, 'p-h', { macA: '02:99:00:00:00:11', master: ulbr });
-  lab.vethPair(cl, 'eth0', ul, 'p-cl', { macA: '02:99:00:00:00:01', master: ulbr });
-  h.addAddress('eth0', '192.168.99.11/24');
-  cl.addAddress('eth0', '192.168.99.1/24');
+  const { lab, h, cl } = lanPair(6);
   httpServer(h, { port: 80, files: new Map([['/', enc.encode('x')]]) });
   const fw = enableNetfilter(h);
   ipt(fw, '-A INPUT -p tcp --dport 80 -j REJECT --reject-with tcp-reset');
@@ -409,14 +369,11 @@ test('fragments are reassembled before the hooks: a 3000-byte datagram to a publ
 
 test('br_netfilter: a fragmented datagram between two containers is reassembled for FORWARD and leaves as the same fragments', () => {
   const lab = new NetLab({ seed: 9 });
-  const node = lab.namespace('node');
-  const docker0 = node.addBridge('docker0', { mac: '02:42:ac:11:00:01', addresses: ['172.17.0.1/16'] });
-  const cs = ['c1', 'c2'].map((name, i) => {
-    const ns = lab.namespace(name);
-    lab.vethPair(ns, 'eth0', node, `veth-${name}`, { macA: `02:42:ac:11:00:0${i + 2}`, master: docker0, mtu: 1400 });
-    ns.addAddress('eth0', `172.17.0.${i + 2}/16`);
-    return ns;
-  });
+  const { sw: node, hosts: cs } = switched(
+    lab,
+    { ns: 'node', bridge: 'docker0', mac: '02:42:ac:11:00:01', addresses: ['172.17.0.1/16'] },
+    ['c1', 'c2'].map((name, i) => ({ name, mac: `02:42:ac:11:00:0${i + 2}`, mtu: 1400, address: `172.17.0.${i + 2}/16` })),
+  );
   const fw = enableNetfilter(node, { bridgeNfCallIptables: true });
   ipt(fw, '-A FORWARD -i docker0 -o docker0 -j ACCEPT');
   const got: number[] = [];
@@ -459,16 +416,12 @@ test('IPVS at LOCAL_IN (routing-mesh style): the sbox takes connections to its o
   lab.vethPair(client, 'eth0', sbox, 'eth1', { macA: '02:00:00:00:09:01', macB: '02:00:00:00:09:02' });
   client.addAddress('eth0', '10.0.9.1/24');
   sbox.addAddress('eth1', '10.0.9.2/24');
-  const ov = lab.namespace('ov');
-  const ovbr = ov.addBridge('ovbr');
-  lab.vethPair(sbox, 'eth0', ov, 'p-sbox', { macA: '02:00:00:00:00:02', master: ovbr });
-  sbox.addAddress('eth0', '10.0.0.2/24');
-  for (const [name, last] of [['t1', 5], ['t2', 6]] as const) {
-    const t = lab.namespace(name);
-    lab.vethPair(t, 'eth0', ov, `p-${name}`, { macA: `02:00:00:00:00:0${last}`, master: ovbr });
-    t.addAddress('eth0', `10.0.0.${last}/24`);
-    httpServer(t, { port: 8080, files: new Map([['/', enc.encode(`${name}\n`)]]) });
-  }
+  const tasks = [['t1', 5], ['t2', 6]] as const;
+  const ov = switched(lab, { ns: 'ov', bridge: 'ovbr' }, [
+    { name: 'sbox', port: 'p-sbox', mac: '02:00:00:00:00:02', address: '10.0.0.2/24' },
+    ...tasks.map(([name, last]) => ({ name, port: `p-${name}`, mac: `02:00:00:00:00:0${last}`, address: `10.0.0.${last}/24` })),
+  ]);
+  for (const [i, [name]] of tasks.entries()) httpServer(ov.hosts[i + 1]!, { port: 8080, files: new Map([['/', enc.encode(`${name}\n`)]]) });
   const fw = enableNetfilter(sbox, { ipvs: true });
   ipt(fw, '-t mangle -A PREROUTING -p tcp --dport 8080 -j MARK --set-mark 256');
   ipt(fw, '-t nat -A POSTROUTING -d 10.0.0.0/24 -m ipvs --ipvs -j SNAT --to-source 10.0.0.2');

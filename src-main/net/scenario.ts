@@ -50,6 +50,8 @@ export class NetLab implements NetEnv {
   readonly random: Random;
   private readonly kernels = new Map<string, Kernel>();
   private readonly spaces = new Map<string, NetNamespace>();
+  /** Called with each namespace as it is created (a lab-wide capture taps it before its first packet). */
+  readonly onNamespace = new Set<(ns: NetNamespace) => void>();
 
   constructor(opts: NetLabOptions) {
     this.scheduler = opts.scheduler ?? new Scheduler();
@@ -75,6 +77,7 @@ export class NetLab implements NetEnv {
       ns = new NetNamespace(this.kernel(opts.kernel), name);
       ns.lo.up();
       this.spaces.set(name, ns);
+      for (const f of this.onNamespace) f(ns);
     }
     return ns;
   }

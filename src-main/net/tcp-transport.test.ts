@@ -4,30 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ms, s } from '../sim/time.ts';
-import { NetLab } from './scenario.ts';
 import { curl, httpServer, type CurlResult } from './apps/http.ts';
 import type { TcpError } from './tcp/types.ts';
+import { routed, twoOnBridge } from './testing/topologies.ts';
 import { expertErrors, fieldRows, hasErrors, tshark, writeTemp } from '../../test/tshark.ts';
 
 const enc = new TextEncoder();
 
-function bridgeLab(seed: number) {
-  const lab = new NetLab({ seed });
-  const h = lab.namespace('h');
-  const br = h.addBridge('br0', { mac: '02:b0:00:00:00:01' });
-  const a = lab.namespace('a');
-  const b = lab.namespace('b');
-  lab.vethPair(a, 'eth0', h, 'veth-a', { macA: '02:42:0a:00:00:02', master: br });
-  lab.vethPair(b, 'eth0', h, 'veth-b', { macA: '02:42:0a:00:00:03', master: br });
-  a.addAddress('eth0', '10.0.0.2/24');
-  b.addAddress('eth0', '10.0.0.3/24');
-  return { lab, h, br, a, b };
-}
-
 const F = ['frame.len', 'eth.type', 'ip.src', 'ip.id', 'ip.flags', 'ip.ttl', 'tcp.srcport', 'tcp.flags.str', 'tcp.len', 'tcp.window_size_value', 'tcp.option_kind', 'tcp.options.mss_val', 'tcp.options.wscale.shift'] as const;
 
 test('HTTP between two namespaces over a bridge: Linux segments, clean in tshark', () => {
-  const { lab, br, a, b } = bridgeLab(3);
+  const { lab, br, a, b } = twoOnBridge(3);
   const body = enc.encode('x'.repeat(4000));
   const server = httpServer(b, { port: 8080, files: new Map([['/big.txt', body], ['/hello.txt', enc.encode('hello, world!\n')]]) });
   const cap = lab.capture(br);
@@ -74,7 +61,7 @@ test('HTTP between two namespaces over a bridge: Linux segments, clean in tshark
 });
 
 test('connect to a closed port: RST, ECONNREFUSED', () => {
-  const { lab, a } = bridgeLab(4);
+  const { lab, a } = twoOnBridge(4);
   let err: TcpError | undefined;
   lab.at(ms(1), () => {
     const sock = a.tcp.connect('10.0.0.3', 9);
@@ -85,7 +72,7 @@ test('connect to a closed port: RST, ECONNREFUSED', () => {
 });
 
 test('connect to a missing host: three ARP probes, then EHOSTUNREACH from the local ICMP error', () => {
-  const { lab, a } = bridgeLab(5);
+  const { lab, a } = twoOnBridge(5);
   let err: TcpError | undefined;
   let at = 0;
   const cap = lab.capture(a.device('eth0'));
@@ -106,19 +93,7 @@ test('connect to a missing host: three ARP probes, then EHOSTUNREACH from the lo
 });
 
 test('path MTU discovery: frag-needed from a router shrinks the MSS; the data arrives in smaller segments', () => {
-  const lab = new NetLab({ seed: 6 });
-  const a = lab.namespace('a');
-  const r = lab.namespace('r');
-  const b = lab.namespace('b');
-  r.sysctl.ipForward = true;
-  lab.vethPair(a, 'eth0', r, 'eth-a');
-  lab.vethPair(b, 'eth0', r, 'eth-b');
-  a.addAddress('eth0', '10.1.0.2/24');
-  r.addAddress('eth-a', '10.1.0.1/24');
-  b.addAddress('eth0', '10.2.0.2/24');
-  r.addAddress('eth-b', '10.2.0.1/24');
-  a.addRoute('default', { via: '10.1.0.1' });
-  b.addRoute('default', { via: '10.2.0.1' });
+  const { lab, a, r, b } = routed(6);
   // The link towards b is narrower than the interfaces say (a route MTU, as a tunnel would have).
   r.mainTable.delete({ dev: r.device('eth-b') });
   r.addRoute('10.2.0.0/24', { dev: 'eth-b', mtu: 1000, src: '10.2.0.1' });

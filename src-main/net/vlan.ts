@@ -8,30 +8,25 @@
 
 import { readU16, writeU16 } from '../common/wire/bytes.ts';
 import { ETHERTYPE_VLAN, HEADER_LEN as ETH_HLEN } from '../common/wire/ethernet.ts';
-import { NetDevice, type DeviceHost, type DeviceKind, type UpperHandler } from './device.ts';
+import type { DeviceHost, DeviceKind, NetDevice, UpperHandler } from './device.ts';
+import { addStacked, deleteStacked, StackedDevice, UpperRegistry } from './lower-port.ts';
 import type { NetNamespace } from './namespace.ts';
 import type { Packet } from './packet.ts';
 
 const TAG_LEN = 4;
 
-export class VlanDevice extends NetDevice {
+export class VlanDevice extends StackedDevice {
   readonly kind: DeviceKind = 'vlan';
 
   constructor(
     host: DeviceHost,
     name: string,
-    /** The real device (vlan->real_dev). */
-    readonly lower: NetDevice,
+    lower: NetDevice,
     /** VLAN ID, 1..4094. */
     readonly vid: number,
   ) {
-    super(host, name, lower.mac, lower.mtu);
+    super(host, name, lower, lower.mac, lower.mtu);
     if (!Number.isInteger(vid) || vid < 1 || vid > 4094) throw new RangeError(`vlan id must be between 1-4094, received: ${vid}`);
-  }
-
-  /** The lower device's operational state is stacked onto the sub-interface (netif_stacked_transfer_operstate). */
-  override get carrier(): boolean {
-    return this.adminUp && this.lower.running;
   }
 
   protected xmit(pkt: Packet): boolean {
@@ -61,24 +56,18 @@ export class VlanDevice extends NetDevice {
 
 /** The 802.1Q receive path of one lower device: VID → sub-interface. */
 export class VlanDemux implements UpperHandler {
-  private static readonly byLower = new WeakMap<NetDevice, VlanDemux>();
+  private static readonly registry = new UpperRegistry<VlanDemux>();
   private readonly vlans = new Map<number, VlanDevice>();
 
   private constructor(readonly lower: NetDevice) {}
 
   static of(lower: NetDevice): VlanDemux | undefined {
-    return VlanDemux.byLower.get(lower);
+    return VlanDemux.registry.of(lower);
   }
 
   /** Registers the demux first among the lower device's upper handlers (vlan_do_receive precedes rx_handler). */
   static attach(lower: NetDevice): VlanDemux {
-    let d = VlanDemux.byLower.get(lower);
-    if (d === undefined) {
-      d = new VlanDemux(lower);
-      VlanDemux.byLower.set(lower, d);
-      lower.uppers.unshift(d);
-    }
-    return d;
+    return VlanDemux.registry.attach(lower, () => new VlanDemux(lower), true);
   }
 
   get devices(): VlanDevice[] {
@@ -92,11 +81,7 @@ export class VlanDemux implements UpperHandler {
 
   remove(dev: VlanDevice): void {
     if (this.vlans.get(dev.vid) === dev) this.vlans.delete(dev.vid);
-    if (this.vlans.size === 0) {
-      const i = this.lower.uppers.indexOf(this);
-      if (i >= 0) this.lower.uppers.splice(i, 1);
-      VlanDemux.byLower.delete(this.lower);
-    }
+    if (this.vlans.size === 0) VlanDemux.registry.detach(this);
   }
 
   handleFrame(_lower: unknown, pkt: Packet): boolean {
@@ -117,10 +102,7 @@ export class VlanDemux implements UpperHandler {
   }
 
   lowerGone(): void {
-    for (const dev of [...this.vlans.values()]) {
-      const ns = dev.host as NetNamespace;
-      if (ns.hasDevice(dev.name)) ns.removeDevice(dev.name);
-    }
+    deleteStacked([...this.vlans.values()]);
   }
 }
 
@@ -130,12 +112,5 @@ export function addVlan(ns: NetNamespace, lowerName: string, name: string, vid: 
   const dev = new VlanDevice(ns, name, lower, vid);
   const demux = VlanDemux.attach(lower);
   demux.add(dev);
-  try {
-    ns.addDevice(dev);
-  } catch (e) {
-    demux.remove(dev);
-    throw e;
-  }
-  if (opts.up ?? true) dev.up();
-  return dev;
+  return addStacked(ns, dev, () => demux.remove(dev), opts.up);
 }

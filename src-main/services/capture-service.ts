@@ -1,14 +1,18 @@
-// Captures: import into the library, the packet list's pages, one frame's detail, export. The packet list reads
-// the rows the store computed at import; a display filter or a detail tree needs the frames' bytes and a
-// CaptureContext that has seen the frames in order, so an open capture keeps a session (the parsed file and its
-// context) in a small LRU, and each session caches the frame numbers every recent filter passes.
+// Captures: import into the library, the packet list's pages, one frame's detail, export. The packet list's pages
+// come from the store (each page's frames dissected with a context primed from the import's index). A display
+// filter needs every frame dissected in order, so an open capture keeps a session (the parsed file and a context
+// that has seen frames 1..passed) in a small LRU, and each session caches the frame numbers every recent filter
+// passes. A detail tree comes from the session when it has passed the frame or the capture is small enough to
+// pass now, else from a context primed from the index (as the packet list's row).
 
 import type { Handlers } from '../common/api/contract.ts';
 import type { CaptureSummary, DetailNode, FilterProblem, FrameDetail } from '../common/api/capture-types.ts';
 import { FlotillaError } from '../common/api/errors.ts';
-import { frameMeta, indexFrames, type ParsedCapture } from '../common/capture/indexer.ts';
-import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type TreeNode } from '../common/dissect/index.ts';
+import { frameMeta, type ParsedCapture } from '../common/capture/indexer.ts';
+import { frameMeta as rowFrameMeta, PrimedContext } from '../common/capture/rows.ts';
+import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type Tree, type TreeNode } from '../common/dissect/index.ts';
 import { writePcap, writePcapng, type PcapngPacketIn } from '../common/pcap/index.ts';
+import { ethernetOnly } from './ethernet-export.ts';
 import type { Library } from '../store/library.ts';
 import { parseOrRefuse } from '../store/captures.ts';
 import type { EventHub } from './events.ts';
@@ -21,6 +25,12 @@ const SESSIONS = 2;
 const FILTERS = 8;
 /** Frames dissected between yields to the event loop (other calls keep flowing during a long pass). */
 const SLICE = 20_000;
+/**
+ * A detail tree of a frame no pass has reached yet is dissected with the primed context beyond this frame number
+ * (a full pass up to it would take seconds); the primed tree lacks only what no column holds (udp.stream, DNS's
+ * "Request In").
+ */
+const DETAIL_PASS = 20_000;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -115,13 +125,7 @@ export class CaptureService {
     return {
       'captures.import': ({ name, labId, dataBase64 }) => {
         const bytes = new Uint8Array(Buffer.from(dataBase64, 'base64'));
-        const parsed = parseOrRefuse(bytes);
-        const ctx = new CaptureContext();
-        const summary = store.insert({ name, labId, source: 'import' }, parsed, indexFrames(parsed, ctx));
-        // The import's pass is the first pass: keep it for the detail and filters that follow.
-        const session = new Session(parsed, ctx);
-        session.passed = session.total;
-        this.#keep(summary.id, session);
+        const summary = store.import({ name, labId, source: 'import' }, bytes);
         this.#changed(summary.labId);
         return summary;
       },
@@ -151,22 +155,26 @@ export class CaptureService {
       'captures.frame': async ({ id, number }) => {
         const total = store.get(id).packetCount;
         if (number > total) throw new FlotillaError('not-found', `Capture ${id} has ${total} frames; there is no frame ${number}.`, 'number');
+        const open = this.#sessions.get(id);
+        if (number > DETAIL_PASS && (open === undefined || open.passed < number)) {
+          const { frame, fetch, firstTsNs } = store.indexedFrame(id, number);
+          if (!frame.kept) {
+            const primed = new PrimedContext(firstTsNs);
+            primed.prime(frame, fetch);
+            return toFrameDetail(number, dissect(frame.data, rowFrameMeta(frame, firstTsNs), primed.ctx));
+          }
+        }
         const session = this.#session(id);
         return session.serial(async () => {
           await session.advance(number);
           const i = number - 1;
-          const tree = dissect(session.parsed.capture.packets[i]!.data, frameMeta(session.parsed, i), session.ctx);
-          const detail: FrameDetail = {
-            number,
-            tree: toDetail(tree.roots),
-            sources: tree.sources.map((s) => ({ name: s.name, bytes: Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length).toString('base64') })),
-          };
-          return detail;
+          return toFrameDetail(number, dissect(session.parsed.capture.packets[i]!.data, frameMeta(session.parsed, i), session.ctx));
         });
       },
-      'captures.export': ({ id, format }) => {
+      'captures.export': ({ id, format, ethernetOnly: onlyEthernet }) => {
         const summary = store.get(id);
-        const { capture } = this.#session(id).parsed;
+        const eth = onlyEthernet ? ethernetOnly(this.#session(id).parsed.capture) : undefined;
+        const capture = eth?.capture ?? this.#session(id).parsed.capture;
         let bytes: Uint8Array;
         if (format === 'pcap') {
           const linktype = capture.interfaces[0]?.linktype ?? 1;
@@ -198,7 +206,9 @@ export class CaptureService {
           bytes = writePcapng({ interfaces, packets });
         }
         const base = summary.name.replace(/\.(pcapng|pcap|cap)$/i, '').replace(/[^A-Za-z0-9._ -]+/g, '_') || 'capture';
-        return { fileName: `${base}.${format}`, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') };
+        const data = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64');
+        if (eth) return { fileName: `${base}-ethernet.${format}`, data, converted: eth.converted, dropped: eth.dropped };
+        return { fileName: `${base}.${format}`, data };
       },
     };
   }
@@ -231,8 +241,16 @@ export class CaptureService {
   }
 }
 
+function toFrameDetail(number: number, tree: Tree): FrameDetail {
+  return {
+    number,
+    tree: toDetail(tree.roots),
+    sources: tree.sources.map((s) => ({ name: s.name, bytes: Buffer.from(s.bytes.buffer, s.bytes.byteOffset, s.bytes.length).toString('base64') })),
+  };
+}
+
 /** The dissector's tree as the contract carries it: hidden items left out, values as filter text. */
-function toDetail(nodes: TreeNode[]): DetailNode[] {
+export function toDetail(nodes: TreeNode[]): DetailNode[] {
   const out: DetailNode[] = [];
   for (const n of nodes) {
     if (n.hidden) continue;

@@ -11,10 +11,14 @@ import { libraryDir, libraryFile } from '../store/paths.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
 import { CaptureService } from './capture-service.ts';
+import { CaptureAnalysis } from './capture-analysis.ts';
 import { LiveCaptures } from './live-captures.ts';
 import { labHandlers } from './lab-service.ts';
 import { LiveLabs } from './live-service.ts';
 import { LabFiles } from './lab-files.ts';
+import { composeHandlers } from './compose-service.ts';
+import { StepModes } from './step-mode.ts';
+import { canvasHandlers } from './canvas-service.ts';
 
 export interface CoreOptions {
   shell: ShellKind;
@@ -54,9 +58,11 @@ export function createCore(options: CoreOptions): Core {
   const live = new LiveLabs(library, hub, newId);
   const captures = new CaptureService(library, hub);
   const liveCaptures = new LiveCaptures(library, hub, live, captures);
+  const analysis = new CaptureAnalysis(library, captures);
   captures.isRecording = (id) => liveCaptures.isRecording(id);
-  const labs = labHandlers(library, hub);
+  const labs = labHandlers(library, hub, (labId) => live.assertWritable(labId));
   const files = new LabFiles(library, hub, live);
+  const steps = new StepModes(live, hub);
 
   const handlers: Handlers = {
     'app.info': () => ({
@@ -80,9 +86,16 @@ export function createCore(options: CoreOptions): Core {
     },
     ...live.handlers(),
     ...captures.handlers(),
+    ...analysis.handlers(),
     ...liveCaptures.handlers(),
     // snapshots.save (a running lab is written first), restore, diff; labs.export, labs.import
     ...files.handlers(),
+    // labs.importCompose (a compose file as a lab, through labs.import)
+    ...composeHandlers(files),
+    // lab.stepMode, stepState, step, stepBack, events, stepEvent
+    ...steps.handlers(),
+    // labs.saveCanvas
+    ...canvasHandlers(library, live),
   };
 
   const call = (method: unknown, params: unknown) => dispatch(handlers, method, params);
@@ -97,8 +110,10 @@ export function createCore(options: CoreOptions): Core {
       subscribe: (event, listener) => subscribe((e, payload) => e === event && listener(payload)),
     }),
     close: () => {
+      steps.dispose();
       live.dispose();
       liveCaptures.dispose();
+      analysis.dispose();
       captures.dispose();
       library.close();
     },

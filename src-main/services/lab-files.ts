@@ -14,8 +14,15 @@ import type { EventHub } from './events.ts';
 import { labStateView } from './lab-state.ts';
 import type { LiveLabs } from './live-service.ts';
 import { journalDelta, replayDocument } from './replay.ts';
+import type { PartialRestore } from '../common/api/snapshot-contract.ts';
+import { execLine } from './lab-exec.ts';
+import { restorePart, type PartialRestoreResult } from './partial-restore.ts';
+import { fetchLabFile, type FetchOptions } from './lab-url.ts';
 
-type FileHandlers = Pick<Handlers, 'snapshots.save' | 'snapshots.restore' | 'snapshots.diff' | 'labs.export' | 'labs.import'>;
+type FileHandlers = Pick<Handlers, 'snapshots.save' | 'snapshots.restore' | 'snapshots.restorePart' | 'snapshots.diff' | 'labs.export' | 'labs.import' | 'labs.importUrl'>;
+
+/** How fast a stopped lab's clock runs while a partial restore types its commands (docker stop waits seconds). */
+const RESTORE_SPEED = 200;
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 
@@ -24,14 +31,28 @@ export class LabFiles {
     private readonly library: Library,
     private readonly hub: EventHub,
     private readonly live: LiveLabs,
+    /** How lab files are fetched from URLs (tests trust their own certificate authority here). */
+    private readonly urlOptions: FetchOptions = {},
   ) {}
+
+  /** Adds the lab of the lab file (or lab.yaml) at an https URL, checked as a file is. */
+  async importUrl(url: string): Promise<LabSummary> {
+    const { name, bytes } = await fetchLabFile(url, this.urlOptions);
+    return this.import(name, bytes);
+  }
 
   /** Saves a snapshot of the lab as it is now (a running lab's document is written first, with its clock). */
   saveSnapshot(labId: string, name?: string) {
+    this.live.assertWritable(labId);
     if (this.live.isRunning(labId) && !this.live.save(labId)) {
       throw new FlotillaError('internal', `Could not write the lab before the snapshot: ${this.live.saveErrors.get(labId) ?? 'unknown error'}`);
     }
-    const snap = this.library.saveSnapshot(labId, name);
+    let snap;
+    try {
+      snap = this.library.saveSnapshot(labId, name);
+    } catch (err) {
+      throw libraryWriteError(this.library.path, 'the snapshot', err);
+    }
     this.hub.emit('onSnapshotsChanged', { labId });
     this.#labsChanged();
     return snap;
@@ -40,6 +61,7 @@ export class LabFiles {
   /** The lab takes the snapshot's document; when it runs, it restarts from it (its consoles close). */
   async restore(snapshotId: string) {
     const snap = this.library.getSnapshot(snapshotId);
+    this.live.assertWritable(snap.labId);
     const wasRunning = this.live.isRunning(snap.labId);
     // The restarted lab keeps the clock as it was: paused stays paused, at the same speed.
     const clock = wasRunning ? this.live.running(snap.labId).clockState() : undefined;
@@ -51,6 +73,36 @@ export class LabFiles {
     }
     this.#labsChanged();
     return this.library.getLab(snap.labId);
+  }
+
+  /**
+   * Brings one node (or one container of it) back to the snapshot by running the docker commands that do it in the
+   * lab (partial-restore.ts), journaled; the rest stays. A stopped lab is started for it (taking its lease) and
+   * stopped again; a running one goes on, its clock as it was.
+   */
+  async restorePart(snapshotId: string, node: string, container?: string): Promise<PartialRestore> {
+    const snap = this.library.getSnapshot(snapshotId);
+    const labId = snap.labId;
+    this.live.assertWritable(labId);
+    const wasRunning = this.live.isRunning(labId);
+    const rt = await this.live.start(labId, wasRunning ? {} : { speed: RESTORE_SPEED });
+    const clock = rt.clockState();
+    if (!clock.running || clock.speed < RESTORE_SPEED) await rt.play(RESTORE_SPEED);
+    const { lab: snapLab } = await replayDocument(snap.document);
+    let result: PartialRestoreResult;
+    try {
+      result = await restorePart(snapLab.world, () => rt.lab.world, (target, line) => execLine(rt, target, line), node, container);
+    } catch (err) {
+      throw err instanceof FlotillaError ? err : new FlotillaError('not-found', err instanceof Error ? err.message : String(err));
+    } finally {
+      snapLab.world.dispose();
+      if (wasRunning) await (clock.running ? rt.play(clock.speed) : rt.pause(clock.speed));
+      if (wasRunning) this.live.save(labId);
+      else this.live.stop(labId);
+    }
+    this.#labsChanged();
+    const { document: _document, ...lab } = this.library.getLab(labId);
+    return { lab, steps: result.steps, notRestored: result.notRestored };
   }
 
   async diff(aId: string, bId: string): Promise<SnapshotDiff> {
@@ -114,15 +166,25 @@ export class LabFiles {
     return {
       'snapshots.save': ({ labId, name }) => this.saveSnapshot(labId, name),
       'snapshots.restore': ({ id }) => this.restore(id),
+      'snapshots.restorePart': ({ id, node, container }) => this.restorePart(id, node, container),
       'snapshots.diff': ({ a, b }) => this.diff(a, b),
       'labs.export': ({ id, format, captureIds }) => this.export(id, format, captureIds),
       'labs.import': ({ name, dataBase64 }) => this.import(name, Buffer.from(dataBase64, 'base64')),
+      'labs.importUrl': ({ url }) => this.importUrl(url),
     };
   }
 
   #labsChanged(): void {
     this.hub.emit('onLabsChanged', this.library.listLabs());
   }
+}
+
+/** A failed library write as FlotillaError: why in plain words (a full disk, a read-only file), else as it was. */
+function libraryWriteError(path: string, what: string, err: unknown): unknown {
+  const code = String((err as { code?: unknown }).code ?? '');
+  if (code.startsWith('SQLITE_FULL')) return new FlotillaError('internal', `Could not save ${what} to the Flotilla library (${path}): the disk is full.`);
+  if (code.startsWith('SQLITE_READONLY')) return new FlotillaError('internal', `Could not save ${what} to the Flotilla library (${path}): it is read-only.`);
+  return err;
 }
 
 /** A document replayed in a fresh world, headless, as the window would see it at the document's time. */

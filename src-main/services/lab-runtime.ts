@@ -14,7 +14,15 @@ import type { Shell } from '../shell/interpreter.ts';
 import { ConsoleSession, type RecordedLine } from './console-session.ts';
 import { createDockerLab, settle } from './lab-world.ts';
 import { labStateView } from './lab-state.ts';
-import { nodeSummary } from './replay.ts';
+import { nodeSummary, type Replayed } from './replay.ts';
+
+/** Where a console runs: its target resolved in the lab (no node: the workstation; no container: the node). */
+interface Place {
+  readonly target: ConsoleTarget;
+  readonly title: string;
+  readonly node?: DockerNode;
+  readonly container?: Container;
+}
 
 /** Least wall time between two onLabState of one lab (10 per second at most). */
 export const STATE_INTERVAL_MS = 100;
@@ -51,9 +59,11 @@ const wallSleep = (ms: number): Promise<void> => new Promise((resolve) => setTim
 
 export class LabRuntime {
   readonly labId: string;
-  readonly lab: DockerLab;
+  #lab: DockerLab;
   readonly #o: LabRuntimeOptions;
   readonly #consoles = new Map<string, ConsoleSession>();
+  /** Per console: its number in the journal and where its output goes (a restore remakes its session). */
+  readonly #consoleMeta = new Map<string, { readonly consoleNo: number; readonly emit: (output: ConsoleOutput) => void }>();
   #speed = 1;
   #playing = false;
   #loop: Promise<void> | undefined;
@@ -64,17 +74,25 @@ export class LabRuntime {
   readonly #ticker: ReturnType<typeof setInterval>;
   #disposed = false;
   readonly #journal: JournalEntry[];
+  /** The document's canvas section (the window's layout and notes; labs.saveCanvas replaces it). */
+  #canvas: Record<string, unknown>;
   #lastConsole: number;
 
   constructor(o: LabRuntimeOptions) {
     this.#o = o;
     this.labId = o.labId;
-    this.lab = o.lab ?? createDockerLab(o.seed ?? o.document?.seed ?? 1);
+    this.#lab = o.lab ?? createDockerLab(o.seed ?? o.document?.seed ?? 1);
     this.#journal = o.document ? structuredClone(o.document.journal) : [];
+    this.#canvas = structuredClone(o.document?.canvas ?? {});
     this.#lastConsole = o.lastConsole ?? this.#journal.reduce((m, e) => Math.max(m, e.console), 0);
     this.#speed = o.speed ?? 1;
     this.#ticker = setInterval(() => this.#tick(), TICK_MS);
     if (!o.paused) this.#startLoop();
+  }
+
+  /** The lab's world and shells (a restore puts another in its place: do not keep it across awaits). */
+  get lab(): DockerLab {
+    return this.#lab;
   }
 
   // ------------------------------------------------------------------------------------------ the clock
@@ -148,9 +166,17 @@ export class LabRuntime {
       time: this.lab.world.scheduler.now,
       nodes: nodeSummary(this.lab.world),
       journal: structuredClone(this.#journal),
-      canvas: structuredClone(base?.canvas ?? {}),
+      canvas: structuredClone(this.#canvas),
       transcripts: structuredClone(base?.transcripts ?? []),
     };
+  }
+
+  get canvas(): Record<string, unknown> {
+    return structuredClone(this.#canvas);
+  }
+
+  setCanvas(canvas: Record<string, unknown>): void {
+    this.#canvas = structuredClone(canvas);
   }
 
   #record(consoleNo: number, target: ConsoleTarget, line: string): RecordedLine | undefined {
@@ -209,50 +235,97 @@ export class LabRuntime {
       if (!idle) throw new FlotillaError('conflict', `This lab has ${MAX_CONSOLES} consoles running commands: close some first.`);
       this.closeConsole(idle.id, 'closed to make room for a new console');
     }
-    const world = this.lab.world;
-    let shell: Shell;
-    let node: DockerNode | undefined;
-    let container: Container | undefined;
-    let title: string;
-    if (target.kind === 'workstation') {
-      shell = this.lab.workstationShell();
-      title = 'workstation';
-    } else {
-      node = world.node(target.node);
-      if (!node) throw new FlotillaError('not-found', `The lab has no node named ${target.node}.`, 'target.node');
-      if (target.kind === 'node') {
-        shell = this.lab.nodeShell(node);
-        title = node.name;
-      } else {
-        if (!node.daemon.running) throw new FlotillaError('conflict', `The Docker daemon of ${node.name} is not running.`);
-        try {
-          container = node.daemon.findContainer(target.container);
-        } catch (e) {
-          if (e instanceof DockerError) throw new FlotillaError('not-found', e.message, 'target.container');
-          throw e;
-        }
-        if (!container.running) throw new FlotillaError('conflict', `Container ${container.name} is not running.`);
-        shell = this.lab.containerShell(node, container, node.daemon.envOf(container), container.image.workdir);
-        title = `${node.name}/${container.name}`;
-      }
-    }
+    const place = this.#place(target);
     const consoleNo = ++this.#lastConsole;
     this.#record(consoleNo, target, ''); // the console opened: replay makes its shell here
+    const session = this.#session(this.#o.newId(), consoleNo, target, place, this.#newShell(place), emit);
+    return { consoleId: session.id, labId: this.labId, title: session.title, prompt: session.prompt(), target };
+  }
+
+  /** Where a console on `target` runs in the lab now; throws when it cannot be opened there. */
+  #place(target: ConsoleTarget): Place {
+    if (target.kind === 'workstation') return { target, title: 'workstation' };
+    const node = this.lab.world.node(target.node);
+    if (!node) throw new FlotillaError('not-found', `The lab has no node named ${target.node}.`, 'target.node');
+    if (target.kind === 'node') return { target, title: node.name, node };
+    if (!node.daemon.running) throw new FlotillaError('conflict', `The Docker daemon of ${node.name} is not running.`);
+    let container: Container;
+    try {
+      container = node.daemon.findContainer(target.container);
+    } catch (e) {
+      if (e instanceof DockerError) throw new FlotillaError('not-found', e.message, 'target.container');
+      throw e;
+    }
+    if (!container.running) throw new FlotillaError('conflict', `Container ${container.name} is not running.`);
+    return { target, title: `${node.name}/${container.name}`, node, container };
+  }
+
+  #newShell(place: Place): Shell {
+    const { node, container } = place;
+    if (!node) return this.lab.workstationShell();
+    if (!container) return this.lab.nodeShell(node);
+    return this.lab.containerShell(node, container, node.daemon.envOf(container), container.image.workdir);
+  }
+
+  #session(id: string, consoleNo: number, target: ConsoleTarget, place: Place, shell: Shell, emit: (output: ConsoleOutput) => void): ConsoleSession {
     const session = new ConsoleSession({
-      id: this.#o.newId(),
+      id,
       // Blank lines do nothing and are not journaled (an empty line marks a console's opening).
       record: (line) => (line.trim() === '' ? undefined : this.#record(consoleNo, target, line)),
       labId: this.labId,
       target,
-      title,
+      title: place.title,
       shell,
-      world,
-      ...(node ? { node } : {}),
-      ...(container ? { container } : {}),
+      world: this.lab.world,
+      ...(place.node ? { node: place.node } : {}),
+      ...(place.container ? { container: place.container } : {}),
       emit,
     });
-    this.#consoles.set(session.id, session);
-    return { consoleId: session.id, labId: this.labId, title, prompt: session.prompt(), target };
+    this.#consoles.set(id, session);
+    this.#consoleMeta.set(id, { consoleNo, emit });
+    return session;
+  }
+
+  /**
+   * Puts `replayed` (a snapshot's document `doc`, rebuilt by replay) in place of the running lab, under the open
+   * consoles, and takes `doc`'s journal. Each console goes on in the new lab with its shell as it stood at the
+   * snapshot; one opened since then opens again (journaled now); one whose node or container the snapshot has not,
+   * or has not running, closes and says why. `asking` is the shell whose command asked for this: its line ends in
+   * the old lab, its console goes on in the new one. The clock plays on if it was playing.
+   */
+  async swapLab(replayed: Replayed, doc: LabDocument, asking?: Shell): Promise<void> {
+    if (this.#disposed) return;
+    const playing = this.#playing;
+    await this.#stopLoop();
+    const old = this.#lab;
+    const oldSessions = [...this.#consoles.values()];
+    this.#lab = replayed.lab;
+    this.#journal.splice(0, this.#journal.length, ...structuredClone(doc.journal));
+    this.#lastConsole = Math.max(this.#lastConsole, replayed.lastConsole);
+    for (const c of oldSessions) {
+      const meta = this.#consoleMeta.get(c.id)!;
+      // The asking command finishes in its old session (its output still reaches the console); the others stop.
+      if (c.shell !== asking) c.close();
+      this.#consoles.delete(c.id);
+      this.#consoleMeta.delete(c.id);
+      let place: Place;
+      try {
+        place = this.#place(c.target);
+      } catch (err) {
+        this.#o.onConsoleExit(c.id, `not in the restored snapshot: ${err instanceof Error ? err.message : String(err)}`);
+        continue;
+      }
+      let shell = replayed.shells.get(meta.consoleNo);
+      if (!shell) {
+        shell = this.#newShell(place);
+        this.#record(meta.consoleNo, c.target, '');
+      }
+      this.#session(c.id, meta.consoleNo, c.target, place, shell, meta.emit);
+    }
+    old.world.dispose();
+    this.#o.onJournal?.();
+    if (playing) this.#startLoop();
+    this.requestState();
   }
 
   console(id: string): ConsoleSession | undefined {
@@ -268,6 +341,7 @@ export class LabRuntime {
     const c = this.#consoles.get(id);
     if (!c) return;
     this.#consoles.delete(id);
+    this.#consoleMeta.delete(id);
     c.close();
     if (reason !== undefined) this.#o.onConsoleExit(id, reason);
   }

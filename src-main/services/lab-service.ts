@@ -9,7 +9,8 @@ type LabHandlers = Pick<
   'labs.list' | 'labs.create' | 'labs.rename' | 'labs.open' | 'labs.delete' | 'snapshots.list' | 'snapshots.save' | 'snapshots.delete'
 >;
 
-export function labHandlers(library: Library, hub: EventHub): LabHandlers {
+/** `guard(labId)` throws when another window runs the lab (LiveLabs.assertWritable); rename and delete ask it. */
+export function labHandlers(library: Library, hub: EventHub, guard: (labId: string) => void = () => undefined): LabHandlers {
   const labsChanged = () => hub.emit('onLabsChanged', library.listLabs());
   return {
     'labs.list': () => library.listLabs(),
@@ -19,12 +20,14 @@ export function labHandlers(library: Library, hub: EventHub): LabHandlers {
       return lab;
     },
     'labs.rename': ({ id, name }) => {
+      guard(id);
       const lab = library.renameLab(id, name);
       labsChanged();
       return lab;
     },
     'labs.open': ({ id }) => library.getLab(id),
     'labs.delete': ({ id }) => {
+      guard(id);
       library.deleteLab(id);
       labsChanged();
       return null;

@@ -6,6 +6,8 @@ import type {
   RuntimeContainer,
   RuntimeNetwork,
   RuntimeNode,
+  RuntimeService,
+  RuntimeSwarmNode,
 } from '../common/api/types.ts';
 import { formatIpv4 } from '../common/wire/ipv4-address.ts';
 import { formatMac } from '../common/wire/mac.ts';
@@ -13,10 +15,22 @@ import type { Container } from '../docker/daemon/container.ts';
 import type { Daemon } from '../docker/daemon/daemon.ts';
 import type { Network } from '../docker/model.ts';
 import { formatAddr, formatPrefix } from '../docker/prefix.ts';
+import type { SwarmCluster } from '../docker/swarm/cluster.ts';
+import { NodeSwarm } from '../docker/swarm/node.ts';
 import type { DockerNode, DockerWorld } from '../docker/world.ts';
+import type { NetNamespace } from '../net/namespace.ts';
+import { networkCreateView } from './network-create-view.ts';
 
-function networkView(nw: Network): RuntimeNetwork {
+/** Frames a device received and sent: the counters the device keeps anyway, read only when a state is made. */
+function framesOf(ns: NetNamespace, ifname: string | undefined): number {
+  if (ifname === undefined || !ns.hasDevice(ifname)) return 0;
+  const c = ns.device(ifname).counters;
+  return c.rxPackets + c.txPackets;
+}
+
+function networkView(nw: Network, swarm: SwarmCluster | undefined): RuntimeNetwork {
   const pool = nw.ipv4[0];
+  const create = networkCreateView(nw, swarm?.networks.get(nw.id));
   return {
     id: nw.id,
     name: nw.name,
@@ -26,6 +40,9 @@ function networkView(nw: Network): RuntimeNetwork {
     gateway: pool?.gateway ? formatAddr(pool.gateway) : null,
     bridge: nw.bridgeName ?? null,
     internal: nw.internal,
+    vni: nw.driver === 'overlay' ? (nw.vnis[0] ?? null) : null,
+    ingress: nw.ingress,
+    ...(create ? { create } : {}),
   };
 }
 
@@ -46,10 +63,23 @@ function containerView(daemon: Daemon, c: Container): RuntimeContainer {
         ip: ep.ipv4 ? `${formatIpv4(ep.ipv4.address)}/${ep.ipv4.prefixLength}` : null,
         mac: a.ifname === undefined ? null : formatMac(ep.mac),
         aliases: [...ep.aliases],
+        frames: framesOf(c.machine.ns, a.ifname),
       };
     }),
     ports: c.ports.filter((p) => !p.ipv6).map((p) => ({ containerPort: p.containerPort, proto: p.proto, hostIp: p.hostIp, hostPort: p.hostPort })),
+    env: [...(c.config.env ?? [])],
+    cmd: [...(c.config.cmd ?? [])],
+    tty: c.config.tty === true,
+    interactive: c.config.interactive === true,
   };
+}
+
+function swarmNodeView(n: DockerNode): RuntimeSwarmNode | null {
+  const sw = n.daemon.swarm;
+  if (!(sw instanceof NodeSwarm)) return null;
+  const rec = sw.record();
+  if (!rec) return null;
+  return { id: rec.id, role: rec.role, leader: sw.isLeader(), state: rec.state, availability: rec.availability };
 }
 
 function nodeView(n: DockerNode): RuntimeNode {
@@ -60,10 +90,45 @@ function nodeView(n: DockerNode): RuntimeNode {
     lan: n.lan.name,
     engine: n.engine,
     swarmRole: d.swarm?.role ?? null,
+    swarm: swarmNodeView(n),
     daemon: d.running ? 'running' : 'stopped',
-    networks: d.running ? d.registry.list().map(networkView) : [],
+    frames: framesOf(n.machine.ns, 'eth0'),
+    networks: d.running ? d.registry.list().map((nw) => networkView(nw, d.swarm instanceof NodeSwarm ? d.swarm.cluster : undefined)) : [],
     containers: [...d.containers.values()].map((c) => containerView(d, c)),
   };
+}
+
+/** The swarms the lab's nodes are in, each once. */
+function clustersOf(world: DockerWorld): SwarmCluster[] {
+  const out = new Set<SwarmCluster>();
+  for (const n of world.nodeList()) {
+    const sw = n.daemon.swarm;
+    if (sw instanceof NodeSwarm && sw.cluster) out.add(sw.cluster);
+  }
+  return [...out];
+}
+
+function servicesView(cluster: SwarmCluster): RuntimeService[] {
+  return [...cluster.services.values()].map((s) => {
+    const tasks = cluster.tasksOf(s.id).filter((t) => t.desired === 'running');
+    return {
+      id: s.id,
+      name: s.spec.name,
+      image: s.spec.image,
+      mode: s.spec.mode,
+      desired: s.spec.mode === 'replicated' ? s.spec.replicas : tasks.length,
+      running: tasks.filter((t) => t.state === 'running').length,
+      ports: s.ports.map((p) => ({ protocol: p.protocol, target: p.target, published: p.published, mode: p.mode })),
+      vips: s.vips.map((v) => ({ network: cluster.networks.get(v.networkId)?.name ?? v.networkId.slice(0, 12), addr: v.addr })),
+      tasks: tasks.map((t) => ({
+        id: t.id,
+        slot: t.slot,
+        node: t.nodeId === undefined ? null : (cluster.nodes.get(t.nodeId)?.hostname ?? null),
+        containerId: t.containerId,
+        state: t.state,
+      })),
+    };
+  });
 }
 
 export function labStateView(labId: string, world: DockerWorld, clock: LabClockState): LabRuntimeState {
@@ -77,5 +142,6 @@ export function labStateView(labId: string, world: DockerWorld, clock: LabClockS
       interfaces: world.lans.map((l) => ({ lan: l.name, iface: l.workstationIf, ip: formatIpv4(l.workstationIp) })),
     },
     nodes: world.nodeList().map(nodeView),
+    services: clustersOf(world).flatMap(servicesView),
   };
 }

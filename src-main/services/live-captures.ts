@@ -15,7 +15,7 @@
 // saw them, each hop diffed against the one before.
 
 import type { Handlers } from '../common/api/contract.ts';
-import type { CaptureInterfaceChoice, CaptureLimit, CaptureSummary, CaptureTarget, Journey, JourneyChange, JourneyHop } from '../common/api/capture-types.ts';
+import type { CaptureExport, CaptureInterfaceChoice, CaptureLimit, CaptureSummary, CaptureTarget, Journey, JourneyChange, JourneyHop } from '../common/api/capture-types.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import { indexFrames, type ParsedCapture } from '../common/capture/indexer.ts';
 import { CaptureContext, collectFields, LINKTYPE_ETHERNET, lookupField, valueToFieldText, type FieldValues } from '../common/dissect/index.ts';
@@ -24,6 +24,7 @@ import { DockerError } from '../docker/errors.ts';
 import type { DockerWorld } from '../docker/world.ts';
 import type { NetDevice, Tap, TapDirection } from '../net/device.ts';
 import type { NetNamespace } from '../net/namespace.ts';
+import { Veth } from '../net/veth.ts';
 import type { Library } from '../store/library.ts';
 import { parseOrRefuse } from '../store/captures.ts';
 import type { CaptureService } from './capture-service.ts';
@@ -39,7 +40,7 @@ export const FLUSH_MS = 250;
 export const JOURNEY_RING = 200_000;
 export const JOURNEY_RING_BYTES = 128 * 1024 * 1024;
 
-type LiveCaptureHandlers = Pick<Handlers, 'captures.interfaces' | 'captures.start' | 'captures.stop' | 'captures.journey' | 'captures.replay'>;
+type LiveCaptureHandlers = Pick<Handlers, 'captures.interfaces' | 'captures.start' | 'captures.stop' | 'captures.journey' | 'captures.exportJourney' | 'captures.replay'>;
 
 /** One frame as a tap saw it. */
 export interface TappedFrame {
@@ -88,8 +89,25 @@ export class FrameRing {
   }
 }
 
+export type Placement = { node: string | null; container: string | null };
+export type Placer = (netns: string, dev: string) => Placement;
+
+/**
+ * An interface's if_description: the device and its namespace (read back by whereOf), then whose it is in the lab's
+ * words: "eth0 in netns node1/0a1b2c3d4e5f (container c1 on node1)", "veth1a2b3c in netns node1 (node1, veth of
+ * container c1)", "eth0 in netns node1 (node1)".
+ */
+export function describeInterface(netns: string, dev: string, where: Placement | undefined): string {
+  let who: string | undefined;
+  if (where?.node && where.container && netns !== where.node) who = `container ${where.container} on ${where.node}`;
+  else if (where?.node && where.container) who = `${where.node}, veth of container ${where.container}`;
+  else if (where?.node) who = netns === where.node ? where.node : `${where.node}, sandbox ${netns.slice(netns.indexOf('/') + 1)}`;
+  else if (netns === 'workstation') who = 'the workstation';
+  return `${dev} in netns ${netns}${who === undefined ? '' : ` (${who})`}`;
+}
+
 /** The frames as one pcapng: an interface per device (described with its namespace), packet ids, directions. */
-export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, known: { netns: string; dev: string }[] = []): Uint8Array {
+export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, known: { netns: string; dev: string }[] = [], place?: Placer): Uint8Array {
   const ids = new Map<string, number>();
   const interfaces: PcapngInterfaceIn[] = [];
   const idOf = (netns: string, dev: string): number => {
@@ -98,7 +116,7 @@ export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, k
     if (id === undefined) {
       id = interfaces.length;
       ids.set(k, id);
-      interfaces.push({ name: dev, description: `${dev} in netns ${netns}`, linktype: LINKTYPE_ETHERNET, snaplen: 262144 });
+      interfaces.push({ name: dev, description: describeInterface(netns, dev, place?.(netns, dev)), linktype: LINKTYPE_ETHERNET, snaplen: 262144 });
     }
     return id;
   };
@@ -152,23 +170,29 @@ class JourneyTaps {
   readonly ring = new FrameRing(JOURNEY_RING, JOURNEY_RING_BYTES);
   readonly #tapped = new Map<NetNamespace, Tap>();
 
+  readonly #added = (ns: NetNamespace) => this.#tap(ns);
+
   constructor(readonly world: DockerWorld) {
     this.refresh();
+    // A container's namespace is tapped as it is made, before its first packet.
+    world.lab.onNamespace.add(this.#added);
   }
 
   /** Taps namespaces created since the last call. */
   refresh(): void {
+    for (const ns of this.world.lab.namespaces) this.#tap(ns);
+  }
+
+  #tap(ns: NetNamespace): void {
+    if (this.#tapped.has(ns)) return;
     const sched = this.world.scheduler;
-    for (const ns of this.world.lab.namespaces) {
-      if (this.#tapped.has(ns)) continue;
-      const tap: Tap = (dev, pkt, direction) =>
-        this.ring.push({ ts: sched.now, netns: dev.host.name, dev: dev.name, direction, journey: pkt.journey, data: pkt.frame.slice() });
-      ns.anyTaps.add(tap);
-      this.#tapped.set(ns, tap);
-    }
+    const tap: Tap = (dev, pkt, direction) => this.ring.push({ ts: sched.now, netns: dev.host.name, dev: dev.name, direction, journey: pkt.journey, data: pkt.frame.slice() });
+    ns.anyTaps.add(tap);
+    this.#tapped.set(ns, tap);
   }
 
   dispose(): void {
+    this.world.lab.onNamespace.delete(this.#added);
     for (const [ns, tap] of this.#tapped) ns.anyTaps.delete(tap);
     this.#tapped.clear();
   }
@@ -208,11 +232,12 @@ export class LiveCaptures {
         return this.library.captures.get(id);
       },
       'captures.journey': ({ id, number }) => this.journey(id, number),
+      'captures.exportJourney': ({ id, number }) => this.exportJourney(id, number),
       'captures.replay': async ({ id, labId, target, speed, loop, rewrite }) => {
         const world = this.live.running(labId).lab.world;
         const dev = targetDevice(targetNamespace(world, target.node, target.container), target.interface);
         const parsed = this.captures.parsed(id);
-        const result = await replayInto(dev, parsed, { speed, loops: loop ?? 1, ...(rewrite?.addressMap ? { addressMap: rewrite.addressMap } : {}), macToLab: rewrite?.macToLab ?? false });
+        const result = await replayInto(dev, parsed, { speed, loops: loop ?? 1, ...(rewrite?.addressMap ? { addressMap: rewrite.addressMap } : {}), macToLab: rewrite?.macToLab ?? false, fixChecksums: rewrite?.fixChecksums ?? true });
         this.live.running(labId).requestState();
         return result;
       },
@@ -267,7 +292,7 @@ export class LiveCaptures {
     r.dirty = false;
     const started = performance.now();
     this.#journeys.get(r.labId)?.refresh();
-    const parsed = parseOrRefuse(framesToPcapng(r.ring, r.world.lab.epochNs, r.known));
+    const parsed = parseOrRefuse(framesToPcapng(r.ring, r.world.lab.epochNs, r.known, placer(r.world)));
     const ctx = new CaptureContext();
     try {
       this.library.captures.replace(r.id, parsed, indexFrames(parsed, ctx));
@@ -297,7 +322,18 @@ export class LiveCaptures {
     for (const r of this.#recordings.values()) this.#flush(r);
   }
 
-  journey(id: string, number: number): Journey {
+  /** The journey of frame `number` as a pcapng of its hops (one packet id; every interface described). */
+  exportJourney(id: string, number: number): CaptureExport {
+    const { packetId, frames, labId, fromRing, parsed } = this.#journeyFrames(id, number);
+    const running = labId !== null && this.live.isRunning(labId) ? this.live.running(labId).lab.world : undefined;
+    // Frames from the lab's ring are on its virtual clock; those read back from the file are relative to its first.
+    const epoch = fromRing && running ? running.lab.epochNs : Number(parsed.firstTsNs);
+    const bytes = framesToPcapng(frames, epoch, [], running ? placer(running) : undefined);
+    const base = this.library.captures.get(id).name.replace(/\.(pcapng|pcap|cap)$/i, '').replace(/[^A-Za-z0-9._ -]+/g, '_') || 'capture';
+    return { fileName: `${base}-journey-${packetId}.pcapng`, data: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64') };
+  }
+
+  #journeyFrames(id: string, number: number): { packetId: number; frames: TappedFrame[]; fromRing: boolean; labId: string | null; parsed: ParsedCapture; p: ParsedCapture['capture']['packets'][number] } {
     const r = this.#recordings.get(id);
     if (r) this.#flush(r);
     const summary = this.library.captures.get(id);
@@ -310,7 +346,13 @@ export class LiveCaptures {
     let frames: TappedFrame[] = [];
     const taps = labId === null ? undefined : this.#journeys.get(labId);
     if (taps) frames = [...taps.ring].filter((f) => f.journey === packetId);
-    if (frames.length === 0) frames = framesOf(parsed, packetId);
+    const fromRing = frames.length > 0;
+    if (!fromRing) frames = framesOf(parsed, packetId);
+    return { packetId, frames, fromRing, labId, parsed, p };
+  }
+
+  journey(id: string, number: number): Journey {
+    const { packetId, frames, labId, parsed, p } = this.#journeyFrames(id, number);
     // The numbers of this capture's frames among the hops.
     const mine = new Map<string, number>();
     parsed.capture.packets.forEach((q, i) => {
@@ -321,11 +363,13 @@ export class LiveCaptures {
     });
     const hops: JourneyHop[] = [];
     let before: FieldValues | undefined;
+    const place = labId !== null && this.live.isRunning(labId) ? placer(this.live.running(labId).lab.world) : () => ({ node: null, container: null });
     frames.forEach((f, i) => {
       const { values, summary: s } = collectFields(f.data, { number: i + 1, tsNs: BigInt(f.ts), origLen: f.data.length, linktype: LINKTYPE_ETHERNET }, new CaptureContext());
       hops.push({
         netns: f.netns,
         interface: f.dev,
+        ...place(f.netns, f.dev),
         direction: f.direction,
         timeNs: f.ts,
         number: mine.get(`${f.netns}/${f.dev}/${f.direction}/${f.ts}`) ?? null,
@@ -374,10 +418,37 @@ function interfacesOf(world: DockerWorld): CaptureInterfaceChoice[] {
   return out;
 }
 
-/** An interface's device and namespace, from the description framesToPcapng wrote ("DEV in netns NS"). */
+/**
+ * Where a hop is on the canvas: a node's own namespace or one of its sandboxes (overlay, ingress; named
+ * "NODE/…") is the node; a container's namespace, or the host end of a container's veth, is that container.
+ */
+export function placer(world: DockerWorld): Placer {
+  const owner = new Map<string, { node: string; container: string | null }>();
+  for (const n of world.nodeList()) {
+    owner.set(n.machine.ns.name, { node: n.name, container: null });
+    if (!n.daemon.running) continue;
+    for (const c of n.daemon.containers.values()) if (c.running) owner.set(c.machine.ns.name, { node: n.name, container: c.name });
+  }
+  const byName = new Map(world.lab.namespaces.map((ns) => [ns.name, ns]));
+  return (netns, dev) => {
+    const own = owner.get(netns);
+    if (own && own.container === null) {
+      const ns = byName.get(netns);
+      const d = ns?.hasDevice(dev) ? ns.device(dev) : undefined;
+      const peer = d instanceof Veth ? owner.get(d.peer.host.name) : undefined;
+      if (peer && peer.container !== null && peer.node === own.node) return peer;
+    }
+    if (own) return own;
+    const slash = netns.indexOf('/');
+    const node = slash > 0 ? netns.slice(0, slash) : null;
+    return { node: node !== null && world.node(node) ? node : null, container: null };
+  };
+}
+
+/** An interface's device and namespace, from the description framesToPcapng wrote ("DEV in netns NS (…)"). */
 function whereOf(parsed: ParsedCapture, iface: number): { netns: string; dev: string } {
   const i = parsed.capture.interfaces[iface];
-  const m = /^(.*) in netns (.*)$/.exec(i?.description ?? '');
+  const m = /^(\S+) in netns (\S+)/.exec(i?.description ?? '');
   return { dev: i?.name ?? m?.[1] ?? `if${iface}`, netns: m?.[2] ?? '?' };
 }
 

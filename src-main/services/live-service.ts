@@ -13,6 +13,10 @@ import type { ConsoleSession } from './console-session.ts';
 import { execLine } from './lab-exec.ts';
 import { LabRuntime } from './lab-runtime.ts';
 import { replayDocument } from './replay.ts';
+import { checkSnapshotName } from './snapshot-names.ts';
+import type { LabDocument } from '../common/api/types.ts';
+import type { Shell } from '../shell/interpreter.ts';
+import { formatVirtualTime, type LabSnapshots } from '../shell/snapshot-command.ts';
 
 /** Autosave: how long after a journal change the document is written (wall milliseconds). */
 export const AUTOSAVE_MS = 1000;
@@ -46,6 +50,10 @@ export function libraryErrorMessage(path: string, err: unknown): string {
   return `Could not save to the Flotilla library (${path}): ${why}. The lab stays open in memory; the next change tries again.`;
 }
 
+function openElsewhere(pid: number): FlotillaError {
+  return new FlotillaError('conflict', `This lab is open in another Flotilla window (pid ${pid}).`);
+}
+
 type LiveHandlers = Pick<
   Handlers,
   'lab.start' | 'lab.stop' | 'lab.state' | 'lab.clock' | 'console.open' | 'console.run' | 'console.interrupt' | 'console.complete' | 'console.close' | 'lab.exec'
@@ -70,13 +78,26 @@ export class LiveLabs {
     private readonly newId: () => string,
   ) {}
 
+  /** Whether a lease still stands: renewed lately by a process that exists. */
+  static #live(lease: { pid: number; heartbeatMs: number }): boolean {
+    if (Date.now() - lease.heartbeatMs >= LEASE_STALE_MS) return false;
+    return lease.pid === process.pid || processExists(lease.pid);
+  }
+
+  /**
+   * Refuses (FlotillaError 'conflict') a change to lab `labId` — a snapshot saved or restored, a rename, a delete —
+   * while another window or process runs it: it would write the lab under that one, whose autosave would undo it.
+   */
+  assertWritable(labId: string): void {
+    if (this.#labs.has(labId) || this.#starting.has(labId)) return;
+    const lease = this.library.getLease(labId);
+    if (lease && lease.token !== this.#token && LiveLabs.#live(lease)) throw openElsewhere(lease.pid);
+  }
+
   /** Takes the lab's lease, or says which process has it open (FlotillaError 'conflict'). */
   #acquireLease(labId: string): void {
-    const holder = this.library.acquireLease(labId, { pid: process.pid, token: this.#token }, Date.now(), (lease) => {
-      if (Date.now() - lease.heartbeatMs >= LEASE_STALE_MS) return false;
-      return lease.pid === process.pid || processExists(lease.pid);
-    });
-    if (holder) throw new FlotillaError('conflict', `This lab is open in another Flotilla window (pid ${holder.pid}).`);
+    const holder = this.library.acquireLease(labId, { pid: process.pid, token: this.#token }, Date.now(), (lease) => LiveLabs.#live(lease));
+    if (holder) throw openElsewhere(holder.pid);
     if (!this.#heartbeat) {
       this.#heartbeat = setInterval(() => {
         try {
@@ -145,8 +166,51 @@ export class LiveLabs {
         this.hub.emit('onConsoleExit', { consoleId, reason });
       },
     });
+    rt.lab.snapshots = this.#snapshotsOf(labId);
     this.#labs.set(labId, rt);
     return rt;
+  }
+
+  /**
+   * `flotilla snapshot save|restore|ls` typed at a console of a running lab: the library's snapshots of the lab.
+   * A restore rebuilds the snapshot by replay and swaps it in under the open consoles (LabRuntime.swapLab).
+   */
+  #snapshotsOf(labId: string): LabSnapshots {
+    return {
+      save: async (name) => {
+        checkSnapshotName(name);
+        const time = this.running(labId).lab.world.scheduler.now;
+        if (!this.save(labId)) throw new Error(this.saveErrors.get(labId) ?? 'the lab could not be written');
+        this.library.saveSnapshot(labId, name);
+        this.hub.emit('onSnapshotsChanged', { labId });
+        this.hub.emit('onLabsChanged', this.library.listLabs());
+        return `Saved snapshot ${name} (${formatVirtualTime(time)} of virtual time).`;
+      },
+      restore: async (name, asking) => {
+        // Newest first: of two snapshots with one name, the later one.
+        const found = this.library.listSnapshots(labId).find((s) => s.name === name);
+        if (!found) throw new Error(`no snapshot named ${name} (flotilla snapshot ls lists them)`);
+        const { document } = this.library.getSnapshot(found.id);
+        await this.restoreInPlace(labId, document, asking);
+        return `Restored snapshot ${name} (${formatVirtualTime(document.time)} of virtual time).`;
+      },
+      list: async () => this.library.listSnapshots(labId).reverse().map((s) => ({ name: s.name, time: this.library.getSnapshot(s.id).document.time })),
+    };
+  }
+
+  /** Rebuilds `document` by replay and puts it in place of running lab `labId`, under its open consoles; saves it. */
+  async restoreInPlace(labId: string, document: LabDocument, asking?: Shell): Promise<void> {
+    const replayed = await replayDocument(document);
+    for (const d of replayed.divergences) console.warn(`flotilla: lab ${labId}: replay diverged: ${d}`);
+    const rt = this.#labs.get(labId);
+    if (!rt) {
+      replayed.lab.world.dispose();
+      throw new FlotillaError('not-found', `The lab ${labId} is not running (lab.start starts it).`);
+    }
+    replayed.lab.snapshots = this.#snapshotsOf(labId);
+    await rt.swapLab(replayed, document, asking);
+    this.save(labId);
+    this.hub.emit('onLabsChanged', this.library.listLabs());
   }
 
   running(labId: string): LabRuntime {
@@ -158,6 +222,11 @@ export class LiveLabs {
   /** Whether the lab runs in this process. */
   isRunning(labId: string): boolean {
     return this.#labs.has(labId);
+  }
+
+  /** The lab being started (rebuilt by replay) in this process, once it runs; undefined when none is starting. */
+  starting(labId: string): Promise<LabRuntime> | undefined {
+    return this.#starting.get(labId);
   }
 
   #scheduleSave(labId: string): void {
@@ -239,7 +308,9 @@ export class LiveLabs {
         try {
           const result = await session.run(line);
           if (result.closed) rt.closeConsole(consoleId, 'logout');
-          return result;
+          // A restore typed here put a new session (a shell of the restored lab) behind this console.
+          const now = rt.console(consoleId);
+          return now && now !== session ? { ...result, prompt: now.prompt() } : result;
         } finally {
           rt.requestState();
         }

@@ -2,7 +2,7 @@
 // offers — the file's own gaps ('original'), those gaps divided by a multiplier, a fixed packets-per-second rate, or
 // top speed — `loops` times over, rewritten as tcprewrite does: endpoint address maps (--pnat / --srcipmap), MAC
 // rewrite to the lab's (--enet-smac = the device's own MAC, --enet-dmac = the peer's MAC on a veth), and the IPv4,
-// TCP, UDP and ICMP checksums fixed after any rewrite (--fixcsum).
+// TCP, UDP and ICMP checksums fixed after any rewrite (--fixcsum; on unless asked not to).
 //
 // Linux cooked (SLL, SLL2) and raw IP frames get an Ethernet header first (the lab's wires are Ethernet). Top speed
 // sends every frame now, in order; timed modes schedule each frame on the lab's clock and the call returns once the
@@ -25,6 +25,8 @@ export interface ReplayOptions {
   loops: number;
   addressMap?: readonly (readonly [string, string])[];
   macToLab: boolean;
+  /** --fixcsum after an address rewrite (default true). */
+  fixChecksums?: boolean;
 }
 
 /** The frame as Ethernet, or undefined when its link type has no Ethernet form. */
@@ -67,7 +69,7 @@ const writeU32 = (b: Uint8Array, at: number, v: number) => {
 };
 
 /** Rewrites one Ethernet frame in place; true when anything changed. */
-export function rewriteFrame(f: Uint8Array, map: ReadonlyMap<number, number>, smac: Uint8Array | undefined, dmac: Uint8Array | undefined): boolean {
+export function rewriteFrame(f: Uint8Array, map: ReadonlyMap<number, number>, smac: Uint8Array | undefined, dmac: Uint8Array | undefined, fixChecksums = true): boolean {
   let changed = false;
   if (smac) {
     f.set(smac, 6);
@@ -103,6 +105,7 @@ export function rewriteFrame(f: Uint8Array, map: ReadonlyMap<number, number>, sm
     }
   }
   if (!ipChanged) return changed;
+  if (!fixChecksums) return true;
   // --fixcsum: the IPv4 header, then the transport's (whole, unfragmented datagrams only).
   f[off + 10] = f[off + 11] = 0;
   const hc = finish(sum(f, off, off + ihl));
@@ -160,7 +163,7 @@ export async function replayInto(dev: NetDevice, parsed: ParsedCapture, o: Repla
       skipped++;
       continue;
     }
-    if (rewriting && rewriteFrame(f, map, smac, dmac)) rewritten++;
+    if (rewriting && rewriteFrame(f, map, smac, dmac, o.fixChecksums ?? true)) rewritten++;
     frames.push({ at: Number(p.tsNs - first), data: f });
   }
   const env = dev.host.env;

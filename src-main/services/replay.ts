@@ -11,6 +11,7 @@ import type { DockerWorld } from '../docker/world.ts';
 import type { DockerLab } from '../shell/lab-host.ts';
 import type { Shell } from '../shell/interpreter.ts';
 import { Interrupt } from '../shell/interrupt.ts';
+import type { LabSnapshots } from '../shell/snapshot-command.ts';
 import { createDockerLab } from './lab-world.ts';
 
 export interface ReplayOptions {
@@ -26,7 +27,19 @@ export interface Replayed {
   readonly divergences: string[];
   /** The highest console number the journal uses (new consoles count on from here). */
   readonly lastConsole: number;
+  /** The shell of each console the journal opened, by console number, as it stands at the end of the replay. */
+  readonly shells: ReadonlyMap<number, Shell>;
 }
+
+/**
+ * `flotilla snapshot` during a replay: a save already happened (it is not made again), and a restore in a journal is
+ * one that failed (a restore that worked replaced the journal it was typed in), so it fails again.
+ */
+export const replaySnapshots: LabSnapshots = {
+  save: (name) => Promise.resolve(`Saved snapshot ${name}.`),
+  restore: (name) => Promise.reject(new Error(`no snapshot named ${name}`)),
+  list: () => Promise.resolve([]),
+};
 
 interface Action {
   readonly t: number;
@@ -37,6 +50,7 @@ interface Action {
 /** Builds a fresh world from `doc`: createDockerLab(seed), then every journaled line at its virtual time. */
 export async function replayDocument(doc: LabDocument, options: ReplayOptions = {}): Promise<Replayed> {
   const lab = createDockerLab(doc.seed);
+  lab.snapshots = replaySnapshots;
   const until = options.until ?? doc.time;
   const scheduler = lab.world.scheduler;
   const actions: Action[] = [];
@@ -56,7 +70,10 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
   for (const a of actions) {
     const entry = doc.journal[a.index]!;
     lastConsole = Math.max(lastConsole, entry.console);
-    if (a.t > scheduler.now) await lab.clock.advance(a.t - scheduler.now);
+    // Also at the same instant: what earlier lines can finish without virtual time passing finishes first, as it
+    // did live (a paced lab's clock may not have moved between a `docker-machine create` and the console opened on
+    // its node, but the command had ended).
+    await lab.clock.advance(Math.max(0, a.t - scheduler.now));
     if (a.kind === 'interrupt') {
       running.get(a.index)?.abort();
       continue;
@@ -99,7 +116,7 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
   }
   if (until > scheduler.now) await lab.clock.advance(until - scheduler.now);
   else await lab.clock.advance(0);
-  return { lab, divergences, lastConsole };
+  return { lab, divergences, lastConsole, shells };
 }
 
 /** The shell a console on `target` gets (as LabRuntime.openConsole makes it), or undefined when it is not there. */

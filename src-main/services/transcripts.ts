@@ -3,6 +3,7 @@
 // virtual time, built by lab-world.ts exactly as the window's live labs are.
 import type { DockerLab } from '../shell/lab-host.ts';
 import { createDockerLab } from './lab-world.ts';
+import { TranscriptLab } from './transcript-lab.ts';
 import { binaryFiles } from '../shell/nettools/index.ts';
 import { runTranscript } from '../shell/session.ts';
 import type { LabHost, TranscriptRun } from '../shell/session.ts';
@@ -14,14 +15,18 @@ export type { Step, StepResult, Transcript } from '../shell/transcript.ts';
 export { formatSession, parseTranscript, TranscriptError };
 
 export { labPlugins } from './lab-world.ts';
+export { TranscriptLab };
 
 /** A fresh, empty lab to replay a transcript in. */
 export function freshLab(seed = 1): DockerLab {
   return createDockerLab(seed);
 }
 
-/** Replays a transcript in a fresh lab (pass one to keep it: savedCaptures reads what tcpdump -w wrote there). */
-export function replay(transcript: Transcript, lab: LabHost = freshLab()): Promise<TranscriptRun> {
+/**
+ * Replays a transcript in a fresh lab (pass one to keep it: savedCaptures reads what tcpdump -w wrote there). The
+ * default, a TranscriptLab, journals the prompts so `flotilla snapshot save|restore|ls` work in memory.
+ */
+export function replay(transcript: Transcript, lab: LabHost = new TranscriptLab()): Promise<TranscriptRun> {
   return runTranscript(transcript, lab);
 }
 

@@ -8,6 +8,7 @@ import { parseDockerTemplate, TemplateError } from '../docker/format/template.ts
 import type { DockerNode } from '../docker/world.ts';
 import type { CommandContext, CommandImpl } from './interpreter.ts';
 import type { DockerLab } from './lab-host.ts';
+import { runSnapshotCommand } from './snapshot-command.ts';
 
 const notExist = (name: string): string => `Docker machine "${name}" does not exist. Use "docker-machine ls" to list machines. Use "docker-machine create" to add a new one.\n`;
 
@@ -269,16 +270,17 @@ export function dockerMachineCommand(lab: DockerLab): CommandImpl {
 }
 
 const FLOTILLA_USAGE =
-  'usage: flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION] | flotilla node ls | flotilla node rm|stop|start NAME | flotilla link down|up NAME\n';
+  'usage: flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION] | flotilla node ls | flotilla node rm|stop|start NAME | flotilla link down|up NAME | flotilla snapshot save|restore NAME | flotilla snapshot ls\n';
 
 /**
- * `flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION]`, `flotilla node ls|rm`, faults: `flotilla node
+ * `flotilla snapshot save|restore|ls` (snapshot-command.ts), `flotilla node add NAME [--ip ADDR/PREFIX] [--engine VERSION]`, `flotilla node ls|rm`, faults: `flotilla node
  * stop|start NAME` (power: the NIC, the daemon and what runs on the node go down; up again at start) and `flotilla
  * link down|up NAME` (the node's underlay cable, pulled or plugged back: the node keeps running, unreachable).
  */
 export function flotillaCommand(lab: DockerLab): CommandImpl {
   return (ctx) => {
     const args = ctx.argv.slice(1);
+    if (args[0] === 'snapshot') return runSnapshotCommand(lab.snapshots, args.slice(1), ctx);
     if ((args[0] === 'node' && (args[1] === 'stop' || args[1] === 'start')) || (args[0] === 'link' && (args[1] === 'down' || args[1] === 'up'))) {
       const names = args.slice(2).filter((a) => !a.startsWith('-'));
       if (names.length === 0) {

@@ -20,6 +20,7 @@ import type { CommandImpl, CommandContext } from './interpreter.ts';
 import { Shell } from './interpreter.ts';
 import { commandsFrom, type CommandProvider, type ShellTarget } from './providers.ts';
 import { SchedulerClock } from './scheduler-clock.ts';
+import type { LabSnapshots } from './snapshot-command.ts';
 import { journalctlCommand, systemctlCommand } from './systemd.ts';
 import type { LabHost } from './session.ts';
 import type { Prompt } from './transcript.ts';
@@ -81,6 +82,8 @@ export class DockerLab implements LabHost {
   readonly world: DockerWorld;
   readonly clock: SchedulerClock;
   readonly providers: CommandProvider[];
+  /** Where `flotilla snapshot` keeps snapshots: set by the lab's owner (none: the command says so). */
+  snapshots: LabSnapshots | undefined;
   private readonly sessions = new Map<string, Shell>();
   private pid = 4242;
 

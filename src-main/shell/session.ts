@@ -5,7 +5,7 @@
 import type { Clock } from './clock.ts';
 import { ManualClock } from './clock.ts';
 import { standardCommands } from './commands.ts';
-import type { CommandImpl } from './interpreter.ts';
+import type { CommandImpl, RunResult } from './interpreter.ts';
 import { Shell } from './interpreter.ts';
 import type { Prompt, Step, StepResult, Transcript } from './transcript.ts';
 import { matchOutput, stepInput } from './transcript.ts';
@@ -20,6 +20,9 @@ export interface LabHost {
   advance(ns: number): Promise<void>;
   /** Runs the lab's virtual time until `work` (a foreground command) settles. */
   complete<T>(work: Promise<T>): Promise<T>;
+  /** Runs one step's input in `shell` to its end, in the lab's time (default: complete(shell.run(input))). A host
+   * that journals what is typed, or swaps its lab when a command asks (a snapshot restore), runs it here. */
+  runStep?(prompt: Prompt, shell: Shell, input: string): Promise<RunResult>;
 }
 
 export interface Failure {
@@ -54,7 +57,7 @@ export async function runTranscript(transcript: Transcript, host: LabHost, optio
       failures.push({ line: step.line, kind: 'transcript', diff: `transcript error: no node named ${name} in this lab` });
       return { steps, failures, complete: false };
     }
-    const result = await host.complete(shell.run(stepInput(step)));
+    const result = host.runStep ? await host.runStep(step.prompt, shell, stepInput(step)) : await host.complete(shell.run(stepInput(step)));
     const text = result.output.map((c) => c.text).join('');
     const output = text === '' ? [] : text.replace(/\n$/, '').split('\n');
     steps.push({ output, exit: result.exit });

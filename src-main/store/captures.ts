@@ -1,16 +1,24 @@
-// Captures kept in the library: the file's bytes in chunks, and a per-frame index whose rows are the packet
-// list's columns (computed once, at import), so a page of a million-frame capture is one indexed range read.
-// An import parses the whole file first and writes in one transaction: a refused or failing import leaves the
-// library as it was.
+// Captures kept in the library: the file's bytes in chunks, its frame index as blobs of columns (frame-index.ts:
+// where each frame is, and what the import's first pass worked out across frames), and the few rows the first
+// pass kept whole. A page of the packet list reads one or two index blocks and the chunks under its frames, and
+// dissects just those frames (rows.ts). An import indexes the whole file first and writes in one transaction: a
+// refused or failing import leaves the library as it was. A capture without an index (written before schema 4,
+// or copied from an older lab file) is indexed again from its file when first read.
 
 import type { Database } from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { CaptureFileFormat, CaptureInterfaceInfo, CaptureSource, CaptureSummary, FrameRow } from '../common/api/capture-types.ts';
-import { colourName } from '../common/capture/colouring.ts';
-import { CaptureRefused, parseCaptureFile, type IndexedFrame, type ParsedCapture } from '../common/capture/indexer.ts';
+import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, type FrameIndex } from '../common/capture/frame-index.ts';
+import type { SpecialRow } from '../common/capture/first-pass.ts';
+import { CaptureRefused, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
+import { renderRows, type RowFrame } from '../common/capture/rows.ts';
 
 /** Bytes per stored chunk of a capture file. */
 export const CHUNK_SIZE = 1 << 20;
+/** Decoded index blocks kept in memory (a page, its neighbours, the frames an HTTP message spans). */
+const BLOCK_CACHE = 8;
+/** Rows kept dissected (a few screens of the packet list either way). */
+const ROW_CACHE = 4096;
 
 export interface NewCapture {
   name: string;
@@ -26,6 +34,12 @@ export interface FrameLocation {
   origLen: number;
   iface: number;
   tsRelNs: number;
+}
+
+/** One frame as the packet list and the detail pane dissect it: its bytes and its index columns. */
+export interface StoredFrame extends RowFrame {
+  /** Its row was kept whole at import (the first pass left it to the full dissector). */
+  readonly kept: boolean;
 }
 
 interface CaptureRow {
@@ -44,19 +58,6 @@ interface CaptureRow {
   duration_ns: number;
 }
 
-interface FrameDbRow {
-  number: number;
-  ts_rel_ns: number;
-  source: string;
-  destination: string;
-  protocol: string;
-  origlen: number;
-  info: string;
-  colour: number;
-}
-
-const ROW_COLUMNS = 'number, ts_rel_ns, source, destination, protocol, origlen, info, colour';
-
 function prepare(db: Database) {
   return {
     labExists: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM labs WHERE id = ?'),
@@ -65,36 +66,93 @@ function prepare(db: Database) {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING key`,
     ),
     chunk: db.prepare<[number, number, Uint8Array]>('INSERT INTO capture_chunks (capture_key, seq, bytes) VALUES (?, ?, ?)'),
-    frame: db.prepare<[number, number, number, number, number, number, number, string, string, string, string, number]>(
-      `INSERT INTO capture_frames (capture_key, number, offset, caplen, origlen, iface, ts_rel_ns, source, destination, protocol, info, colour)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    block: db.prepare<[number, number, Uint8Array]>('INSERT INTO capture_index (capture_key, seq, bytes) VALUES (?, ?, ?)'),
+    special: db.prepare<[number, number, string, string, string, string, number]>(
+      'INSERT INTO capture_rows (capture_key, number, source, destination, protocol, info, colour) VALUES (?, ?, ?, ?, ?, ?, ?)',
     ),
     byId: db.prepare<[string], CaptureRow>('SELECT * FROM captures WHERE id = ?'),
     update: db.prepare<[string, number, string, number, number, string, number, number]>(
       'UPDATE captures SET format = ?, linktype = ?, interfaces = ?, packet_count = ?, byte_size = ?, first_ts_ns = ?, duration_ns = ? WHERE key = ?',
     ),
     clearChunks: db.prepare<[number]>('DELETE FROM capture_chunks WHERE capture_key = ?'),
-    clearFrames: db.prepare<[number]>('DELETE FROM capture_frames WHERE capture_key = ?'),
+    clearIndex: db.prepare<[number]>('DELETE FROM capture_index WHERE capture_key = ?'),
+    clearRows: db.prepare<[number]>('DELETE FROM capture_rows WHERE capture_key = ?'),
     all: db.prepare<[], CaptureRow>('SELECT * FROM captures ORDER BY created_at DESC, key DESC'),
     byLab: db.prepare<[string], CaptureRow>('SELECT * FROM captures WHERE lab_id = ? ORDER BY created_at DESC, key DESC'),
-    delete: db.prepare<[string], { lab_id: string | null }>('DELETE FROM captures WHERE id = ? RETURNING lab_id'),
+    delete: db.prepare<[string], { key: number; lab_id: string | null }>('DELETE FROM captures WHERE id = ? RETURNING key, lab_id'),
     chunks: db.prepare<[number], { bytes: Buffer }>('SELECT bytes FROM capture_chunks WHERE capture_key = ? ORDER BY seq'),
-    chunkRange: db.prepare<[number, number, number], { seq: number; bytes: Buffer }>(
-      'SELECT seq, bytes FROM capture_chunks WHERE capture_key = ? AND seq BETWEEN ? AND ? ORDER BY seq',
-    ),
-    rows: db.prepare<[number, number, number], FrameDbRow>(
-      `SELECT ${ROW_COLUMNS} FROM capture_frames WHERE capture_key = ? AND number BETWEEN ? AND ? ORDER BY number`,
-    ),
-    row: db.prepare<[number, number], FrameDbRow>(`SELECT ${ROW_COLUMNS} FROM capture_frames WHERE capture_key = ? AND number = ?`),
-    locations: db.prepare<[number, number, number], { number: number; offset: number; caplen: number; origlen: number; iface: number; ts_rel_ns: number }>(
-      'SELECT number, offset, caplen, origlen, iface, ts_rel_ns FROM capture_frames WHERE capture_key = ? AND number BETWEEN ? AND ? ORDER BY number',
+    chunkAt: db.prepare<[number, number], { bytes: Buffer }>('SELECT bytes FROM capture_chunks WHERE capture_key = ? AND seq = ?'),
+    blockAt: db.prepare<[number, number], { bytes: Buffer }>('SELECT bytes FROM capture_index WHERE capture_key = ? AND seq = ?'),
+    hasIndex: db.prepare<[number], { one: number }>('SELECT 1 AS one FROM capture_index WHERE capture_key = ? LIMIT 1'),
+    keptRow: db.prepare<[number, number], SpecialRow>('SELECT number, source, destination, protocol, info, colour FROM capture_rows WHERE capture_key = ? AND number = ?'),
+    keptRows: db.prepare<[number, number, number], SpecialRow>(
+      'SELECT number, source, destination, protocol, info, colour FROM capture_rows WHERE capture_key = ? AND number BETWEEN ? AND ?',
     ),
   };
+}
+
+/** Reads frames of one capture within one call: index blocks and file chunks fetched once each. */
+class FrameReader {
+  readonly #chunks = new Map<number, Uint8Array>();
+  readonly #interfaces: CaptureInterfaceInfo[];
+
+  constructor(
+    private readonly store: CaptureStore,
+    private readonly row: CaptureRow,
+  ) {
+    this.#interfaces = JSON.parse(row.interfaces) as CaptureInterfaceInfo[];
+  }
+
+  get firstTsNs(): bigint {
+    return BigInt(this.row.first_ts_ns);
+  }
+
+  frame = (number: number): StoredFrame => {
+    const seq = Math.floor((number - 1) / BLOCK_FRAMES);
+    const index = this.store.block(this.row, seq);
+    const at = number - 1 - seq * BLOCK_FRAMES;
+    const offset = index.offset[at]!;
+    const iface = this.#interfaces[index.iface[at]!];
+    return {
+      number,
+      index,
+      at,
+      data: this.#bytes(offset, index.caplen[at]!),
+      linktype: iface?.linktype ?? 1,
+      interfaceName: iface?.name,
+      kept: index.kind[at] !== 0,
+    };
+  };
+
+  #chunk(seq: number): Uint8Array {
+    let c = this.#chunks.get(seq);
+    if (!c) {
+      const r = this.store.chunkAt(this.row.key, seq);
+      if (!r) throw new FlotillaError('internal', `capture ${this.row.id} has no chunk ${seq}`);
+      c = r;
+      this.#chunks.set(seq, c);
+    }
+    return c;
+  }
+
+  #bytes(offset: number, length: number): Uint8Array {
+    const seq0 = Math.floor(offset / CHUNK_SIZE);
+    const seq1 = Math.floor((offset + Math.max(0, length - 1)) / CHUNK_SIZE);
+    const base = seq0 * CHUNK_SIZE;
+    if (seq0 === seq1) return this.#chunk(seq0).subarray(offset - base, offset - base + length);
+    const parts: Uint8Array[] = [];
+    for (let s = seq0; s <= seq1; s++) parts.push(this.#chunk(s));
+    return concat(parts).subarray(offset - base, offset - base + length);
+  }
 }
 
 export class CaptureStore {
   readonly #db: Database;
   readonly #q: ReturnType<typeof prepare>;
+  /** Decoded index blocks by "id/seq", least recently used first. */
+  readonly #blocks = new Map<string, FrameIndex>();
+  /** Rows already dissected, by "id/number", least recently used first. */
+  readonly #rowCache = new Map<string, FrameRow>();
 
   constructor(
     db: Database,
@@ -106,25 +164,24 @@ export class CaptureStore {
   }
 
   /**
-   * Stores a capture file. Parses it whole first (a damaged file throws FlotillaError('invalid-argument') with
-   * readCapture's what and where, and nothing is written), then writes the file, and the frame rows `index`
-   * yields, in one transaction.
+   * Stores a capture file. Indexes it whole first (a damaged file throws FlotillaError('invalid-argument') with
+   * readCapture's what and where, and nothing is written), then writes the file, its index and kept rows in one
+   * transaction.
    */
-  import(spec: NewCapture, bytes: Uint8Array, index: (parsed: ParsedCapture) => Iterable<IndexedFrame>): CaptureSummary {
-    const parsed = parseOrRefuse(bytes);
-    return this.insert(spec, parsed, index(parsed));
+  import(spec: NewCapture, bytes: Uint8Array): CaptureSummary {
+    return this.#insert(spec, indexOrRefuse(bytes));
   }
 
-  /** Writes an already parsed capture and its frame rows in one transaction. */
-  insert(spec: NewCapture, parsed: ParsedCapture, frames: Iterable<IndexedFrame>): CaptureSummary {
+  /**
+   * Writes an already parsed capture. `firstPass` (the full dissector's pass, indexer.ts indexFrames) is run to
+   * its end inside the transaction, for the context the caller keeps; a throw from it writes nothing.
+   */
+  insert(spec: NewCapture, parsed: ParsedCapture, firstPass: Iterable<unknown> = []): CaptureSummary {
+    return this.#insert(spec, indexParsedCapture(parsed), firstPass);
+  }
+
+  #insert(spec: NewCapture, indexed: IndexedCapture, firstPass: Iterable<unknown> = []): CaptureSummary {
     const id = this.newId();
-    const { capture, bytes } = parsed;
-    const interfaces: CaptureInterfaceInfo[] = capture.interfaces.map((i) => ({
-      linktype: i.linktype,
-      snaplen: i.snaplen,
-      ...(i.name === undefined ? {} : { name: i.name }),
-      ...(i.description === undefined ? {} : { description: i.description }),
-    }));
     const q = this.#q;
     this.#db
       .transaction(() => {
@@ -134,67 +191,65 @@ export class CaptureStore {
           spec.labId ?? null,
           spec.name,
           spec.source,
-          capture.format,
-          capture.interfaces[0]?.linktype ?? 1,
-          JSON.stringify(interfaces),
+          indexed.format,
+          indexed.interfaces[0]?.linktype ?? 1,
+          JSON.stringify(interfaceInfo(indexed)),
           this.now().toISOString(),
-          capture.packets.length,
-          bytes.length,
-          parsed.firstTsNs.toString(),
-          Number(parsed.lastTsNs - parsed.firstTsNs),
+          indexed.index.count,
+          indexed.bytes.length,
+          indexed.firstTsNs.toString(),
+          Number(indexed.lastTsNs - indexed.firstTsNs),
         );
         if (!inserted) throw new FlotillaError('internal', 'the capture row was not written');
-        const key = inserted.key;
-        for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, bytes.subarray(at, at + CHUNK_SIZE));
-        let n = 0;
-        for (const f of frames) {
-          q.frame.run(key, f.number, f.offset, f.caplen, f.origLen, f.iface, f.tsRelNs, f.source, f.destination, f.protocol, f.info, f.colour);
-          n++;
-        }
-        if (n !== capture.packets.length) throw new FlotillaError('internal', `indexed ${n} of ${capture.packets.length} frames`);
+        this.#write(inserted.key, indexed, firstPass);
       })
       .immediate();
     return this.get(id);
   }
 
   /**
-   * Replaces a stored capture's file and frame rows (a live capture writing its ring again), in one transaction;
-   * the id, name, lab and creation time stay.
+   * Replaces a stored capture's file and index (a live capture writing its ring again), in one transaction; the
+   * id, name, lab and creation time stay. `firstPass` as for insert().
    */
-  replace(id: string, parsed: ParsedCapture, frames: Iterable<IndexedFrame>): CaptureSummary {
-    const { capture, bytes } = parsed;
-    const interfaces: CaptureInterfaceInfo[] = capture.interfaces.map((i) => ({
-      linktype: i.linktype,
-      snaplen: i.snaplen,
-      ...(i.name === undefined ? {} : { name: i.name }),
-      ...(i.description === undefined ? {} : { description: i.description }),
-    }));
+  replace(id: string, parsed: ParsedCapture, firstPass: Iterable<unknown> = []): CaptureSummary {
+    const indexed = indexParsedCapture(parsed);
     const q = this.#q;
     this.#db
       .transaction(() => {
         const key = this.#row(id).key;
+        this.#forget(id);
         q.update.run(
-          capture.format,
-          capture.interfaces[0]?.linktype ?? 1,
-          JSON.stringify(interfaces),
-          capture.packets.length,
-          bytes.length,
-          parsed.firstTsNs.toString(),
-          Number(parsed.lastTsNs - parsed.firstTsNs),
+          indexed.format,
+          indexed.interfaces[0]?.linktype ?? 1,
+          JSON.stringify(interfaceInfo(indexed)),
+          indexed.index.count,
+          indexed.bytes.length,
+          indexed.firstTsNs.toString(),
+          Number(indexed.lastTsNs - indexed.firstTsNs),
           key,
         );
         q.clearChunks.run(key);
-        q.clearFrames.run(key);
-        for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, bytes.subarray(at, at + CHUNK_SIZE));
-        let n = 0;
-        for (const f of frames) {
-          q.frame.run(key, f.number, f.offset, f.caplen, f.origLen, f.iface, f.tsRelNs, f.source, f.destination, f.protocol, f.info, f.colour);
-          n++;
-        }
-        if (n !== capture.packets.length) throw new FlotillaError('internal', `indexed ${n} of ${capture.packets.length} frames`);
+        this.#write(key, indexed, firstPass);
       })
       .immediate();
     return this.get(id);
+  }
+
+  #write(key: number, indexed: IndexedCapture, firstPass: Iterable<unknown>): void {
+    const q = this.#q;
+    const bytes = indexed.bytes;
+    for (const _ of firstPass) void _;
+    for (let seq = 0, at = 0; at < bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, bytes.subarray(at, at + CHUNK_SIZE));
+    this.#writeIndex(key, indexed);
+  }
+
+  #writeIndex(key: number, indexed: IndexedCapture): void {
+    const q = this.#q;
+    q.clearIndex.run(key);
+    q.clearRows.run(key);
+    const n = blockCount(indexed.index.count);
+    for (let seq = 0; seq < n; seq++) q.block.run(key, seq, encodeBlock(indexed.index, seq));
+    for (const r of indexed.special) q.special.run(key, r.number, r.source, r.destination, r.protocol, r.info, r.colour);
   }
 
   /** The captures of one lab, or every capture in the library; newest first. */
@@ -219,53 +274,153 @@ export class CaptureStore {
   delete(id: string): string | null {
     const row = this.#q.delete.get(id);
     if (!row) throw notFound(id);
+    this.#forget(id);
     return row.lab_id;
   }
 
   /** The stored file, whole. */
   readFile(id: string): Uint8Array {
-    const key = this.#row(id).key;
-    const chunks = this.#q.chunks.all(key);
-    return concat(chunks.map((c) => c.bytes));
+    return this.#file(this.#row(id).key);
+  }
+
+  #file(key: number): Uint8Array {
+    return concat(this.#q.chunks.all(key).map((c) => c.bytes));
   }
 
   /** Packet list rows `from`..`to` (1-based, inclusive). */
   rows(id: string, from: number, to: number): FrameRow[] {
-    return this.#q.rows.all(this.#row(id).key, from, to).map(toFrameRow);
+    const row = this.#row(id);
+    const numbers: number[] = [];
+    for (let n = Math.max(1, from); n <= Math.min(to, row.packet_count); n++) numbers.push(n);
+    return this.#rowsOf(row, numbers);
   }
 
   /** Packet list rows of the given frame numbers, in that order (the page of a filtered list). */
   rowsOf(id: string, numbers: ArrayLike<number>): FrameRow[] {
-    const key = this.#row(id).key;
-    const out: FrameRow[] = [];
-    for (let i = 0; i < numbers.length; i++) {
-      const r = this.#q.row.get(key, numbers[i]!);
-      if (r) out.push(toFrameRow(r));
+    const row = this.#row(id);
+    const valid: number[] = [];
+    for (let i = 0; i < numbers.length; i++) if (numbers[i]! >= 1 && numbers[i]! <= row.packet_count) valid.push(numbers[i]!);
+    return this.#rowsOf(row, valid);
+  }
+
+  /** Rows from the cache, the others dissected (rows.ts) and cached. */
+  #rowsOf(row: CaptureRow, numbers: readonly number[]): FrameRow[] {
+    const reader = new FrameReader(this, row);
+    const frames: StoredFrame[] = [];
+    const kept = new Map<number, SpecialRow>();
+    for (const n of numbers) {
+      if (this.#rowCache.has(`${row.id}/${n}`)) continue;
+      const f = reader.frame(n);
+      frames.push(f);
+      if (f.kept) {
+        const r = this.#q.keptRow.get(row.key, n);
+        if (r) kept.set(n, r);
+      }
+    }
+    for (const r of renderRows(frames, reader.firstTsNs, kept, reader.frame)) this.#rowCache.set(`${row.id}/${r.number}`, r);
+    const out = numbers.map((n) => {
+      const k = `${row.id}/${n}`;
+      const r = this.#rowCache.get(k)!;
+      this.#rowCache.delete(k);
+      this.#rowCache.set(k, r);
+      return r;
+    });
+    for (const k of this.#rowCache.keys()) {
+      if (this.#rowCache.size <= ROW_CACHE) break;
+      this.#rowCache.delete(k);
     }
     return out;
   }
 
+  /**
+   * Frame `number` with its index columns, for a dissection primed from them (rows.ts PrimedContext); `fetch`
+   * reads any other frame of the capture.
+   */
+  indexedFrame(id: string, number: number): { frame: StoredFrame; fetch: (number: number) => StoredFrame; firstTsNs: bigint } {
+    const row = this.#row(id);
+    if (number < 1 || number > row.packet_count) throw new FlotillaError('not-found', `Capture ${id} has ${row.packet_count} frames; there is no frame ${number}.`, 'number');
+    const reader = new FrameReader(this, row);
+    return { frame: reader.frame(number), fetch: reader.frame, firstTsNs: reader.firstTsNs };
+  }
+
   /** The bytes of frames `from`..`to`, read from only the chunks that hold them. */
   readFrames(id: string, from: number, to: number): { location: FrameLocation; data: Uint8Array }[] {
-    const key = this.#row(id).key;
-    const locs = this.#q.locations.all(key, from, to);
-    if (locs.length === 0) return [];
-    const first = locs[0]!;
-    const last = locs[locs.length - 1]!;
-    const seq0 = Math.floor(first.offset / CHUNK_SIZE);
-    const seq1 = Math.floor((last.offset + Math.max(0, last.caplen - 1)) / CHUNK_SIZE);
-    const span = concat(this.#q.chunkRange.all(key, seq0, seq1).map((c) => c.bytes));
-    const base = seq0 * CHUNK_SIZE;
-    return locs.map((l) => ({
-      location: { number: l.number, offset: l.offset, caplen: l.caplen, origLen: l.origlen, iface: l.iface, tsRelNs: l.ts_rel_ns },
-      data: span.subarray(l.offset - base, l.offset - base + l.caplen),
-    }));
+    const row = this.#row(id);
+    const reader = new FrameReader(this, row);
+    const out: { location: FrameLocation; data: Uint8Array }[] = [];
+    for (let n = Math.max(1, from); n <= Math.min(to, row.packet_count); n++) {
+      const f = reader.frame(n);
+      const ix = f.index;
+      out.push({
+        location: { number: n, offset: ix.offset[f.at]!, caplen: ix.caplen[f.at]!, origLen: ix.origLen[f.at]!, iface: ix.iface[f.at]!, tsRelNs: ix.tsRelNs[f.at]! },
+        data: f.data,
+      });
+    }
+    return out;
+  }
+
+  /** Index block `seq` of a capture, decoded (cached); a capture without an index is indexed again first. */
+  block(row: CaptureRow, seq: number): FrameIndex {
+    const k = `${row.id}/${seq}`;
+    const hit = this.#blocks.get(k);
+    if (hit) {
+      this.#blocks.delete(k);
+      this.#blocks.set(k, hit);
+      return hit;
+    }
+    let blob = this.#q.blockAt.get(row.key, seq);
+    if (!blob && !this.#q.hasIndex.get(row.key)) {
+      this.#reindex(row);
+      blob = this.#q.blockAt.get(row.key, seq);
+    }
+    if (!blob) throw new FlotillaError('internal', `capture ${row.id} has no index block ${seq}`);
+    const block = decodeBlock(blob.bytes, Math.min(BLOCK_FRAMES, row.packet_count - seq * BLOCK_FRAMES));
+    this.#blocks.set(k, block);
+    while (this.#blocks.size > BLOCK_CACHE) this.#blocks.delete(this.#blocks.keys().next().value!);
+    return block;
+  }
+
+  chunkAt(key: number, seq: number): Uint8Array | undefined {
+    const b = this.#q.chunkAt.get(key, seq)?.bytes;
+    return b && new Uint8Array(b.buffer, b.byteOffset, b.length);
+  }
+
+  /** Indexes a stored file again (a capture stored before the index was, or copied from an older lab file). */
+  #reindex(row: CaptureRow): void {
+    const indexed = indexOrRefuse(this.#file(row.key));
+    if (indexed.index.count !== row.packet_count) throw new FlotillaError('internal', `capture ${row.id}: its file holds ${indexed.index.count} frames, the library says ${row.packet_count}`);
+    this.#db.transaction(() => this.#writeIndex(row.key, indexed)).immediate();
+    this.#forget(row.id);
+  }
+
+  /** Drops what is cached of capture `id` (cached by id: a deleted capture's key can be reused). */
+  #forget(id: string): void {
+    for (const k of [...this.#blocks.keys()]) if (k.startsWith(`${id}/`)) this.#blocks.delete(k);
+    for (const k of [...this.#rowCache.keys()]) if (k.startsWith(`${id}/`)) this.#rowCache.delete(k);
   }
 
   #row(id: string): CaptureRow {
     const row = this.#q.byId.get(id);
     if (!row) throw notFound(id);
     return row;
+  }
+}
+
+function interfaceInfo(indexed: IndexedCapture): CaptureInterfaceInfo[] {
+  return indexed.interfaces.map((i) => ({
+    linktype: i.linktype,
+    snaplen: i.snaplen,
+    ...(i.name === undefined ? {} : { name: i.name }),
+    ...(i.description === undefined ? {} : { description: i.description }),
+  }));
+}
+
+function indexOrRefuse(bytes: Uint8Array): IndexedCapture {
+  try {
+    return indexCapture(bytes);
+  } catch (e) {
+    if (e instanceof CaptureRefused) throw new FlotillaError('invalid-argument', e.message, 'dataBase64');
+    throw e;
   }
 }
 
@@ -310,19 +465,4 @@ function toSummary(r: CaptureRow): CaptureSummary {
     byteSize: r.byte_size,
     duration: r.duration_ns / 1e9,
   };
-}
-
-function toFrameRow(r: FrameDbRow): FrameRow {
-  const row: FrameRow = {
-    number: r.number,
-    timeRelative: r.ts_rel_ns / 1e9,
-    source: r.source,
-    destination: r.destination,
-    protocol: r.protocol,
-    length: r.origlen,
-    info: r.info,
-  };
-  const colour = colourName(r.colour);
-  if (colour !== undefined) row.colour = colour;
-  return row;
 }

@@ -9,7 +9,21 @@ import type { Database } from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { LabDocument } from '../common/api/types.ts';
 import { parseLabDocument } from '../lab/document.ts';
-import { LATEST_SCHEMA_VERSION, migrate, userVersion } from './migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, userVersion } from './migrations.ts';
+
+/**
+ * The schema a lab file without captures is written at: the lowest library schema holding a lab and its snapshots
+ * at which lab files exist (2). Later migrations are the library's own business (3: the lab leases of running
+ * windows), so such a file opens in every Flotilla that reads lab files, not only in those as new as this one. A
+ * file with captures is written at the library's own schema: how captures are indexed changes with it, and an
+ * older Flotilla must refuse what it would misread.
+ */
+export const LAB_FILE_SCHEMA_VERSION = 2;
+
+/** The schema lab file gets: LAB_FILE_SCHEMA_VERSION, or the newest when it carries captures. */
+export function labFileSchema(withCaptures: boolean): number {
+  return withCaptures ? LATEST_SCHEMA_VERSION : LAB_FILE_SCHEMA_VERSION;
+}
 
 /** Written into the file's application_id, so `file(1)`-like tools and we can tell a lab file from a library. */
 export const LAB_FILE_APPLICATION_ID = 0x466c4c62; // "FlLb"
@@ -35,7 +49,8 @@ export function writeLabFile(db: Database, labId: string, file: string, captureI
   const out = new DatabaseConstructor(tmp);
   try {
     out.pragma('journal_mode = DELETE');
-    migrate(out);
+    const version = labFileSchema(captureIds.length > 0);
+    migrate(out, MIGRATIONS.filter((m) => m.version <= version));
     out.pragma(`application_id = ${LAB_FILE_APPLICATION_ID}`);
   } finally {
     out.close();
@@ -150,7 +165,7 @@ export function checkLabFile(file: string, where: string): LabFileContents {
     if (version > LATEST_SCHEMA_VERSION) {
       throw new FlotillaError('unsupported', `${where}: this lab file was written by a newer Flotilla (schema ${version}); this Flotilla reads up to schema ${LATEST_SCHEMA_VERSION}`);
     }
-    if (version < 2) throw bad(`lab files start at schema 2, this one is at ${version}`);
+    if (version < LAB_FILE_SCHEMA_VERSION) throw bad(`lab files start at schema ${LAB_FILE_SCHEMA_VERSION}, this one is at ${version}`);
     const labs = src.prepare<[], { id: string; name: string; created_at: string; document: string }>('SELECT id, name, created_at, document FROM labs').all();
     if (labs.length !== 1) throw bad(`a lab file holds one lab, this one holds ${labs.length}`, 'labs');
     const lab = labs[0]!;

@@ -67,7 +67,7 @@ test('a new library: folder created, migrated, user_version set, WAL and foreign
     assert.equal(raw.pragma('user_version', { simple: true }), LATEST_SCHEMA_VERSION);
     assert.equal(raw.pragma('journal_mode', { simple: true }), 'wal');
     const tables = raw.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
-    assert.deepEqual(tables, ['capture_chunks', 'capture_frames', 'captures', 'lab_leases', 'labs', 'settings', 'snapshots']);
+    assert.deepEqual(tables, ['capture_chunks', 'capture_frames', 'capture_index', 'capture_rows', 'captures', 'lab_leases', 'labs', 'settings', 'snapshots']);
   } finally {
     raw.close();
   }

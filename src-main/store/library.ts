@@ -337,6 +337,12 @@ export class Library {
     }).immediate();
   }
 
+  /** Who holds the lease of lab `labId` (live or not), or null when nobody does. */
+  getLease(labId: string): (LeaseHolder & { heartbeatMs: number }) | null {
+    const row = this.#q.lease.get(labId);
+    return row ? { pid: row.pid, token: row.token, heartbeatMs: row.heartbeat_ms } : null;
+  }
+
   /** The heartbeat of every lease held with `token`. */
   renewLeases(token: string, nowMs: number): void {
     this.#q.renewLeases.run(Math.trunc(nowMs), token);
@@ -345,6 +351,19 @@ export class Library {
   /** Gives up the lease of a lab, if `token` still holds it. */
   releaseLease(labId: string, token: string): void {
     this.#q.releaseLease.run(labId, token);
+  }
+
+  /** Pages the database file has now. */
+  get pageCount(): number {
+    return this.#db.pragma('page_count', { simple: true }) as number;
+  }
+
+  /**
+   * Caps the database at `pages` pages for this connection (PRAGMA max_page_count): a write that needs more fails
+   * with SQLITE_FULL, as on a full disk. Tests of the disk-full path use it; returns the cap in force.
+   */
+  setMaxPageCount(pages: number): number {
+    return this.#db.pragma(`max_page_count = ${Math.max(1, Math.trunc(pages))}`, { simple: true }) as number;
   }
 
   close(): void {

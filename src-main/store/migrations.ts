@@ -109,6 +109,35 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 4,
+    description: 'captures: the frame index as blobs of columns, and the rows the first pass kept whole',
+    sql: `
+      -- capture_frames is no longer written (lab files of schemas 2 and 3 still carry it); its rows are dropped and
+      -- each capture is indexed again from its file when first read.
+      DELETE FROM capture_frames;
+
+      -- The frame index in blocks of 16,384 frames, each block every column back to back (capture/frame-index.ts).
+      CREATE TABLE capture_index (
+        capture_key INTEGER NOT NULL REFERENCES captures (key) ON DELETE CASCADE,
+        seq         INTEGER NOT NULL,
+        bytes       BLOB NOT NULL,
+        UNIQUE (capture_key, seq)
+      ) STRICT;
+
+      -- Rows computed whole at import, for the frames the first pass left to the full dissector.
+      CREATE TABLE capture_rows (
+        capture_key INTEGER NOT NULL REFERENCES captures (key) ON DELETE CASCADE,
+        number      INTEGER NOT NULL,
+        source      TEXT NOT NULL,
+        destination TEXT NOT NULL,
+        protocol    TEXT NOT NULL,
+        info        TEXT NOT NULL,
+        colour      INTEGER NOT NULL,
+        PRIMARY KEY (capture_key, number)
+      ) STRICT, WITHOUT ROWID;
+    `,
+  },
 ];
 
 /** The newest schema this Flotilla knows. */

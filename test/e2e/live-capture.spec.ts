@@ -75,9 +75,25 @@ test('capture a cross-node ping live, follow its journey, replay a reference cap
   const dialog = app.getByTestId('replay-dialog');
   await dialog.getByTestId('replay-target').selectOption({ label: 'node1 · eth0' });
   await dialog.getByTestId('replay-topspeed').check();
+  // tcprewrite's options: a bad address map is named and blocks the replay; a good one, two loops, MACs to the lab's.
+  await dialog.getByTestId('replay-map').fill('172.17.0.2 → 192.168.99.300');
+  await expect(dialog.getByTestId('replay-map-error')).toHaveText('Line 1: 192.168.99.300 is not an IPv4 address.');
+  await expect(dialog.getByTestId('replay-run')).toBeDisabled();
+  await dialog.getByTestId('replay-map').fill('172.17.0.2 → 192.168.99.100');
+  await dialog.getByTestId('replay-loop').fill('2');
+  await dialog.getByTestId('replay-mac').check();
   await dialog.getByTestId('replay-run').click();
-  await expect(dialog.getByTestId('replay-result')).toContainText(/Sent \d+ frames/);
+  await expect(dialog.getByTestId('replay-result')).toContainText(/Sent \d+ frames \(\d+ bytes\) in 2 loops/);
+  await expect(dialog.getByTestId('replay-result')).toContainText(/rewritten [1-9]/);
   await dialog.getByRole('button', { name: 'Close' }).click();
+
+  // The Ethernet-only export (for tcpreplay) says what it converted.
+  await app.getByTestId('export-ethernet-only').check();
+  const ethDownload = app.waitForEvent('download');
+  await app.getByTestId('export-pcap').click();
+  expect((await ethDownload).suggestedFilename()).toMatch(/-ethernet\.pcap$/);
+  await expect(app.getByTestId('capture-notice')).toContainText('0 frames given an Ethernet header, 0 left out');
+  await app.getByTestId('export-ethernet-only').uncheck();
 
   // Export pcapng and open it again: the same rows.
   const download = app.waitForEvent('download');

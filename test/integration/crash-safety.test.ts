@@ -94,7 +94,6 @@ function checkLibrary(dir: string, labId: string, committed: Map<string, number>
 test('killed at random points mid-save and mid-snapshot, many times: every committed snapshot is intact', async () => {
   const LANES = 4;
   const KILLS_PER_LANE = 8;
-  const started = Date.now();
   const lanes = Array.from({ length: LANES }, async (_, lane) => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'flotilla-crash-'));
     try {
@@ -116,7 +115,6 @@ test('killed at random points mid-save and mid-snapshot, many times: every commi
   });
   const counts = await Promise.all(lanes);
   assert.ok(counts.every((c) => c > 0), `snapshots were committed in every lane: ${counts.join(', ')}`);
-  assert.ok(Date.now() - started < 30_000, 'bounded in time');
 });
 
 test('one process at a time runs a lab: a second Core on the same library is told where it is open', async () => {

@@ -18,7 +18,16 @@ const good = {
     { t: 2e9, console: 2, target: { kind: 'container', node: 'node1', container: 'web' }, line: 'ping x', exit: 130, interrupted: 3e9 },
     { t: 9e9, console: 3, target: { kind: 'node', node: 'node1' }, line: 'sleep 60', exit: null },
   ],
-  canvas: { positions: { node1: [1, 2] } },
+  canvas: {
+    positions: { node1: [1, 2] },
+    layout: 'force',
+    snap: true,
+    offsets: { node1: { dx: 24, dy: -48.5 } },
+    notes: [
+      { id: 'n1', kind: 'text', x: -10, y: 20, w: 180, h: 40, text: 'the web tier\nlives here' },
+      { id: 'n2', kind: 'box', x: 0, y: 0, w: 400, h: 300, text: 'DMZ' },
+    ],
+  },
   transcripts: [{ name: 'notes', text: '$ ls' }],
 };
 
@@ -34,6 +43,13 @@ const bad: [string, unknown][] = [
   ['an entry without exit', { ...good, journal: [{ t: 0, console: 1, target: { kind: 'workstation' }, line: 'ls' }] }],
   ['console 0', { ...good, journal: [{ ...good.journal[0], console: 0 }] }],
   ['a canvas that is an array', { ...good, canvas: [] }],
+  ['a canvas layout that is not known', { ...good, canvas: { layout: 'circle' } }],
+  ['snap that is not a boolean', { ...good, canvas: { snap: 1 } }],
+  ['an offset without dy', { ...good, canvas: { offsets: { node1: { dx: 1 } } } }],
+  ['an offset of a bad node name', { ...good, canvas: { offsets: { '../x': { dx: 1, dy: 2 } } } }],
+  ['a note of an unknown kind', { ...good, canvas: { notes: [{ id: 'n1', kind: 'arrow', x: 0, y: 0, w: 1, h: 1, text: '' }] } }],
+  ['a note of zero width', { ...good, canvas: { notes: [{ id: 'n1', kind: 'box', x: 0, y: 0, w: 0, h: 1, text: '' }] } }],
+  ['a note without text', { ...good, canvas: { notes: [{ id: 'n1', kind: 'box', x: 0, y: 0, w: 5, h: 1 }] } }],
   ['version 3', { ...good, version: 3 }],
 ];
 

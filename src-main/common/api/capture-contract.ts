@@ -3,6 +3,7 @@
 
 import type { EventSpec, MethodSpec } from './contract.ts';
 import type { CaptureExport, CaptureInterfaceChoice, CaptureSummary, FrameDetail, FramesPage, Journey, ReplayResult, ReplaySpeed } from './capture-types.ts';
+import type { FlowPage, FollowResult, IoGraph } from './capture-analysis-types.ts';
 import { FlotillaError } from './errors.ts';
 import { array, boolean, integer, literal, number, object, optional, string, type Schema } from './schema.ts';
 
@@ -13,6 +14,10 @@ export const FRAMES_PAGE_MAX = 1000;
 /** Length of a display filter. */
 export const FILTER_MAX = 4096;
 export const CAPTURE_NAME_MAX = 200;
+/** Arrows in one page of the flow diagram. */
+export const FLOW_PAGE_MAX = 1000;
+/** Series (display filters) in one I/O graph. */
+export const IO_SERIES_MAX = 8;
 
 /** Bounds of a live capture's ring. */
 export const LIVE_PACKETS_MAX = 1_000_000;
@@ -127,7 +132,10 @@ export const captureMethods = {
   /** One frame's detail tree (every item with its byte range) and its bytes. */
   'captures.frame': method<FrameDetail>()(object({ id: id('capture'), number: integer({ min: 1 }) })),
   /** The capture as a file Wireshark opens. */
-  'captures.export': method<CaptureExport>()(object({ id: id('capture'), format: literal('pcap', 'pcapng') })),
+  /** A capture as a file; ethernetOnly (for tcpreplay) gives cooked and raw IP frames an Ethernet header and drops the rest. */
+  'captures.export': method<CaptureExport>()(object({ id: id('capture'), format: literal('pcap', 'pcapng'), ethernetOnly: optional(boolean()) })),
+  /** The selected frame's journey as a pcapng: every hop, one packet id, each interface described. */
+  'captures.exportJourney': method<CaptureExport>()(object({ id: id('capture'), number: integer({ min: 1 }) })),
   /** The devices of a running lab's nodes and containers one can capture on (the capture menu). */
   'captures.interfaces': method<CaptureInterfaceChoice[]>()(object({ labId: id('lab') })),
   /** Starts a live capture in a running lab (kept with the lab, source 'lab'); frames arrive as onCaptureFrames. */
@@ -155,8 +163,26 @@ export const captureMethods = {
         object({
           addressMap: optional(array(ipPair(), { max: 256 })),
           macToLab: optional(boolean()),
+          /** tcprewrite --fixcsum after a rewrite (default true); false leaves the rewritten frames' checksums wrong. */
+          fixChecksums: optional(boolean()),
         }),
       ),
+    }),
+  ),
+  /** Follow stream: the TCP (tcp, http) or UDP (udp, dns) stream of frame `number`, or stream index `stream`. */
+  'captures.follow': method<FollowResult>()(
+    object({ id: id('capture'), protocol: literal('tcp', 'udp', 'http', 'dns'), number: optional(integer({ min: 1 })), stream: optional(integer({ min: 0 })) }),
+  ),
+  /** A page of the flow (sequence) diagram of the frames a display filter passes: endpoint columns, one arrow per frame. */
+  'captures.flow': method<FlowPage>()(
+    object({ id: id('capture'), filter: optional(string({ max: FILTER_MAX })), offset: integer({ min: 0 }), limit: integer({ min: 1, max: FLOW_PAGE_MAX }) }),
+  ),
+  /** The I/O graph: frames and bytes per interval (seconds; picked for the capture without one), a series per filter. */
+  'captures.io': method<IoGraph>()(
+    object({
+      id: id('capture'),
+      interval: optional(number({ min: 0.000001, max: 86400 })),
+      series: array(object({ filter: string({ max: FILTER_MAX }) }), { max: IO_SERIES_MAX }),
     }),
   ),
 } as const;

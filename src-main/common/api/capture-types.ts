@@ -110,6 +110,9 @@ export interface CaptureExport {
   fileName: string;
   /** The file, base64. */
   data: string;
+  /** An Ethernet-only export: frames given an Ethernet header (cooked, raw IP), and frames left out (no Ethernet form). */
+  converted?: number;
+  dropped?: number;
 }
 
 /** Where a live capture listens in a running lab: a node's device, a container's, or every device of either ('any'). */
@@ -148,6 +151,13 @@ export interface JourneyHop {
   /** The namespace (node or container) and the device. */
   netns: string;
   interface: string;
+  /**
+   * Where the canvas draws the hop, by name: the node whose namespace (or one of whose sandboxes) it is, and the
+   * container (its own interface, or the host end of its veth). Null when the lab is not running or the namespace
+   * belongs to no node (the underlay LAN, the workstation).
+   */
+  node: string | null;
+  container: string | null;
   direction: 'in' | 'out' | null;
   /** Virtual nanoseconds of the lab's clock. */
   timeNs: number;

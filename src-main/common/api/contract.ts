@@ -3,7 +3,11 @@
 // list; the renderer cannot tell which one it talks to. Add a capability here first, then implement it in
 // src-main/services (the compiler then points at every carrier and handler that must follow).
 
+import { canvasMethods } from './canvas-contract.ts';
 import { captureEvents, captureMethods } from './capture-contract.ts';
+import { composeMethods } from './compose-contract.ts';
+import { snapshotMethods } from './snapshot-contract.ts';
+import { stepEvents, stepMethods } from './step-contract.ts';
 import { FlotillaError } from './errors.ts';
 import { array, integer, literal, number, object, optional, string, tagged, type Schema } from './schema.ts';
 import type {
@@ -134,6 +138,14 @@ export const methods = {
   'lab.exec': method<LabExecResult>()(object({ labId: id('lab'), target: consoleTarget, line: string({ min: 1, max: CONSOLE_LINE_MAX }) })),
   // captures.import, list, delete, frames, frame, export
   ...captureMethods,
+  // labs.importCompose
+  ...composeMethods,
+  // snapshots.restorePart
+  ...snapshotMethods,
+  // lab.stepMode, stepState, step, stepBack, events, stepEvent
+  ...stepMethods,
+  // labs.saveCanvas
+  ...canvasMethods,
 } as const;
 
 declare const payloadBrand: unique symbol;
@@ -161,6 +173,8 @@ export const events = {
   onConsoleExit: event<ConsoleExit>(),
   // onCapturesChanged
   ...captureEvents,
+  // onStepState
+  ...stepEvents,
 } as const;
 
 export type Methods = typeof methods;

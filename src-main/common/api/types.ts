@@ -150,6 +150,25 @@ export interface RuntimeNetwork {
   /** The Linux bridge device (docker0, br-<id12>), or null. */
   bridge: string | null;
   internal: boolean;
+  /** An overlay's VXLAN ID (its first subnet's), or null. */
+  vni: number | null;
+  /** The swarm's ingress network (the routing mesh). */
+  ingress: boolean;
+  /** What `docker network create` was given, so the window can create it again exactly (undo of a removal);
+   * absent for the daemon's own networks (bridge, host, none, ingress). */
+  create?: RuntimeNetworkCreate;
+}
+
+/** The settings of a user-created network, as the flags of `docker network create` carry them. */
+export interface RuntimeNetworkCreate {
+  attachable: boolean;
+  /** --ipv6. */
+  ipv6: boolean;
+  /** The user's -o options (not those the daemon adds, such as an overlay's vxlanid_list). */
+  options: Record<string, string>;
+  labels: Record<string, string>;
+  /** One entry per --subnet with its --ip-range, --gateway and --aux-address; empty when the daemon chose the pool. */
+  ipam: { subnet: string; ipRange?: string; gateway?: string; auxAddresses?: Record<string, string> }[];
 }
 
 export type RuntimeContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'exited' | 'dead' | 'removing';
@@ -163,6 +182,9 @@ export interface RuntimeEndpoint {
   ip: string | null;
   mac: string | null;
   aliases: string[];
+  /** Frames through the container's interface (received + sent) since it joined: the canvas turns two samples into
+   * frames per second. */
+  frames: number;
 }
 
 export interface RuntimePort {
@@ -183,6 +205,11 @@ export interface RuntimeContainer {
   /** While it runs: one per network it is attached to, in join order. */
   networks: RuntimeEndpoint[];
   ports: RuntimePort[];
+  /** What it was run with, so the canvas can copy it: -e variables, the arguments after the image, -t and -i. */
+  env?: string[];
+  cmd?: string[];
+  tty?: boolean;
+  interactive?: boolean;
 }
 
 export interface RuntimeNode {
@@ -193,7 +220,11 @@ export interface RuntimeNode {
   engine: string;
   /** Swarm role, or null when the node is in no swarm. */
   swarmRole: 'manager' | 'worker' | null;
+  /** Its standing in the swarm as `docker node ls` shows it, or null when in no swarm. */
+  swarm: RuntimeSwarmNode | null;
   daemon: 'running' | 'stopped';
+  /** Frames through eth0, its link to the LAN (received + sent). */
+  frames: number;
   networks: RuntimeNetwork[];
   containers: RuntimeContainer[];
 }
@@ -205,6 +236,54 @@ export interface LabRuntimeState {
   lans: RuntimeLan[];
   workstation: RuntimeWorkstation;
   nodes: RuntimeNode[];
+  /** Swarm services (of every swarm in the lab), with their tasks. */
+  services: RuntimeService[];
+}
+
+export interface RuntimeSwarmNode {
+  /** The swarm node ID. */
+  id: string;
+  role: 'manager' | 'worker';
+  /** The manager that leads (MANAGER STATUS "Leader"). */
+  leader: boolean;
+  /** ready, down, unknown, disconnected. */
+  state: string;
+  availability: 'active' | 'pause' | 'drain';
+}
+
+export interface RuntimeServicePort {
+  protocol: string;
+  target: number;
+  published: number;
+  mode: 'ingress' | 'host';
+}
+
+export interface RuntimeTask {
+  id: string;
+  /** Replicated: 1..N; global: 0. */
+  slot: number;
+  /** The lab node it was scheduled on (its hostname), or null while unassigned. */
+  node: string | null;
+  /** The ID of the container running it, or '' before it has one. */
+  containerId: string;
+  /** swarmkit's task state: running, pending, failed, shutdown ... */
+  state: string;
+}
+
+export interface RuntimeService {
+  id: string;
+  name: string;
+  image: string;
+  mode: 'replicated' | 'global';
+  /** Tasks wanted (replicated: the replica count; global: one per eligible node that has one). */
+  desired: number;
+  /** Tasks running now. */
+  running: number;
+  ports: RuntimeServicePort[];
+  /** The service's virtual IP on each of its networks (by network name). */
+  vips: { network: string; addr: string }[];
+  /** Tasks meant to run (desired state running). */
+  tasks: RuntimeTask[];
 }
 
 /** Where a console's shell runs. */

@@ -1,4 +1,4 @@
-// Fuzz: 100,000 mutated capture files through the importer's parser (parseCaptureFile) and 100,000 random and
+// Fuzz: 100,000 mutated capture files through the importer (indexCapture, which must agree with parseCaptureFile) and 100,000 random and
 // mutated display filters through compileFilter. Mutations are seeded (xorshift): truncation, bit flips, byte
 // substitutions, bad magic, huge caplen / block lengths, block length lies, appended junk, duplicated blocks.
 // Asserted: the only error is CaptureRefused (a message saying what and where) / a FilterError result whose range
@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { writePcap, writePcapng, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL } from '../pcap/index.ts';
 import { compileFilter } from '../dissect/index.ts';
-import { CaptureRefused, parseCaptureFile } from './indexer.ts';
+import { CaptureRefused, indexCapture, parseCaptureFile, type IndexedCapture } from './indexer.ts';
 import { sharedPath, SHARED } from '../../../test/shared-path.ts';
 
 const FILES = 100_000;
@@ -89,7 +89,7 @@ function mutate(src: Uint8Array, next: () => number): Uint8Array {
   return b;
 }
 
-test(`${FILES} mutated capture files: refused or read, never a crash, a hang or an allocation beyond the file`, { timeout: 120_000 }, () => {
+test(`${FILES} mutated capture files: refused or read, never a crash, a hang or an allocation beyond the file`, { timeout: 240_000 }, () => {
   const base = seeds();
   const next = rng(0xf10_7111a);
   let accepted = 0;
@@ -98,6 +98,14 @@ test(`${FILES} mutated capture files: refused or read, never a crash, a hang or 
     const src = base[i % base.length]!;
     let bytes = mutate(src, next);
     if (i % 5 === 0) bytes = mutate(bytes, next);
+    // The import (indexCapture: its own walk over classic pcap records) accepts and refuses exactly as the parser.
+    let indexed: IndexedCapture | CaptureRefused;
+    try {
+      indexed = indexCapture(bytes);
+    } catch (e) {
+      if (!(e instanceof CaptureRefused)) throw new Error(`file ${i} (${bytes.length} bytes): the import threw ${String(e)}`);
+      indexed = e;
+    }
     try {
       const parsed = parseCaptureFile(bytes);
       accepted++;
@@ -108,9 +116,18 @@ test(`${FILES} mutated capture files: refused or read, never a crash, a hang or 
         total += p.data.length;
       }
       assert.ok(total <= bytes.length, 'captured bytes fit in the file');
+      if (indexed instanceof CaptureRefused) throw new Error(`file ${i}: parsed, but the import refused it: ${indexed.message}`);
+      const ix = indexed.index;
+      assert.equal(ix.count, parsed.capture.packets.length, `file ${i}: frames indexed`);
+      parsed.capture.packets.forEach((p, n) => {
+        assert.equal(ix.offset[n], p.data.byteOffset - bytes.byteOffset);
+        assert.equal(ix.caplen[n], p.data.length);
+        assert.equal(ix.origLen[n], p.origLen);
+      });
     } catch (e) {
-      if (!(e instanceof CaptureRefused)) throw new Error(`file ${i} (${bytes.length} bytes) threw ${String(e)}`);
+      if (!(e instanceof CaptureRefused)) throw e instanceof Error && e.message.startsWith('file ') ? e : new Error(`file ${i} (${bytes.length} bytes) threw ${String(e)}`);
       assert.match(e.message, /^Not a capture Flotilla can read: /);
+      assert.equal(indexed instanceof CaptureRefused ? indexed.message : 'accepted', e.message, `file ${i}: the import's verdict`);
       refused++;
     }
   }

@@ -1,12 +1,15 @@
-// Reading an imported capture for the library: parse the whole file first (a damaged file is refused with
-// readCapture's error: what, where, how many packets came before), then one pass in frame order that computes
-// each frame's summary columns and colour — the packet list's rows, stored once — and leaves a CaptureContext
-// that has seen every frame (so a later detail tree or display filter reads what the first pass recorded).
+// Reading an imported capture for the library. indexCapture() is the import: one walk over the file's records in
+// place (classic pcap without an object per record; pcapng through its reader) that builds the frame index in
+// typed arrays and runs the first pass (first-pass.ts) — a damaged file is refused with readCapture's error:
+// what, where, how many packets came before. parseCaptureFile() parses into packet objects, for what needs every
+// frame's bytes at hand (display filters, export, replay); indexFrames() is the full dissector's pass over them.
 
-import { CaptureError, readCapture, type Capture } from '../pcap/index.ts';
-import type { CaptureContext } from '../dissect/index.ts';
+import { CaptureError, PCAP_MAX_CAPLEN, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface } from '../pcap/index.ts';
+import { CaptureContext } from '../dissect/index.ts';
 import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
+import { FrameIndexBuilder, type FrameIndex } from './frame-index.ts';
+import { FirstPass, type SpecialRow } from './first-pass.ts';
 
 /** One frame's line in the index. */
 export interface IndexedFrame {
@@ -45,16 +48,24 @@ export class CaptureRefused extends Error {
   }
 }
 
+function refusal(e: unknown): unknown {
+  if (!(e instanceof CaptureError)) return e;
+  const read = e.format === 'unknown' ? '' : ` (read ${e.packetsRead} packet${e.packetsRead === 1 ? '' : 's'} before it)`;
+  return new CaptureRefused(`Not a capture Flotilla can read: ${e.message}${read}.`, e);
+}
+
+/** readCapture, its CaptureError as CaptureRefused. */
+function readOrRefuse(bytes: Uint8Array): Capture {
+  try {
+    return readCapture(bytes);
+  } catch (e) {
+    throw refusal(e);
+  }
+}
+
 /** Parses the whole file (strict: any damage refuses it). */
 export function parseCaptureFile(bytes: Uint8Array): ParsedCapture {
-  let capture: Capture;
-  try {
-    capture = readCapture(bytes);
-  } catch (e) {
-    if (!(e instanceof CaptureError)) throw e;
-    const read = e.format === 'unknown' ? '' : ` (read ${e.packetsRead} packet${e.packetsRead === 1 ? '' : 's'} before it)`;
-    throw new CaptureRefused(`Not a capture Flotilla can read: ${e.message}${read}.`, e);
-  }
+  const capture = readOrRefuse(bytes);
   let first = 0n;
   let last = 0n;
   capture.packets.forEach((p, i) => {
@@ -102,4 +113,99 @@ export function* indexFrames(parsed: ParsedCapture, ctx: CaptureContext): Genera
       colour: colourCode(colourOf(rules, values)),
     };
   }
+}
+
+/** A file indexed for the library: its frame index, first pass done, and the rows kept whole. */
+export interface IndexedCapture {
+  readonly bytes: Uint8Array;
+  readonly format: CaptureFormat;
+  readonly interfaces: readonly CaptureInterface[];
+  readonly firstTsNs: bigint;
+  readonly lastTsNs: bigint;
+  readonly index: FrameIndex;
+  /** Rows the full dissector computed at import (first-pass.ts), in frame order. */
+  readonly special: readonly SpecialRow[];
+}
+
+/** Indexes the whole file (strict: any damage refuses it, with readCapture's message). */
+export function indexCapture(bytes: Uint8Array): IndexedCapture {
+  let head: PcapReader | undefined;
+  try {
+    head = new PcapReader(bytes);
+  } catch {
+    head = undefined;
+  }
+  const fast = head ? indexPcap(bytes, head) : undefined;
+  if (fast) return fast;
+  return indexParsed(bytes, readOrRefuse(bytes));
+}
+
+/** Indexes an already parsed file. */
+export function indexParsedCapture(parsed: ParsedCapture): IndexedCapture {
+  return indexParsed(parsed.bytes, parsed.capture);
+}
+
+function indexParsed(bytes: Uint8Array, capture: Capture): IndexedCapture {
+  const packets = capture.packets;
+  const first = packets.length > 0 ? packets[0]!.tsNs : 0n;
+  let last = first;
+  const index = new FrameIndexBuilder(packets.length);
+  const pass = new FirstPass(new CaptureContext(), index, first);
+  const base = bytes.byteOffset;
+  for (let i = 0; i < packets.length; i++) {
+    const p = packets[i]!;
+    if (p.tsNs > last) last = p.tsNs;
+    const start = p.data.byteOffset - base;
+    index.add(start, Number(p.tsNs - first), p.data.length, p.origLen, p.interface);
+    const iface = capture.interfaces[p.interface];
+    const linktype = iface?.linktype ?? LINKTYPE_ETHERNET;
+    pass.frame(i, bytes, start, start + p.data.length, linktype, iface?.name);
+  }
+  return { bytes, format: capture.format, interfaces: capture.interfaces, firstTsNs: first, lastTsNs: last, index, special: pass.special };
+}
+
+/**
+ * Classic pcap read in place: the record headers walked as PcapReader walks them, no object per record. Returns
+ * undefined when the records are damaged (then readCapture tells what and where).
+ */
+function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | undefined {
+  const h = reader.header;
+  const le = h.byteOrder === 'le';
+  const limit = h.snaplen === 0 || h.snaplen > PCAP_MAX_CAPLEN ? PCAP_MAX_CAPLEN : h.snaplen;
+  const scale = h.resolution === 'ns' ? 1 : 1000;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n = bytes.length;
+  // Frames are at least 16 bytes of record header apart: guess from the size, grow if wrong.
+  const index = new FrameIndexBuilder(Math.min(1 << 22, Math.ceil(n / 80)));
+  let at = reader.offset;
+  let sec0 = 0;
+  let frac0 = 0;
+  let firstTsNs = 0n;
+  let maxRel = 0;
+  let pass: FirstPass | undefined;
+  const iface: CaptureInterface = { linktype: h.linktype, snaplen: h.snaplen };
+  if (h.fcsLength !== undefined) iface.fcsLength = h.fcsLength;
+  const linktype = h.linktype;
+  while (at < n) {
+    if (at + 16 > n) return undefined;
+    const caplen = view.getUint32(at + 8, le);
+    const start = at + 16;
+    if (caplen > limit || start + caplen > n) return undefined;
+    const sec = view.getUint32(at, le);
+    const frac = view.getUint32(at + 4, le);
+    const i = index.count;
+    if (i === 0) {
+      sec0 = sec;
+      frac0 = frac;
+      firstTsNs = BigInt(sec) * 1_000_000_000n + BigInt(frac * scale);
+      pass = new FirstPass(new CaptureContext(), index, firstTsNs);
+    }
+    const rel = (sec - sec0) * 1e9 + (frac - frac0) * scale;
+    if (rel > maxRel) maxRel = rel;
+    const origLen = view.getUint32(at + 12, le);
+    index.add(start, rel, caplen, origLen, 0);
+    pass!.frame(i, bytes, start, start + caplen, linktype);
+    at = start + caplen;
+  }
+  return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass?.special ?? [] };
 }

@@ -9,12 +9,18 @@
 
 import { CaptureContext } from './context.ts';
 import { fields } from './registry.ts';
-import { callGuarded, callTable, callNamed, lookupDissector, type Packet } from './table.ts';
+import { callTable, callNamed, type Packet } from './table.ts';
 import { TreeBuilder, type FieldValues, type Item, type Tree } from './tree.ts';
 import './protocols/index.ts';
 
 export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_RAW = 101;
+export const LINKTYPE_LINUX_SLL = 113;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_LINUX_SLL2 = 276;
+
+/** The link layers other than Ethernet (protocols/sll.ts); any other link type is read as Ethernet. */
+const LINK_DISSECTORS: Readonly<Record<number, string>> = { [LINKTYPE_RAW]: 'raw', [LINKTYPE_LINUX_SLL]: 'sll', [LINKTYPE_IPV4]: 'ipv4-raw', [LINKTYPE_LINUX_SLL2]: 'sll2' };
 
 export interface FrameMeta {
   /** 1-based frame number in its capture. */
@@ -24,7 +30,7 @@ export interface FrameMeta {
   readonly interfaceName?: string;
   /** Length on the wire when more than the captured bytes (frame.len); default the captured length. */
   readonly origLen?: number;
-  /** LINKTYPE_ETHERNET (default) or LINKTYPE_RAW. */
+  /** LINKTYPE_ETHERNET (default), LINKTYPE_RAW, LINKTYPE_IPV4, LINKTYPE_LINUX_SLL or LINKTYPE_LINUX_SLL2. */
   readonly linktype?: number;
 }
 
@@ -78,10 +84,9 @@ function run(mode: 'full' | 'fields' | 'none', frame: Uint8Array, meta: FrameMet
   ft.add(FR.number, 0, 0, meta.number);
   ft.add(FR.len, 0, 0, len, `Frame Length: ${len} bytes (${len * 8} bits)`);
   ft.add(FR.cap_len, 0, 0, cap, `Capture Length: ${cap} bytes (${cap * 8} bits)`);
-  if (meta.linktype === LINKTYPE_RAW) {
-    const version = cap > 0 ? frame[0]! >>> 4 : 0;
-    const d = lookupDissector('ethertype', version === 6 ? 0x86dd : 0x0800);
-    if (d) callGuarded(d, frame, 0, cap, pkt, root);
+  const link = meta.linktype === undefined ? undefined : LINK_DISSECTORS[meta.linktype];
+  if (link !== undefined) {
+    callNamed(link, frame, 0, cap, pkt, root);
   } else if (!callNamed('eth', frame, 0, cap, pkt, root)) {
     callTable('ethertype', -1, frame, 0, cap, pkt, root);
   }

@@ -62,6 +62,10 @@ const IGMP_TYPES: Record<number, string> = { 0x11: 'Membership Query', 0x12: 'Me
 const IGMP_RECORD_TYPES: Record<number, string> = { 1: 'Mode Is Include', 2: 'Mode Is Exclude', 3: 'Change To Include Mode', 4: 'Change To Exclude Mode', 5: 'Allow New Sources', 6: 'Block Old Sources' };
 const TCP_OPTION_KINDS: Record<number, string> = { 0: 'End of Option List (EOL)', 1: 'No-Operation (NOP)', 2: 'Maximum Segment Size', 3: 'Window Scale', 4: 'SACK Permitted', 5: 'SACK', 8: 'Time Stamp Option' };
 
+// Linux's PACKET_* and the ARPHRD_* types Wireshark names (packet-sll.c, arphrd.h).
+const SLL_PKTTYPES: Record<number, string> = { 0: 'Unicast to us', 1: 'Broadcast', 2: 'Multicast', 3: 'Unicast to another host', 4: 'Sent by us' };
+const SLL_HATYPES: Record<number, string> = { 1: 'Ethernet', 772: 'Loopback', 776: 'IPv6-in-IPv4', 778: 'GRE over IP', 65534: 'zero header length' };
+
 const SET: readonly [string, string] = ['Set', 'Not set'];
 
 function u(abbrev: string, name: string, extra: Partial<FieldDef> = {}): FieldDef {
@@ -161,6 +165,9 @@ export const fields = {
     seq_le: u('icmp.seq_le', 'Sequence Number (LE)', { base: 'dec_hex', hexDigits: 4, max: 0xffff }),
     mtu: u('icmp.mtu', 'MTU of next hop', { max: 0xffff }),
     resp_to: u('icmp.resp_to', 'Request frame'),
+    // An absolute time, kept as the text tshark prints (UTC).
+    data_time: t('icmp.data_time', 'Timestamp from icmp data', 'string'),
+    data_time_relative: { abbrev: 'icmp.data_time_relative', name: 'Timestamp from icmp data (relative)', type: 'float', unit: 'seconds' } as FieldDef,
   },
   icmpv6: {
     proto: proto('icmpv6', 'Internet Control Message Protocol v6'),
@@ -187,6 +194,7 @@ export const fields = {
     dstport: u('udp.dstport', 'Destination Port', { max: 0xffff }),
     port: u('udp.port', 'Source or Destination Port', { max: 0xffff }),
     length: u('udp.length', 'Length', { max: 0xffff }),
+    stream: u('udp.stream', 'Stream index'),
     checksum: u('udp.checksum', 'Checksum', { base: 'hex', hexDigits: 4, max: 0xffff }),
     payload: t('udp.payload', 'UDP payload', 'bytes'),
   },
@@ -304,6 +312,23 @@ export const fields = {
     content_type: t('http.content_type', 'Content-Type', 'string'),
     content_length: u('http.content_length', 'Content length'),
     file_data: t('http.file_data', 'File Data', 'bytes'),
+  },
+  sll: {
+    proto: proto('sll', 'Linux cooked-mode capture'),
+    pkttype: u('sll.pkttype', 'Packet type', { names: SLL_PKTTYPES, max: 0xffff }),
+    hatype: u('sll.hatype', 'Link-layer address type', { names: SLL_HATYPES, max: 0xffff }),
+    halen: u('sll.halen', 'Link-layer address length', { max: 0xffff }),
+    src_eth: t('sll.src.eth', 'Source', 'mac'),
+    src_ipv4: t('sll.src.ipv4', 'Source', 'ipv4'),
+    src_other: t('sll.src.other', 'Source', 'bytes'),
+    unused: t('sll.unused', 'Unused', 'bytes'),
+    ltype: u('sll.ltype', 'Protocol', { base: 'hex', hexDigits: 4, max: 0xffff }),
+    gretype: u('sll.gretype', 'Protocol', { base: 'hex', hexDigits: 4, max: 0xffff }),
+    etype: u('sll.etype', 'Protocol', { base: 'hex', hexDigits: 4, names: ETHERTYPES, max: 0xffff }),
+    ifindex: u('sll.ifindex', 'Interface index'),
+  },
+  raw: {
+    proto: proto('raw', 'Raw packet data'),
   },
   data: {
     proto: proto('data', 'Data'),

@@ -15,6 +15,8 @@ import { lookupField } from './registry.ts';
 import { valueToFieldText } from './field.ts';
 import { compileFilter } from './filter/index.ts';
 import { loadReference, referenceNames, type RefFile } from './testing.ts';
+import { CaptureContext } from './dissect.ts';
+import { comparableFields, compareEveryField } from '../../../test/tshark-fields.ts';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -143,4 +145,18 @@ describe('display filters select the frames tshark -Y selects', { skip: !HAVE_TS
     });
     assert.ok(total > 500, `io,stat rows were read (${total} selections)`);
   });
+});
+
+describe('every field we dissect equals tshark -T fields, in every frame', { skip: !HAVE_TSHARK && 'tshark is not installed' }, () => {
+  it('compares well over a hundred fields', () => {
+    assert.ok(comparableFields().length > 150, `${comparableFields().length} fields tshark knows by our names`);
+  });
+  for (const ref of files) {
+    it(ref.name, () => {
+      // A fresh context: the comparison reads the file once in order, as tshark does.
+      const r = compareEveryField(ref.path, ref.frames, new CaptureContext());
+      assert.equal(r.frames, ref.frames.length, 'tshark read as many frames');
+      assert.deepEqual(r.mismatches, [], `${ref.name}: ${r.mismatches.length} of ${r.compared} values differ`);
+    });
+  }
 });

@@ -160,21 +160,32 @@ export class SwarmCluster {
 
   // ---------------------------------------------------------------------------------------------- ports
 
-  /** Reserves the published ports of a service (ingress or host mode). */
-  reservePorts(serviceId: string, serviceName: string, ports: PortConfig[]): void {
+  /**
+   * Reserves the published ports of a service (ingress or host mode) and returns them as the service's Endpoint
+   * shows them: an ingress port given without a published port gets one from 30000 up (swarmkit's port allocator),
+   * kept across updates for the same target; the spec keeps 0, as Docker's does. Host-mode ports stay 0.
+   */
+  reservePorts(serviceId: string, serviceName: string, ports: readonly PortConfig[], before: readonly PortConfig[] = []): PortConfig[] {
     const taken: string[] = [];
+    const out: PortConfig[] = [];
     try {
       for (const p of ports) {
-        if (p.published === 0) {
-          if (p.mode === 'host') continue;
-          while (this.ports.has(`${p.protocol}/${this.nextPort}`)) this.nextPort++;
-          p.published = this.nextPort++;
+        let published = p.published;
+        if (published === 0 && p.mode === 'ingress') {
+          const kept = before.find((o) => o.mode === 'ingress' && o.target === p.target && o.protocol === p.protocol && o.published !== 0 && !taken.includes(`${o.protocol}/${o.published}`) && (this.ports.get(`${o.protocol}/${o.published}`) ?? serviceId) === serviceId);
+          if (kept) published = kept.published;
+          else {
+            while (this.ports.has(`${p.protocol}/${this.nextPort}`) || taken.includes(`${p.protocol}/${this.nextPort}`)) this.nextPort++;
+            published = this.nextPort++;
+          }
         }
-        const k = `${p.protocol}/${p.published}`;
+        out.push({ ...p, published });
+        if (published === 0) continue;
+        const k = `${p.protocol}/${published}`;
         const owner = this.ports.get(k);
         if (owner !== undefined && owner !== serviceId) {
           const o = this.services.get(owner);
-          throw invalidParameter(`port '${p.published}' is already in use by service '${o?.spec.name ?? owner}' (${owner}) as ${p.mode === 'host' ? 'a host-published port' : 'an ingress port'}`);
+          throw invalidParameter(`port '${published}' is already in use by service '${o?.spec.name ?? owner}' (${owner}) as ${p.mode === 'host' ? 'a host-published port' : 'an ingress port'}`);
         }
         this.ports.set(k, serviceId);
         taken.push(k);
@@ -183,6 +194,7 @@ export class SwarmCluster {
       for (const k of taken) if (this.ports.get(k) === serviceId) this.ports.delete(k);
       throw e;
     }
+    return out;
   }
 
   releasePorts(serviceId: string): void {
@@ -244,11 +256,11 @@ export class SwarmCluster {
       image: spec.image,
       args: spec.args,
       env: spec.env,
-      labels: spec.labels,
+      labels: spec.containerLabels,
       ...(spec.hostname ? { hostname: spec.hostname } : {}),
       endpointMode: spec.endpointMode,
       networks: nets,
-      ports: spec.ports,
+      ports: s.ports,
     };
   }
 }
@@ -653,8 +665,8 @@ export class SwarmManager {
     }
     const ingress = c.ingressNetwork();
     if (spec.ports.some((p) => p.mode === 'ingress') && ingress) networkIds.unshift(ingress.id);
-    c.reservePorts(id, spec.name, spec.ports);
-    const s: ServiceRecord = { id, spec, previous: undefined, version: 1, created: this.now, updated: this.now, vips: [], networkIds };
+    const ports = c.reservePorts(id, spec.name, spec.ports);
+    const s: ServiceRecord = { id, spec, previous: undefined, version: 1, created: this.now, updated: this.now, vips: [], networkIds, ports };
     if (spec.endpointMode === 'vip') for (const nid of networkIds) s.vips.push({ networkId: nid, addr: c.allocateAddress(nid) });
     c.services.set(id, s);
     this.kick();
@@ -667,9 +679,16 @@ export class SwarmManager {
     if (next.endpointMode === 'dnsrr' && next.ports.some((p) => p.mode === 'ingress')) {
       throw invalidParameter(`rpc error: code = InvalidArgument desc = EndpointSpec: port published with ingress mode can't be used with dnsrr mode`);
     }
+    const held = [...c.ports].filter(([, v]) => v === s.id).map(([k]) => k);
     c.releasePorts(s.id);
-    c.reservePorts(s.id, next.name, next.ports);
-    const onlyScale = JSON.stringify({ ...s.spec, replicas: 0 }) === JSON.stringify({ ...next, replicas: 0 });
+    try {
+      s.ports = c.reservePorts(s.id, next.name, next.ports, s.ports);
+    } catch (e) {
+      for (const k of held) c.ports.set(k, s.id);
+      throw e;
+    }
+    // the service's own labels and its replica count are not part of a task: changing them restarts nothing
+    const onlyScale = JSON.stringify({ ...s.spec, replicas: 0, labels: {} }) === JSON.stringify({ ...next, replicas: 0, labels: {} });
     s.previous = JSON.parse(before) as ServiceSpec;
     s.spec = next;
     s.updated = this.now;

@@ -222,6 +222,8 @@ export interface StackNetwork {
   readonly name: string;
   readonly driver: string;
   readonly attachable: boolean;
+  /** `internal: true`: no egress (no docker_gwbridge for the tasks' containers). */
+  readonly internal: boolean;
   readonly external: boolean;
   readonly options: Record<string, string>;
   readonly subnet?: string;
@@ -246,6 +248,26 @@ function words(v: Yaml | undefined): string[] {
   return String(v).split(/\s+/).filter((w) => w !== '');
 }
 
+/** Labels as a mapping or a list of `key=value` (compose's ListOrDict). */
+function labelMap(v: Yaml | undefined, where: string): Record<string, string> {
+  if (Array.isArray(v)) return Object.fromEntries(v.map(String).map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, ''])));
+  return Object.fromEntries(Object.entries(asMap(v, where)).map(([a, b]) => [a, b === null ? '' : String(b)]));
+}
+
+/** A Go duration as compose files write them ("5s", "1m30s", "500ms"). */
+function duration(v: string, where: string): number {
+  const unit: Record<string, number> = { ms: 1e6, s: 1e9, m: 60e9, h: 3600e9 };
+  let total = 0;
+  let rest = v;
+  while (rest !== '') {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)/.exec(rest);
+    if (!m) throw new ComposeError(`${where} must be a duration: time: invalid duration "${v}"`);
+    total += Number(m[1]) * unit[m[2]!]!;
+    rest = rest.slice(m[0].length);
+  }
+  return Math.round(total);
+}
+
 /** The networks and services `docker stack deploy -c FILE STACK` creates. */
 export function composeToStack(f: ComposeFile, stack: string): { networks: StackNetwork[]; services: ServiceSpec[] } {
   const doc = f.doc;
@@ -263,7 +285,7 @@ export function composeToStack(f: ComposeFile, stack: string): { networks: Stack
     const cfg = asList(ipam.config)[0];
     const subnet = cfg && typeof cfg === 'object' && !Array.isArray(cfg) && typeof cfg.subnet === 'string' ? cfg.subnet : undefined;
     const opts = Object.fromEntries(Object.entries(asMap(d.driver_opts, `networks.${k}.driver_opts`)).map(([a, b]) => [a, String(b ?? '')]));
-    networks.push({ name, driver: typeof d.driver === 'string' ? d.driver : 'overlay', attachable: d.attachable === true, external, options: opts, ...(subnet ? { subnet } : {}) });
+    networks.push({ name, driver: typeof d.driver === 'string' ? d.driver : 'overlay', attachable: d.attachable === true, internal: d.internal === true, external, options: opts, ...(subnet ? { subnet } : {}) });
   }
   const out: ServiceSpec[] = [];
   let needDefault = false;
@@ -315,12 +337,14 @@ export function composeToStack(f: ComposeFile, stack: string): { networks: Stack
       ports,
       endpointMode: deploy.endpoint_mode === 'dnsrr' ? 'dnsrr' : 'vip',
       constraints: asList(placement.constraints).map(String),
-      labels: { 'com.docker.stack.namespace': stack, ...Object.fromEntries(Object.entries(asMap(deploy.labels, 'labels')).map(([a, b]) => [a, String(b)])) },
+      // as cli/compose/convert does: deploy.labels on the service, labels on its containers, both namespaced
+      labels: { ...labelMap(deploy.labels, `services.${svc}.deploy.labels`), 'com.docker.stack.namespace': stack },
+      containerLabels: { ...labelMap(d.labels, `services.${svc}.labels`), 'com.docker.stack.namespace': stack },
       restartCondition: restart.condition === 'none' ? 'none' : restart.condition === 'on-failure' ? 'on-failure' : 'any',
-      restartDelay: 5 * SECOND,
+      restartDelay: restart.delay === undefined || restart.delay === null ? 5 * SECOND : duration(String(restart.delay), `services.${svc}.deploy.restart_policy.delay`),
       ...(typeof d.hostname === 'string' ? { hostname: d.hostname } : {}),
     });
   }
-  if (needDefault && !networks.some((x) => x.name === `${stack}_default`)) networks.unshift({ name: `${stack}_default`, driver: 'overlay', attachable: false, external: false, options: {} });
+  if (needDefault && !networks.some((x) => x.name === `${stack}_default`)) networks.unshift({ name: `${stack}_default`, driver: 'overlay', attachable: false, internal: false, external: false, options: {} });
   return { networks, services: out };
 }

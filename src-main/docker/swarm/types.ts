@@ -71,7 +71,10 @@ export interface ServiceSpec {
   ports: PortConfig[];
   endpointMode: 'vip' | 'dnsrr';
   constraints: string[];
+  /** The service's own labels (`--label`, a stack's `deploy.labels`): Spec.Labels. */
   labels: Record<string, string>;
+  /** Labels of the tasks' containers (`--container-label`, a stack's `labels`): ContainerSpec.Labels. */
+  containerLabels: Record<string, string>;
   /** Restart policy condition (any | on-failure | none) and delay. */
   restartCondition: 'any' | 'on-failure' | 'none';
   restartDelay: Time;
@@ -90,6 +93,8 @@ export interface ServiceRecord {
   vips: { networkId: string; addr: string }[];
   /** Network IDs the tasks attach to, in order. */
   networkIds: string[];
+  /** Endpoint.Ports: the spec's ports with the published ports the swarm chose (spec ports keep 0). */
+  ports: PortConfig[];
 }
 
 export type TaskState = 'new' | 'pending' | 'assigned' | 'accepted' | 'preparing' | 'ready' | 'starting' | 'running' | 'complete' | 'shutdown' | 'failed' | 'rejected' | 'remove' | 'orphaned';
@@ -131,10 +136,12 @@ export interface TaskAssignment {
   readonly image: string;
   readonly args: readonly string[];
   readonly env: readonly string[];
+  /** The container labels (ContainerSpec.Labels). */
   readonly labels: Readonly<Record<string, string>>;
   readonly hostname?: string;
   readonly endpointMode: 'vip' | 'dnsrr';
   readonly networks: readonly { readonly network: SwarmNetworkRecord; readonly addr: string; readonly aliases: readonly string[]; readonly vip?: string }[];
+  /** The Endpoint's ports (published ports resolved). */
   readonly ports: readonly PortConfig[];
 }
 

@@ -4,8 +4,9 @@ import * as dns from '../../common/wire/dns.ts';
 import { formatIpv4, parseIpv4 } from '../../common/wire/ipv4-address.ts';
 import { Random } from '../../sim/random.ts';
 import { SECOND, ms } from '../../sim/time.ts';
-import { NetLab } from '../scenario.ts';
+import type { NetLab } from '../scenario.ts';
 import type { NetNamespace } from '../namespace.ts';
+import { pointToPoint } from '../testing/topologies.ts';
 import { lookupAddr, lookupHost, parseHosts, parseResolvConf, searchList, singleQuery, buildQuery, type LookupResult, type ReverseResult } from './resolver.ts';
 
 interface Seen {
@@ -20,12 +21,7 @@ interface Seen {
 
 /** c (172.18.0.3) and a tiny DNS server in s (172.18.0.2:53); `mode` decides the answers. */
 function lab(mode: 'normal' | 'servfail' | 'silent' = 'normal', records: Record<string, string[]> = { es: ['172.18.0.2'], 'es.svc': ['172.18.0.9'] }) {
-  const l = new NetLab({ seed: 7 });
-  const c = l.namespace('c');
-  const s = l.namespace('s');
-  l.vethPair(c, 'eth0', s, 'eth0');
-  c.addAddress('eth0', '172.18.0.3/16');
-  s.addAddress('eth0', '172.18.0.2/16');
+  const { lab: l, a: c, b: s } = pointToPoint(7, { name: 'c', address: '172.18.0.3/16' }, { name: 's', address: '172.18.0.2/16' });
   const seen: Seen[] = [];
   const sock = s.udp.open();
   sock.bind(0, 53);

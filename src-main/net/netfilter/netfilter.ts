@@ -207,17 +207,9 @@ export class Netfilter {
       case 'INPUT': {
         if ((r = step('mangle'))) return r;
         if ((r = step('filter'))) return r;
-        if (this.ipvs !== undefined && !w.meta.ipvs) {
-          const rep = this.ipvs.reply(w.bytes, w.info);
-          if (rep !== undefined) {
-            this.replace(w, rep);
-            w.meta = { ...w.meta, ipvs: true };
-          } else {
-            const req = this.ipvsRequest(w);
-            if (req === 'drop') return done('drop');
-            if (req === 'taken') return done('accept', { reroute: true });
-          }
-        }
+        const ipvs = this.ipvsStep(w, true);
+        if (ipvs === 'drop') return done('drop');
+        if (ipvs === 'taken') return done('accept', { reroute: true });
         if ((r = this.natStep(hook, 'src', w))) return r;
         if (!this.confirm(w)) return done('drop');
         return done('accept');
@@ -225,33 +217,17 @@ export class Netfilter {
       case 'FORWARD':
         if ((r = step('mangle'))) return r;
         if ((r = step('filter'))) return r;
-        if (this.ipvs !== undefined && !w.meta.ipvs) {
-          const rep = this.ipvs.reply(w.bytes, w.info);
-          if (rep !== undefined) {
-            this.replace(w, rep);
-            w.meta = { ...w.meta, ipvs: true };
-          }
-        }
+        this.ipvsStep(w, false);
         return done('accept');
       case 'OUTPUT': {
         if ((r = step('raw'))) return r;
         this.conntrackIn(w);
         if ((r = step('mangle'))) return r;
         if ((r = this.natStep(hook, 'dst', w))) return r;
-        let reroute = false;
-        if (this.ipvs !== undefined && !w.meta.ipvs) {
-          const rep = this.ipvs.reply(w.bytes, w.info);
-          if (rep !== undefined) {
-            this.replace(w, rep);
-            w.meta = { ...w.meta, ipvs: true };
-          } else {
-            const req = this.ipvsRequest(w);
-            if (req === 'drop') return done('drop');
-            if (req === 'taken') reroute = true;
-          }
-        }
+        const ipvs = this.ipvsStep(w, true);
+        if (ipvs === 'drop') return done('drop');
         if ((r = step('filter'))) return r;
-        return done('accept', reroute ? { reroute: true } : undefined);
+        return done('accept', ipvs === 'taken' ? { reroute: true } : undefined);
       }
       case 'POSTROUTING':
         if ((r = step('mangle'))) return r;
@@ -443,6 +419,22 @@ export class Netfilter {
   }
 
   // ---- IPVS ----------------------------------------------------------------------------------------------------
+
+  /**
+   * IPVS at a hook, once per packet: a reply of one of its connections is un-NATed (ip_vs_out); otherwise, where
+   * `requests` is set, a request for a virtual service is scheduled (ip_vs_in): 'taken' when the destination was
+   * rewritten to a real server.
+   */
+  private ipvsStep(w: Work, requests: boolean): 'taken' | 'drop' | undefined {
+    if (this.ipvs === undefined || w.meta.ipvs === true) return undefined;
+    const rep = this.ipvs.reply(w.bytes, w.info);
+    if (rep !== undefined) {
+      this.replace(w, rep);
+      w.meta = { ...w.meta, ipvs: true };
+      return undefined;
+    }
+    return requests ? this.ipvsRequest(w) : undefined;
+  }
 
   /** IPVS request path: 'taken' when IPVS rewrote the destination. */
   private ipvsRequest(w: Work): 'taken' | 'drop' | undefined {

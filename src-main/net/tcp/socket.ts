@@ -534,22 +534,10 @@ export class TcpSocket {
   /** @internal Passive open: a SYN reached a listener (tcp_conn_request + tcp_make_synack). */
   startPassive(seg: TcpSegment, opts: RxOpts, isnHint: number | undefined): void {
     const st = this.stack;
-    const cfg = st.config;
     this.requestSock = true;
     this.ipId = st.ip.random.nextU32() & 0xffff; // the child's inet_id
     this.txHash = st.ip.random.nextU32() || 1;
-    this.irs = seg.seq;
-    this.rcvNxt = seqAdd(seg.seq, 1);
-    this.rcvWup = this.rcvNxt;
-    this.copiedSeq = this.rcvNxt;
-    this.tsOk = cfg.timestamps && opts.tsVal !== undefined;
-    this.sackOk = cfg.sack && opts.sackOk;
-    this.wscaleOk = cfg.windowScaling && opts.wscale !== undefined;
-    this.sndWscale = this.wscaleOk ? opts.wscale! : 0;
-    if (this.tsOk) {
-      this.tsRecent = opts.tsVal!;
-      this.tsRecentValid = true;
-    }
+    this.takePeerSyn(seg, opts);
     this.iss = isnHint ?? st.isn(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     this.tsOffset = st.tsOffset(this.localAddress, this.remoteAddress, this.localPort, this.remotePort);
     const mtu = st.ip.routeMtu(this.remoteAddress);
@@ -565,6 +553,23 @@ export class TcpSocket {
     this.sndWl1 = seg.seq;
     this.maxWindow = this.sndWnd;
     this.sendSyn('SYN_RECEIVED');
+  }
+
+  /** The receive side of both handshake halves: the peer's ISN, and the options its SYN offers that we use too. */
+  private takePeerSyn(seg: TcpSegment, opts: RxOpts): void {
+    const cfg = this.stack.config;
+    this.irs = seg.seq;
+    this.rcvNxt = seqAdd(seg.seq, 1);
+    this.rcvWup = this.rcvNxt;
+    this.copiedSeq = this.rcvNxt;
+    this.tsOk = cfg.timestamps && opts.tsVal !== undefined;
+    this.sackOk = cfg.sack && opts.sackOk;
+    this.wscaleOk = cfg.windowScaling && opts.wscale !== undefined;
+    this.sndWscale = this.wscaleOk ? opts.wscale! : 0;
+    if (this.tsOk) {
+      this.tsRecent = opts.tsVal!;
+      this.tsRecentValid = true;
+    }
   }
 
   /** The send side of both handshake halves: sequence state from the ISS, then the SYN (a SYN-ACK once in
@@ -1057,22 +1062,10 @@ export class TcpSocket {
       return;
     }
     if ((seg.flags & SYN) === 0) return;
-    const cfg = this.stack.config;
-    this.irs = seg.seq;
-    this.rcvNxt = seqAdd(seg.seq, 1);
-    this.rcvWup = this.rcvNxt;
-    this.copiedSeq = this.rcvNxt;
-    this.tsOk = cfg.timestamps && opts.tsVal !== undefined;
-    this.sackOk = cfg.sack && opts.sackOk;
-    this.wscaleOk = cfg.windowScaling && opts.wscale !== undefined;
+    this.takePeerSyn(seg, opts);
     if (!this.wscaleOk) {
       this.rcvWscale = 0;
       this.windowClamp = Math.min(this.windowClamp, 65535);
-    }
-    this.sndWscale = this.wscaleOk ? opts.wscale! : 0;
-    if (this.tsOk) {
-      this.tsRecent = opts.tsVal!;
-      this.tsRecentValid = true;
     }
     this.peerMss = opts.mss ?? TCP_MSS_DEFAULT;
     const mtuMss = Math.min(this.advmss, this.pmtuCookie - 40);

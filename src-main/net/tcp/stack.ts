@@ -4,7 +4,8 @@
 
 import { ACK, FIN, RST, SYN, TcpView, encode, parse, type TcpSegment } from '../../common/wire/tcp.ts';
 import { TcpSocket, parseOpts } from './socket.ts';
-import { DEFAULT_CONFIG, TcpError, keyedHash, seqAdd, type TcpConfig, type TcpIpLayer } from './types.ts';
+import { keyedHash } from '../keyed-hash.ts';
+import { DEFAULT_CONFIG, TcpError, seqAdd, type TcpConfig, type TcpIpLayer } from './types.ts';
 
 /** What sockets and listeners use of their stack. @internal */
 export interface TcpStackInternals {

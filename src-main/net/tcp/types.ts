@@ -206,28 +206,3 @@ export function alignUp(v: number, to: number): number {
 export function roundDown(v: number, to: number): number {
   return Math.floor(v / to) * to;
 }
-
-// ---- keyed hashing (stand-in for the kernel's siphash with a boot-time secret) ----
-
-function mix(h: number, v: number): number {
-  v = Math.imul(v, 0xcc9e2d51);
-  v = (v << 15) | (v >>> 17);
-  v = Math.imul(v, 0x1b873593);
-  h ^= v;
-  h = (h << 13) | (h >>> 19);
-  return (Math.imul(h, 5) + 0xe6546b64) | 0;
-}
-
-/** A keyed 32-bit hash of `words` (murmur3 body and finaliser). Deterministic for a given key. */
-export function keyedHash(key: readonly number[], words: readonly number[]): number {
-  let h = 0x9747b28c;
-  for (const k of key) h = mix(h, k);
-  for (const w of words) h = mix(h, w >>> 0);
-  h ^= (key.length + words.length) * 4;
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}

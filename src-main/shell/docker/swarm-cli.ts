@@ -15,13 +15,8 @@ import { SECOND } from '../../sim/time.ts';
 import type { DockerNode } from '../../docker/world.ts';
 import type { CommandContext } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
-import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
-
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
+import { command, CommandExit, parseCommand, type CommandSpec } from './command-spec.ts';
+import type { Parsed } from './flags.ts';
 
 interface S {
   readonly ctx: CommandContext;
@@ -30,36 +25,62 @@ interface S {
   readonly me: NodeSwarm;
 }
 
-const b = (name: string, short?: string): FlagSpec => ({ name, kind: 'bool', ...(short ? { short } : {}) });
-const s = (name: string, short?: string): FlagSpec => ({ name, kind: 'string', ...(short ? { short } : {}) });
-const l = (name: string, short?: string): FlagSpec => ({ name, kind: 'list', ...(short ? { short } : {}) });
-
 const NOT_MANAGER = "This node is not a swarm manager. Worker nodes can't be used to view or modify cluster state. Please run this command on a manager node or promote the current node to a manager.";
 const NOT_IN_SWARM_MANAGER = 'This node is not a swarm manager. Use "docker swarm init" or "docker swarm join" to connect this node to swarm and try again.';
 
-function flags(x: S, path: string, argv: readonly string[], specs: readonly FlagSpec[]): Parsed {
-  try {
-    const p = parseFlags(argv, specs, true);
-    if (p.bools.has('help')) {
-      x.ctx.stdout(`\nUsage:  docker ${path} [OPTIONS]\n\n`);
-      throw new Exit(0);
-    }
-    return p;
-  } catch (e) {
-    if (e instanceof FlagError) {
-      x.ctx.stderr(`${e.message}\nSee 'docker ${path} --help'.\n`);
-      throw new Exit(125);
-    }
-    throw e;
-  }
+/** Every subcommand's flags and arguments (docker CLI 28's; flags the lab ignores are accepted all the same). */
+const COMMANDS = {
+  'swarm init': command('swarm init', '[OPTIONS]', 'advertise-addr= listen-addr= data-path-addr= force-new-cluster default-addr-pool=* default-addr-pool-mask-length= task-history-limit= availability= autolock'),
+  'swarm join-token': command('swarm join-token', '[OPTIONS] (worker|manager)', 'quiet|q rotate', '=1'),
+  'swarm join': command('swarm join', '[OPTIONS] HOST:PORT', 'token= advertise-addr= listen-addr= data-path-addr= availability=', '=1'),
+  'swarm leave': command('swarm leave', '[OPTIONS]', 'force|f'),
+  'node ls': command('node ls', '[OPTIONS]', 'quiet|q format= filter|f=*'),
+  'node inspect': command('node inspect', '[OPTIONS] self|NODE [NODE...]', 'format|f= pretty', 1),
+  'node update': command('node update', '[OPTIONS] NODE', 'availability= role= label-add=* label-rm=*', '=1'),
+  'node promote': command('node promote', 'NODE [NODE...]', '', 1),
+  'node demote': command('node demote', 'NODE [NODE...]', '', 1),
+  'node rm': command('node rm', '[OPTIONS] NODE [NODE...]', 'force|f', 1),
+  'node ps': command('node ps', '[OPTIONS] [NODE...]', 'format= no-trunc quiet|q filter|f=*'),
+  'service create': command(
+    'service create',
+    '[OPTIONS] IMAGE [COMMAND] [ARG...]',
+    'name= replicas= mode= network=* publish|p=* endpoint-mode= constraint=* env|e=* label|l=* container-label=* detach|d quiet|q hostname= ' +
+      'restart-condition= restart-delay= restart-max-attempts= mount=* update-parallelism= update-delay= with-registry-auth entrypoint= workdir|w= ' +
+      'user|u= dns=* limit-memory= reserve-memory= limit-cpu=',
+    1,
+    { interspersed: false },
+  ),
+  'service ls': command('service ls', '[OPTIONS]', 'quiet|q format= filter|f=*'),
+  'service ps': command('service ps', '[OPTIONS] SERVICE [SERVICE...]', 'quiet|q format= filter|f=* no-trunc no-resolve', 1),
+  'service inspect': command('service inspect', '[OPTIONS] SERVICE [SERVICE...]', 'format|f= pretty', 1),
+  'service scale': command('service scale', 'SERVICE=REPLICAS [SERVICE=REPLICAS...]', 'detach|d', 1),
+  'service update': command(
+    'service update',
+    '[OPTIONS] SERVICE',
+    'image= replicas= publish-add=* publish-rm=* network-add=* network-rm=* constraint-add=* constraint-rm=* env-add=* env-rm=* endpoint-mode= ' +
+      'force detach|d quiet|q args= restart-condition= update-parallelism= update-delay= label-add=* label-rm=* container-label-add=* container-label-rm=*',
+    '=1',
+  ),
+  'service rm': command('service rm', 'SERVICE [SERVICE...]', '', 1),
+  'service logs': command('service logs', '[OPTIONS] SERVICE|TASK', 'follow|f tail|n= timestamps|t no-task-ids no-trunc raw no-resolve since= details', '=1'),
+  'stack deploy': command('stack deploy', '[OPTIONS] STACK', 'compose-file|c=* prune resolve-image= with-registry-auth detach|d quiet|q', '=1'),
+  'stack ls': command('stack ls', '[OPTIONS]', 'format='),
+  'stack services': command('stack services', '[OPTIONS] STACK', 'quiet|q format= filter|f=*', '=1'),
+  'stack ps': command('stack ps', '[OPTIONS] STACK', 'quiet|q format= filter|f=* no-trunc no-resolve', '=1'),
+  'stack rm': command('stack rm', '[OPTIONS] STACK [STACK...]', 'detach|d', 1),
+} satisfies Record<string, CommandSpec>;
+
+/** The subcommand's flags and arguments; what is wrong is written as docker writes it and ends the command. */
+function parse(x: S, path: keyof typeof COMMANDS, argv: readonly string[]): Parsed {
+  return parseCommand(COMMANDS[path], argv, x.ctx);
 }
 
 function fail(x: S, e: unknown): never {
-  if (e instanceof Exit) throw e;
+  if (e instanceof CommandExit) throw e;
   if (e instanceof DockerError) x.ctx.stderr(`${e.cliText()}\n`);
   else if (e instanceof TemplateError || e instanceof ComposeError) x.ctx.stderr(`${e.message}\n`);
   else x.ctx.stderr(`${e instanceof Error ? e.message : String(e)}\n`);
-  throw new Exit(1);
+  throw new CommandExit(1);
 }
 
 /** `inspect` output: the --format template over every value, or the JSON array. */
@@ -74,15 +95,7 @@ function printInspect(x: S, format: string | undefined, values: GoStruct[]): num
 
 function daemonError(x: S, msg: string): never {
   x.ctx.stderr(`Error response from daemon: ${msg}\n`);
-  throw new Exit(1);
-}
-
-function needArgs(x: S, path: string, args: readonly string[], min: number, usage: string, exact = false): void {
-  if (args.length < min || (exact && args.length !== min)) {
-    const what = exact ? `exactly ${min} argument${min === 1 ? '' : 's'}` : `at least ${min} argument${min === 1 ? '' : 's'}`;
-    x.ctx.stderr(`"docker ${path}" requires ${what}.\nSee 'docker ${path} --help'.\n\nUsage:  docker ${path} ${usage}\n\n`);
-    throw new Exit(1);
-  }
+  throw new CommandExit(1);
 }
 
 /** The cluster, for commands only managers answer. */
@@ -121,7 +134,7 @@ async function swarm(x: S, argv: string[]): Promise<number> {
   const { ctx, me } = x;
   switch (sub) {
     case 'init': {
-      const p = flags(x, 'swarm init', argv, [s('advertise-addr'), s('listen-addr'), s('data-path-addr'), b('force-new-cluster'), l('default-addr-pool'), s('default-addr-pool-mask-length'), s('task-history-limit'), s('availability'), b('autolock')]);
+      const p = parse(x, 'swarm init', argv);
       let id: string;
       try {
         id = me.init({ ...(p.strings.has('advertise-addr') ? { advertiseAddr: p.strings.get('advertise-addr')! } : {}) });
@@ -133,8 +146,7 @@ async function swarm(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'join-token': {
-      const p = flags(x, 'swarm join-token', argv, [b('quiet', 'q'), b('rotate')]);
-      needArgs(x, 'swarm join-token', p.args, 1, '[OPTIONS] (worker|manager)', true);
+      const p = parse(x, 'swarm join-token', argv);
       const role = p.args[0]!;
       if (role !== 'worker' && role !== 'manager') {
         ctx.stderr(`unknown role ${role}\n`);
@@ -153,8 +165,7 @@ async function swarm(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'join': {
-      const p = flags(x, 'swarm join', argv, [s('token'), s('advertise-addr'), s('listen-addr'), s('data-path-addr'), s('availability')]);
-      needArgs(x, 'swarm join', p.args, 1, '[OPTIONS] HOST:PORT', true);
+      const p = parse(x, 'swarm join', argv);
       try {
         const role = await me.join(p.strings.get('token') ?? '', p.args[0]!, { ...(p.strings.has('advertise-addr') ? { advertiseAddr: p.strings.get('advertise-addr')! } : {}) });
         ctx.stdout(`This node joined a swarm as a ${role}.\n`);
@@ -164,7 +175,7 @@ async function swarm(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'leave': {
-      const p = flags(x, 'swarm leave', argv, [b('force', 'f')]);
+      const p = parse(x, 'swarm leave', argv);
       try {
         await me.leave(p.bools.has('force'));
       } catch (e) {
@@ -239,7 +250,7 @@ function node(x: S, argv: string[]): number {
   switch (sub) {
     case 'ls':
     case 'list': {
-      const p = flags(x, 'node ls', argv, [b('quiet', 'q'), s('format'), l('filter', 'f')]);
+      const p = parse(x, 'node ls', argv);
       const c = managerCluster(x);
       let list = naturalSort([...c.nodes.values()], (n) => n.hostname);
       for (const f of p.lists.get('filter') ?? []) {
@@ -256,8 +267,7 @@ function node(x: S, argv: string[]): number {
       return 0;
     }
     case 'inspect': {
-      const p = flags(x, 'node inspect', argv, [s('format', 'f'), b('pretty')]);
-      needArgs(x, 'node inspect', p.args, 1, '[OPTIONS] self|NODE [NODE...]');
+      const p = parse(x, 'node inspect', argv);
       const c = managerCluster(x);
       const recs: SwarmNodeRecord[] = [];
       try {
@@ -272,8 +282,7 @@ function node(x: S, argv: string[]): number {
       return printInspect(x, p.strings.get('format'), recs.map((n) => nodeInspectValue(x, c, n) as GoStruct));
     }
     case 'update': {
-      const p = flags(x, 'node update', argv, [s('availability'), s('role'), l('label-add'), l('label-rm')]);
-      needArgs(x, 'node update', p.args, 1, '[OPTIONS] NODE', true);
+      const p = parse(x, 'node update', argv);
       const c = managerCluster(x);
       let n: SwarmNodeRecord;
       try {
@@ -303,8 +312,7 @@ function node(x: S, argv: string[]): number {
     }
     case 'promote':
     case 'demote': {
-      const p = flags(x, `node ${sub}`, argv, []);
-      needArgs(x, `node ${sub}`, p.args, 1, 'NODE [NODE...]');
+      const p = parse(x, sub === 'promote' ? 'node promote' : 'node demote', argv);
       const c = managerCluster(x);
       for (const a of p.args) {
         let n: SwarmNodeRecord;
@@ -329,8 +337,7 @@ function node(x: S, argv: string[]): number {
     }
     case 'rm':
     case 'remove': {
-      const p = flags(x, 'node rm', argv, [b('force', 'f')]);
-      needArgs(x, 'node rm', p.args, 1, '[OPTIONS] NODE [NODE...]');
+      const p = parse(x, 'node rm', argv);
       const c = managerCluster(x);
       for (const a of p.args) {
         let n: SwarmNodeRecord;
@@ -348,7 +355,7 @@ function node(x: S, argv: string[]): number {
       return 0;
     }
     case 'ps': {
-      const p = flags(x, 'node ps', argv, [s('format'), b('no-trunc'), b('quiet', 'q'), l('filter', 'f')]);
+      const p = parse(x, 'node ps', argv);
       const c = managerCluster(x);
       let n: SwarmNodeRecord;
       try {
@@ -402,7 +409,7 @@ function serviceContext(c: SwarmCluster, svc: ServiceRecord, trunc: boolean): Go
     Mode: svc.spec.mode,
     Replicas: replicasText(c, svc),
     Image: imageShown(svc.spec.image),
-    Ports: portsText(svc.spec.ports.filter((p) => p.published !== 0)),
+    Ports: portsText(svc.ports.filter((p) => p.published !== 0)),
   };
   return new GoStruct('*formatter.serviceContext', {}, { methods: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, (): GoValue => v])), marshalJson: () => ({ ...values }) });
 }
@@ -453,7 +460,7 @@ function printTasks(x: S, c: SwarmCluster, tasks: TaskRecord[], p: Parsed): numb
         DesiredState: title(t.desired),
         CurrentState: `${title(t.state)} ${ago} ago`,
         Error: t.err === '' ? '' : trunc && t.err.length > 29 ? `"${t.err.slice(0, 28)}…"` : `"${t.err}"`,
-        Ports: portsText((svc?.spec.ports ?? []).filter((pp) => pp.mode === 'host' && t.state === 'running')),
+        Ports: portsText((svc?.ports ?? []).filter((pp) => pp.mode === 'host' && t.state === 'running')),
       };
       rows.push(new GoStruct('*formatter.taskContext', {}, { methods: Object.fromEntries(Object.entries(values).map(([k, v]) => [k, (): GoValue => v])), marshalJson: () => ({ ...values }) }));
     });
@@ -500,36 +507,6 @@ export function parseServicePublish(spec: string): PortConfig {
   if (!Number.isInteger(target) || target <= 0 || !Number.isInteger(published)) throw new DockerError(`invalid containerPort: ${parts[parts.length - 1]!}`, 'invalidParameter', 'cli');
   return { published, target, mode: 'ingress', protocol };
 }
-
-const SERVICE_CREATE_FLAGS: readonly FlagSpec[] = [
-  s('name'),
-  s('replicas'),
-  s('mode'),
-  l('network'),
-  l('publish', 'p'),
-  s('endpoint-mode'),
-  l('constraint'),
-  l('env', 'e'),
-  l('label', 'l'),
-  l('container-label'),
-  b('detach', 'd'),
-  b('quiet', 'q'),
-  s('hostname'),
-  s('restart-condition'),
-  s('restart-delay'),
-  s('restart-max-attempts'),
-  l('mount'),
-  s('update-parallelism'),
-  s('update-delay'),
-  b('with-registry-auth'),
-  s('entrypoint'),
-  s('workdir', 'w'),
-  s('user', 'u'),
-  l('dns'),
-  s('limit-memory'),
-  s('reserve-memory'),
-  s('limit-cpu'),
-];
 
 function networkSpec(v: string): { target: string; aliases: string[] } {
   if (!v.includes('=')) return { target: v, aliases: [] };
@@ -591,27 +568,7 @@ async function service(x: S, argv: string[]): Promise<number> {
   const { ctx, me } = x;
   switch (sub) {
     case 'create': {
-      const args = [...argv];
-      let imageAt = -1;
-      // flags stop at the image: find it by parsing (interspersed off would need the specs' arity)
-      const p = ((): Parsed => {
-        try {
-          const pp = parseFlags(args, SERVICE_CREATE_FLAGS, false);
-          if (pp.bools.has('help')) {
-            ctx.stdout('\nUsage:  docker service create [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n');
-            throw new Exit(0);
-          }
-          return pp;
-        } catch (e) {
-          if (e instanceof FlagError) {
-            ctx.stderr(`${e.message}\nSee 'docker service create --help'.\n`);
-            throw new Exit(125);
-          }
-          throw e;
-        }
-      })();
-      imageAt = 0;
-      needArgs(x, 'service create', p.args, 1, '[OPTIONS] IMAGE [COMMAND] [ARG...]');
+      const p = parse(x, 'service create', argv);
       const c = managerCluster(x);
       const replicasText0 = p.strings.get('replicas');
       const mode = (p.strings.get('mode') ?? 'replicated') as ServiceSpec['mode'];
@@ -624,8 +581,8 @@ async function service(x: S, argv: string[]): Promise<number> {
       try {
         spec = {
           name: p.strings.get('name') ?? '',
-          image: p.args[imageAt]!,
-          args: p.args.slice(imageAt + 1),
+          image: p.args[0]!,
+          args: p.args.slice(1),
           env: p.lists.get('env') ?? [],
           mode,
           replicas: replicasText0 !== undefined ? Number(replicasText0) : 1,
@@ -633,7 +590,8 @@ async function service(x: S, argv: string[]): Promise<number> {
           ports: (p.lists.get('publish') ?? []).map(parseServicePublish),
           endpointMode: (p.strings.get('endpoint-mode') ?? 'vip') as 'vip' | 'dnsrr',
           constraints: p.lists.get('constraint') ?? [],
-          labels: Object.fromEntries((p.lists.get('container-label') ?? []).map((kv) => [kv.split('=')[0]!, kv.slice(kv.indexOf('=') + 1)])),
+          labels: keyValues(p.lists.get('label') ?? []),
+          containerLabels: keyValues(p.lists.get('container-label') ?? []),
           restartCondition: (p.strings.get('restart-condition') ?? 'any') as ServiceSpec['restartCondition'],
           restartDelay: p.strings.has('restart-delay') ? parseDuration(p.strings.get('restart-delay')!) : 5 * SECOND,
           ...(p.strings.has('hostname') ? { hostname: p.strings.get('hostname')! } : {}),
@@ -659,7 +617,7 @@ async function service(x: S, argv: string[]): Promise<number> {
     }
     case 'ls':
     case 'list': {
-      const p = flags(x, 'service ls', argv, [b('quiet', 'q'), s('format'), l('filter', 'f')]);
+      const p = parse(x, 'service ls', argv);
       const c = managerCluster(x);
       let list = naturalSort([...c.services.values()], (sv) => sv.spec.name);
       for (const f of p.lists.get('filter') ?? []) {
@@ -680,8 +638,7 @@ async function service(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'ps': {
-      const p = flags(x, 'service ps', argv, [b('quiet', 'q'), s('format'), l('filter', 'f'), b('no-trunc'), b('no-resolve')]);
-      needArgs(x, 'service ps', p.args, 1, '[OPTIONS] SERVICE [SERVICE...]');
+      const p = parse(x, 'service ps', argv);
       const c = managerCluster(x);
       const tasks: TaskRecord[] = [];
       for (const a of p.args) {
@@ -695,8 +652,7 @@ async function service(x: S, argv: string[]): Promise<number> {
       return printTasks(x, c, tasks, p);
     }
     case 'inspect': {
-      const p = flags(x, 'service inspect', argv, [s('format', 'f'), b('pretty')]);
-      needArgs(x, 'service inspect', p.args, 1, '[OPTIONS] SERVICE [SERVICE...]');
+      const p = parse(x, 'service inspect', argv);
       const c = managerCluster(x);
       const svcs: ServiceRecord[] = [];
       for (const a of p.args) {
@@ -714,8 +670,7 @@ async function service(x: S, argv: string[]): Promise<number> {
       return printInspect(x, p.strings.get('format'), svcs.map((sv) => serviceInspectValue(x, c, sv) as GoStruct));
     }
     case 'scale': {
-      const p = flags(x, 'service scale', argv, [b('detach', 'd')]);
-      needArgs(x, 'service scale', p.args, 1, 'SERVICE=REPLICAS [SERVICE=REPLICAS...]');
+      const p = parse(x, 'service scale', argv);
       for (const a of p.args) {
         const m = /^([^=]+)=(.*)$/.exec(a);
         if (!m || !/^\d+$/.test(m[2]!)) {
@@ -747,27 +702,7 @@ async function service(x: S, argv: string[]): Promise<number> {
       return status;
     }
     case 'update': {
-      const p = flags(x, 'service update', argv, [
-        s('image'),
-        s('replicas'),
-        l('publish-add'),
-        l('publish-rm'),
-        l('network-add'),
-        l('network-rm'),
-        l('constraint-add'),
-        l('constraint-rm'),
-        l('env-add'),
-        l('env-rm'),
-        s('endpoint-mode'),
-        b('force'),
-        b('detach', 'd'),
-        b('quiet', 'q'),
-        s('args'),
-        s('restart-condition'),
-        s('update-parallelism'),
-        s('update-delay'),
-      ]);
-      needArgs(x, 'service update', p.args, 1, '[OPTIONS] SERVICE', true);
+      const p = parse(x, 'service update', argv);
       const c = managerCluster(x);
       let svc: ServiceRecord;
       try {
@@ -787,6 +722,10 @@ async function service(x: S, argv: string[]): Promise<number> {
       } catch (e) {
         return fail(x, e);
       }
+      for (const k of p.lists.get('label-rm') ?? []) delete next.labels[k];
+      Object.assign(next.labels, keyValues(p.lists.get('label-add') ?? []));
+      for (const k of p.lists.get('container-label-rm') ?? []) delete next.containerLabels[k];
+      Object.assign(next.containerLabels, keyValues(p.lists.get('container-label-add') ?? []));
       for (const cr of p.lists.get('constraint-rm') ?? []) next.constraints = next.constraints.filter((k) => k !== cr);
       next.constraints.push(...(p.lists.get('constraint-add') ?? []));
       next.env = [...next.env.filter((e) => !(p.lists.get('env-rm') ?? []).includes(e.split('=')[0]!)), ...(p.lists.get('env-add') ?? [])];
@@ -814,8 +753,7 @@ async function service(x: S, argv: string[]): Promise<number> {
     }
     case 'rm':
     case 'remove': {
-      const p = flags(x, 'service rm', argv, []);
-      needArgs(x, 'service rm', p.args, 1, 'SERVICE [SERVICE...]');
+      const p = parse(x, 'service rm', argv);
       const c = managerCluster(x);
       let status = 0;
       for (const a of p.args) {
@@ -830,8 +768,7 @@ async function service(x: S, argv: string[]): Promise<number> {
       return status;
     }
     case 'logs': {
-      const p = flags(x, 'service logs', argv, [b('follow', 'f'), s('tail', 'n'), b('timestamps', 't'), b('no-task-ids'), b('no-trunc'), b('raw'), b('no-resolve'), s('since'), b('details')]);
-      needArgs(x, 'service logs', p.args, 1, '[OPTIONS] SERVICE|TASK', true);
+      const p = parse(x, 'service logs', argv);
       const c = managerCluster(x);
       let svc: ServiceRecord;
       try {
@@ -871,9 +808,9 @@ function serviceInspectValue(x: S, c: SwarmCluster, svc: ServiceRecord): GoValue
   const spec = svc.spec;
   const specValue = {
     Name: spec.name,
-    Labels: spec.labels,
+    Labels: sortedMap(spec.labels),
     TaskTemplate: {
-      ContainerSpec: { Image: spec.image, ...(spec.args.length > 0 ? { Args: spec.args } : {}), ...(spec.env.length > 0 ? { Env: spec.env } : {}), Init: false, StopGracePeriod: 10000000000, DNSConfig: {}, Isolation: 'default' },
+      ContainerSpec: { Image: spec.image, ...(Object.keys(spec.containerLabels).length > 0 ? { Labels: sortedMap(spec.containerLabels) } : {}), ...(spec.args.length > 0 ? { Args: spec.args } : {}), ...(spec.env.length > 0 ? { Env: spec.env } : {}), Init: false, StopGracePeriod: 10000000000, DNSConfig: {}, Isolation: 'default' },
       Resources: { Limits: {}, Reservations: {} },
       RestartPolicy: { Condition: spec.restartCondition, Delay: spec.restartDelay, MaxAttempts: 0 },
       Placement: spec.constraints.length > 0 ? { Constraints: spec.constraints, Platforms: [{ Architecture: 'amd64', OS: 'linux' }] } : { Platforms: [{ Architecture: 'amd64', OS: 'linux' }] },
@@ -894,20 +831,31 @@ function serviceInspectValue(x: S, c: SwarmCluster, svc: ServiceRecord): GoValue
     Spec: specValue,
     Endpoint: {
       Spec: { Mode: spec.endpointMode, ...(spec.ports.length > 0 ? { Ports: spec.ports.map(portValue) } : {}) },
-      ...(spec.ports.length > 0 ? { Ports: spec.ports.map(portValue) } : {}),
+      ...(svc.ports.length > 0 ? { Ports: svc.ports.map(portValue) } : {}),
       VirtualIPs: svc.vips.map((v) => ({ NetworkID: v.networkId, Addr: v.addr })),
     },
   });
 }
 
+/** swarm.PortConfig: PublishedPort is omitempty (a spec's port the swarm chooses has none). */
 function portValue(p: PortConfig): Record<string, unknown> {
-  return { Protocol: p.protocol, TargetPort: p.target, PublishedPort: p.published, PublishMode: p.mode };
+  return { Protocol: p.protocol, TargetPort: p.target, ...(p.published !== 0 ? { PublishedPort: p.published } : {}), PublishMode: p.mode };
+}
+
+/** A label map in Go's printing order (sorted keys): toGo keeps an object's insertion order. */
+function sortedMap(m: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(m).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/** `--label k=v` lists (a bare `k` is an empty value). */
+function keyValues(list: readonly string[]): Record<string, string> {
+  return Object.fromEntries(list.map((kv) => (kv.includes('=') ? [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)] : [kv, ''])));
 }
 
 function servicePretty(c: SwarmCluster, svc: ServiceRecord): string {
   const spec = svc.spec;
   let out = `\nID:\t\t${svc.id}\nName:\t\t${spec.name}\n`;
-  if (Object.keys(spec.labels).length > 0) out += `Labels:\n${Object.entries(spec.labels).map(([k, v]) => ` ${k}=${v}\n`).join('')}`;
+  if (Object.keys(spec.labels).length > 0) out += `Labels:\n${Object.entries(sortedMap(spec.labels)).map(([k, v]) => ` ${k}=${v}\n`).join('')}`;
   out += spec.mode === 'global' ? 'Service Mode:\tGlobal\n' : `Service Mode:\tReplicated\n Replicas:\t${spec.replicas}\n`;
   out += 'Placement:\n';
   if (spec.constraints.length > 0) out += ` Constraints:\t[${spec.constraints.join(' ')}]\n`;
@@ -918,7 +866,7 @@ function servicePretty(c: SwarmCluster, svc: ServiceRecord): string {
   out += ' Init:\t\tfalse\nResources:\n';
   if (spec.networks.length > 0) out += `Networks:\t${spec.networks.map((n) => c.findNetwork(n.target)?.name ?? n.target).join(' ')} \n`;
   out += `Endpoint Mode:\t${spec.endpointMode}\n`;
-  if (spec.ports.length > 0) out += `Ports:\n${spec.ports.map((p) => ` PublishedPort = ${p.published}\n  Protocol = ${p.protocol}\n  TargetPort = ${p.target}\n  PublishMode = ${p.mode}\n`).join('')}`;
+  if (svc.ports.length > 0) out += `Ports:\n${svc.ports.map((p) => ` PublishedPort = ${p.published}\n  Protocol = ${p.protocol}\n  TargetPort = ${p.target}\n  PublishMode = ${p.mode}\n`).join('')}`;
   return `${out}\n`;
 }
 
@@ -932,8 +880,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
   switch (sub) {
     case 'deploy':
     case 'up': {
-      const p = flags(x, 'stack deploy', argv, [l('compose-file', 'c'), b('prune'), s('resolve-image'), b('with-registry-auth'), b('detach', 'd'), b('quiet', 'q')]);
-      needArgs(x, 'stack deploy', p.args, 1, '[OPTIONS] STACK', true);
+      const p = parse(x, 'stack deploy', argv);
       const c = managerCluster(x);
       const name = p.args[0]!;
       const files = p.lists.get('compose-file') ?? [];
@@ -962,7 +909,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
         }
         ctx.stdout(`Creating network ${nw.name}\n`);
         try {
-          me.createNetwork({ name: nw.name, driver: nw.driver, attachable: nw.attachable, options: nw.options, labels: { [STACK_LABEL]: name }, ...(nw.subnet ? { ipam: { config: [{ subnet: nw.subnet }] } } : {}) });
+          me.createNetwork({ name: nw.name, driver: nw.driver, attachable: nw.attachable, internal: nw.internal, options: nw.options, labels: { [STACK_LABEL]: name }, ...(nw.subnet ? { ipam: { config: [{ subnet: nw.subnet }] } } : {}) });
         } catch (e) {
           return fail(x, e);
         }
@@ -985,7 +932,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
     }
     case 'ls':
     case 'list': {
-      const p = flags(x, 'stack ls', argv, [s('format')]);
+      const p = parse(x, 'stack ls', argv);
       const c = managerCluster(x);
       const stacks = new Map<string, number>();
       for (const sv of c.services.values()) {
@@ -1005,8 +952,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'services': {
-      const p = flags(x, 'stack services', argv, [b('quiet', 'q'), s('format'), l('filter', 'f')]);
-      needArgs(x, 'stack services', p.args, 1, '[OPTIONS] STACK', true);
+      const p = parse(x, 'stack services', argv);
       const c = managerCluster(x);
       const list = naturalSort([...c.services.values()].filter((sv) => sv.spec.labels[STACK_LABEL] === p.args[0]), (sv) => sv.spec.name);
       if (list.length === 0) {
@@ -1023,8 +969,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
       return 0;
     }
     case 'ps': {
-      const p = flags(x, 'stack ps', argv, [b('quiet', 'q'), s('format'), l('filter', 'f'), b('no-trunc'), b('no-resolve')]);
-      needArgs(x, 'stack ps', p.args, 1, '[OPTIONS] STACK', true);
+      const p = parse(x, 'stack ps', argv);
       const c = managerCluster(x);
       const ids = new Set([...c.services.values()].filter((sv) => sv.spec.labels[STACK_LABEL] === p.args[0]).map((sv) => sv.id));
       if (ids.size === 0) {
@@ -1036,8 +981,7 @@ async function stack(x: S, argv: string[]): Promise<number> {
     case 'rm':
     case 'remove':
     case 'down': {
-      const p = flags(x, 'stack rm', argv, [b('detach', 'd')]);
-      needArgs(x, 'stack rm', p.args, 1, '[OPTIONS] STACK [STACK...]');
+      const p = parse(x, 'stack rm', argv);
       const c = managerCluster(x);
       for (const name of p.args) {
         const svcs = naturalSort([...c.services.values()].filter((sv) => sv.spec.labels[STACK_LABEL] === name), (sv) => sv.spec.name);
@@ -1084,7 +1028,7 @@ export async function swarmCli(sub: 'swarm' | 'node' | 'service' | 'stack', ctx:
         return await stack(x, argv);
     }
   } catch (e) {
-    if (e instanceof Exit) return e.code;
+    if (e instanceof CommandExit) return e.code;
     if (e instanceof DockerError) {
       ctx.stderr(`${e.cliText()}\n`);
       return 1;

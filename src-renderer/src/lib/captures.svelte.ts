@@ -21,6 +21,8 @@ export class CapturesState {
   busy = $state(false);
   /** The last import's or export's problem, shown over the view until dismissed. */
   error = $state<string | null>(null);
+  /** What the last Ethernet-only export converted and left out, shown until dismissed. */
+  notice = $state<string | null>(null);
   dragging = $state(false);
   /** The running lab's devices one can capture on or replay into (captures.interfaces), and why not. */
   choices = $state.raw<CaptureInterfaceChoice[]>([]);
@@ -41,8 +43,10 @@ export class CapturesState {
   follow(): () => void {
     const off = this.#api.onCapturesChanged(() => void this.load());
     // A live capture's packet list grows as its frames are written.
-    const offFrames = this.#api.onCaptureFrames(({ id }) => {
+    const offFrames = this.#api.onCaptureFrames(({ id, total }) => {
       if (this.open?.capture.id === id) this.open.refresh();
+      // The sidebar's count follows a recording without asking for the whole list again.
+      if (this.list.some((c) => c.id === id && c.packetCount !== total)) this.list = this.list.map((c) => (c.id === id ? { ...c, packetCount: total } : c));
     });
     return () => {
       off();
@@ -89,11 +93,11 @@ export class CapturesState {
     }
   }
 
-  /** Replays a capture into the open lab's device; the counts, or null (the error is shown). */
-  async replay(id: string, target: CaptureTarget, speed: ReplaySpeed): Promise<ReplayResult | null> {
+  /** Replays a capture into the open lab's device (tcpreplay's loop, tcprewrite's options); the counts, or null (the error is shown). */
+  async replay(id: string, target: CaptureTarget, speed: ReplaySpeed, options: ReplayOptions = {}): Promise<ReplayResult | null> {
     if (this.labId === null) return null;
     try {
-      return await this.#api.captures.replay({ id, labId: this.labId, target, speed });
+      return await this.#api.captures.replay({ id, labId: this.labId, target, speed, ...options });
     } catch (err) {
       this.error = describeError(err);
       return null;
@@ -147,19 +151,29 @@ export class CapturesState {
     }
   }
 
-  async exportOpen(format: 'pcap' | 'pcapng'): Promise<void> {
+  /** Downloads the open capture; Ethernet-only (for tcpreplay) says how many frames were converted or left out. */
+  async exportOpen(format: 'pcap' | 'pcapng', ethernetOnly = false): Promise<void> {
+    const v = this.open;
+    if (!v) return;
+    this.error = null;
+    this.notice = null;
+    try {
+      const out = await this.#api.captures.export({ id: v.capture.id, format, ...(ethernetOnly ? { ethernetOnly } : {}) });
+      download(out.fileName, out.data);
+      if (ethernetOnly) this.notice = `${out.fileName}: ${out.converted ?? 0} frames given an Ethernet header, ${out.dropped ?? 0} left out (no Ethernet form).`;
+    } catch (err) {
+      this.error = describeError(err);
+    }
+  }
+
+  /** Downloads the journey of the open capture's frame `number` as a pcapng (its hops share one packet id). */
+  async exportJourney(number: number): Promise<void> {
     const v = this.open;
     if (!v) return;
     this.error = null;
     try {
-      const out = await this.#api.captures.export({ id: v.capture.id, format });
-      const bytes = fromBase64(out.data);
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }));
-      const a = document.createElement('a');
-      a.href = url;
-      a.download = out.fileName;
-      a.click();
-      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+      const out = await this.#api.captures.exportJourney({ id: v.capture.id, number });
+      download(out.fileName, out.data);
     } catch (err) {
       this.error = describeError(err);
     }
@@ -174,6 +188,19 @@ export class CapturesState {
       this.error = describeError(err);
     }
   }
+}
+
+/** captures.replay's loop count and tcprewrite options. */
+export type ReplayOptions = { loop?: number; rewrite?: { addressMap?: [string, string][]; macToLab?: boolean; fixChecksums?: boolean } };
+
+function download(fileName: string, base64: string): void {
+  const bytes = fromBase64(base64);
+  const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = fileName;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
 export const [getCaptures, setCaptures] = createContext<CapturesState>();

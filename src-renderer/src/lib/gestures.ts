@@ -2,6 +2,7 @@
 // the line that undoes it. Pure: the editor (editor.svelte.ts) runs them through lab.exec, so every gesture is
 // journaled with the console commands and replays like them.
 import type { ConsoleTarget, RuntimeContainer, RuntimeNetwork } from '../../../src-main/common/api/index.ts';
+import { shellWord } from './shell-word.ts';
 
 export interface Command {
   target: ConsoleTarget;
@@ -12,11 +13,15 @@ export interface Gesture {
   /** What the history and the log call it: "connect es to dev". */
   label: string;
   do: Command;
+  /** Commands that finish it, run in order once `do` succeeded (a pasted container joining its other networks). */
+  also?: Command[];
   /** The inverse command; absent when the gesture cannot be undone (a removed node loses its containers). */
   undo?: Command;
+  /** Commands that finish the undo, run in order after it (networks a paste created, removed after its container). */
+  undoAlso?: Command[];
 }
 
-export type NetworkKind = 'bridge' | 'internal' | 'macvlan';
+export type NetworkKind = 'bridge' | 'internal' | 'macvlan' | 'overlay';
 
 /** The images the palette offers, and the command each is started with so it keeps running. */
 export const CATALOG: readonly { image: string; title: string; args?: string; flags?: string }[] = [
@@ -69,11 +74,15 @@ export interface NetworkSpec {
   kind: NetworkKind;
   subnet?: string;
   gateway?: string;
+  /** Overlays only: standalone containers may join it. */
+  attachable?: boolean;
 }
 
 export function networkLine(s: NetworkSpec): string {
   const parts = ['docker network create'];
   if (s.kind === 'macvlan') parts.push('-d macvlan');
+  if (s.kind === 'overlay') parts.push('-d overlay');
+  if (s.kind === 'overlay' && s.attachable) parts.push('--attachable');
   if (s.kind === 'internal') parts.push('--internal');
   if (s.subnet) parts.push(`--subnet ${s.subnet}`);
   if (s.gateway) parts.push(`--gateway ${s.gateway}`);
@@ -86,10 +95,83 @@ export function createNetwork(node: string, s: NetworkSpec): Gesture {
   return { label: `create network ${s.name}`, do: { target: on(node), line: networkLine(s) }, undo: { target: on(node), line: `docker network rm ${s.name}` } };
 }
 
+/** The command that creates `n` again as it was made: every flag its create settings carry (the lab state's
+ * `create`), or, when a state lacks them, what the palette's form could have given. `ipam` replaces the subnets
+ * (a copy of the network on a node where its own subnet is taken). */
+export function recreateLine(n: RuntimeNetwork, ipam?: NonNullable<RuntimeNetwork['create']>['ipam']): string {
+  const c = n.create;
+  if (!c) {
+    const kind: NetworkKind = n.driver === 'macvlan' ? 'macvlan' : n.driver === 'overlay' ? 'overlay' : n.internal ? 'internal' : 'bridge';
+    const pool = ipam?.[0] ?? (n.subnet ? { subnet: n.subnet, ...(n.gateway ? { gateway: n.gateway } : {}) } : undefined);
+    return networkLine({ name: n.name, kind, ...(pool ? { subnet: pool.subnet, ...(pool.gateway ? { gateway: pool.gateway } : {}) } : {}) });
+  }
+  const parts = ['docker network create'];
+  if (n.driver !== 'bridge') parts.push(`-d ${shellWord(n.driver)}`);
+  if (c.attachable) parts.push('--attachable');
+  if (n.internal) parts.push('--internal');
+  if (c.ipv6) parts.push('--ipv6');
+  for (const p of ipam ?? c.ipam) {
+    parts.push(`--subnet ${shellWord(p.subnet)}`);
+    if (p.ipRange) parts.push(`--ip-range ${shellWord(p.ipRange)}`);
+    if (p.gateway) parts.push(`--gateway ${shellWord(p.gateway)}`);
+    for (const [k, v] of Object.entries(p.auxAddresses ?? {})) parts.push(`--aux-address ${shellWord(`${k}=${v}`)}`);
+  }
+  for (const [k, v] of Object.entries(c.options)) parts.push(`-o ${shellWord(v === '' ? k : `${k}=${v}`)}`);
+  for (const [k, v] of Object.entries(c.labels)) parts.push(`--label ${shellWord(`${k}=${v}`)}`);
+  parts.push(shellWord(n.name));
+  return parts.join(' ');
+}
+
 export function removeNetwork(node: string, n: RuntimeNetwork): Gesture {
-  const kind: NetworkKind = n.driver === 'macvlan' ? 'macvlan' : n.internal ? 'internal' : 'bridge';
-  const spec: NetworkSpec = { name: n.name, kind, ...(n.subnet ? { subnet: n.subnet } : {}), ...(n.gateway ? { gateway: n.gateway } : {}) };
-  return { label: `remove network ${n.name}`, do: { target: on(node), line: `docker network rm ${n.name}` }, undo: { target: on(node), line: networkLine(spec) } };
+  return { label: `remove network ${n.name}`, do: { target: on(node), line: `docker network rm ${n.name}` }, undo: { target: on(node), line: recreateLine(n) } };
+}
+
+export interface ServiceSpec {
+  name: string;
+  image: string;
+  replicas: number;
+  /** Published on every node through the routing mesh: "8080:80". */
+  publish?: string;
+  network?: string;
+}
+
+/** Images a service can run: those that keep running by themselves (a shell would exit at once without -it). */
+export const SERVICE_IMAGES = CATALOG.filter((c) => c.flags === undefined);
+
+export function serviceLine(s: ServiceSpec): string {
+  const entry = CATALOG.find((c) => c.image === s.image);
+  const parts = ['docker service create', `--name ${s.name}`, `--replicas ${s.replicas}`];
+  if (s.publish) parts.push(`-p ${s.publish}`);
+  if (s.network) parts.push(`--network ${s.network}`);
+  parts.push(s.image);
+  if (entry?.args) parts.push(entry.args);
+  return parts.join(' ');
+}
+
+/** Creating a service on a manager; undone by removing it (its tasks go with it). */
+export function createService(manager: string, s: ServiceSpec): Gesture {
+  return { label: `create service ${s.name}`, do: { target: on(manager), line: serviceLine(s) }, undo: { target: on(manager), line: `docker service rm ${s.name}` } };
+}
+
+export interface ServiceFormErrors {
+  name?: string;
+  replicas?: string;
+  publish?: string;
+}
+
+/** Checks a new service as the person types: a unique valid name, 0..100 replicas, a published port as P:T. */
+export function validateService(s: { name: string; replicas: string; publish: string }, taken: Iterable<string>): ServiceFormErrors {
+  const errors: ServiceFormErrors = {};
+  if (s.name === '') errors.name = 'a name is needed';
+  else if (!NAME.test(s.name)) errors.name = 'letters, digits, _ . - only, starting with a letter or digit';
+  else if (new Set(taken).has(s.name)) errors.name = `a service named ${s.name} exists`;
+  if (!/^\d{1,3}$/.test(s.replicas) || Number(s.replicas) > 100) errors.replicas = 'a whole number from 0 to 100';
+  if (s.publish !== '') {
+    const m = /^(\d{1,5}):(\d{1,5})(\/(tcp|udp))?$/.exec(s.publish);
+    if (!m) errors.publish = 'published:target, such as 8080:80';
+    else if ([m[1], m[2]].some((p) => Number(p) < 1 || Number(p) > 65535)) errors.publish = 'ports are 1 to 65535';
+  }
+  return errors;
 }
 
 export function connect(node: string, network: string, container: string): Gesture {
@@ -120,7 +202,7 @@ export function nameOfImage(image: string): string {
 
 const NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
-function parseIp(s: string): number | null {
+export function parseIp(s: string): number | null {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return null;
   const parts = m.slice(1).map(Number);

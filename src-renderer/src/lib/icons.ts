@@ -34,6 +34,8 @@ export const icons = {
   chevronDown: ['m6 9 6 6 6-6'],
   chevronUp: ['m18 15-6-6-6 6'],
   server: [rect(2, 3, 20, 8, 2), rect(2, 13, 20, 8, 2), 'M6 7h.01', 'M6 17h.01'],
+  upload: ['M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4', 'm17 8-5-5-5 5', 'M12 3v12'],
+  file: ['M15 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7Z', 'M14 2v4a2 2 0 0 0 2 2h4'],
 } as const;
 
 export type IconName = keyof typeof icons;

@@ -174,6 +174,12 @@ export class LabsState {
     }
   }
 
+  /** A lab just added (imported): listed at once, before the event with the full list arrives, and opened. */
+  async adopt(lab: LabSummary): Promise<void> {
+    this.#merge(lab);
+    await this.open(lab.id);
+  }
+
   close(): void {
     this.openId = null;
     this.openLab = null;

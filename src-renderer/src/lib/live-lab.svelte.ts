@@ -3,6 +3,7 @@
 import type { Api, LabClockState, LabRuntimeState } from '../../../src-main/common/api/index.ts';
 import { ConsolesState } from './consoles.svelte.ts';
 import { describeError } from './errors.ts';
+import { linkRates, NO_RATES } from './link-activity.ts';
 import type { ResolvedTheme } from './theme.svelte.ts';
 
 export const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 50] as const;
@@ -12,6 +13,8 @@ export class LiveLab {
   readonly consoles: ConsolesState;
   state = $state.raw<LabRuntimeState | null>(null);
   error = $state<string | null>(null);
+  /** Frames per second on each link that carried traffic between the last two states (link-activity.ts keys). */
+  rates = $state.raw<ReadonlyMap<string, number>>(NO_RATES);
   /** Virtual nanoseconds, advanced between states while the clock runs. */
   displayTime = $state(0);
   readonly clock: LabClockState | null = $derived(this.state?.clock ?? null);
@@ -102,11 +105,13 @@ export class LiveLab {
   /** Shows a made-up state and ignores the lab's from now on (benches and screenshots of labs too big to build). */
   inject(state: LabRuntimeState): void {
     this.#injected = true;
+    this.rates = linkRates(this.state, state, this.rates);
     this.state = state;
   }
 
   #take(state: LabRuntimeState): void {
     if (this.#injected) return;
+    this.rates = linkRates(this.state, state, this.rates);
     this.state = state;
     this.#anchor = { time: state.clock.time, wall: performance.now() };
     this.displayTime = state.clock.time;

@@ -1,5 +1,5 @@
 // The open lab's snapshots: the list (live through onSnapshotsChanged), save, delete, restore, and the diff of two.
-import type { Api, Lab, SnapshotDiff, SnapshotSummary } from '../../../src-main/common/api/index.ts';
+import type { Api, Lab, PartialRestore, SnapshotDiff, SnapshotSummary } from '../../../src-main/common/api/index.ts';
 import { describeError } from './errors.ts';
 
 /** Whether the snapshots panel is shown (the canvas toolbar toggles it; the lab view shows it). */
@@ -11,6 +11,8 @@ export class SnapshotsState {
   error = $state<string | null>(null);
   busy = $state(false);
   diff = $state.raw<SnapshotDiff | null>(null);
+  /** What the last partial restore did (its commands, what it left alone). */
+  part = $state.raw<(PartialRestore & { snapshot: string; what: string }) | null>(null);
   readonly #api: Api;
 
   constructor(api: Api, labId: string) {
@@ -54,6 +56,16 @@ export class SnapshotsState {
       lab = await this.#api.snapshots.restore({ id });
     });
     return lab;
+  }
+
+  /** One node (or one container of it) back to snapshot `id`, the rest of the lab as it is. */
+  restorePart(id: string, node: string, container: string): Promise<boolean> {
+    const snap = this.list.find((s) => s.id === id);
+    const c = container.trim();
+    return this.#run(async () => {
+      const r = await this.#api.snapshots.restorePart({ id, node: node.trim(), ...(c ? { container: c } : {}) });
+      this.part = { ...r, snapshot: snap?.name ?? id, what: c ? `container ${c} on ${node.trim()}` : `node ${node.trim()}` };
+    });
   }
 
   /** The diff from the older of two snapshots to the newer. */

@@ -10,7 +10,7 @@ const web: RuntimeContainer = {
   state: 'running',
   exitCode: 0,
   networkMode: 'dev',
-  networks: [{ networkId: 'n2', network: 'dev', iface: 'eth0', ip: '172.18.0.2/16', mac: '02:42:ac:12:00:02', aliases: [] }],
+  networks: [{ networkId: 'n2', network: 'dev', iface: 'eth0', ip: '172.18.0.2/16', mac: '02:42:ac:12:00:02', aliases: [], frames: 0 }],
   ports: [{ containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 }],
 };
 
@@ -25,15 +25,18 @@ const state: LabRuntimeState = {
     lan: 'ul',
     engine: '28.0.0',
     swarmRole: null,
+    swarm: null,
     daemon: 'running' as const,
+    frames: 0,
     networks: [
-      { id: 'n1', name: 'bridge', driver: 'bridge', scope: 'local', subnet: '172.17.0.0/16', gateway: '172.17.0.1', bridge: 'docker0', internal: false },
-      { id: 'n2', name: 'dev', driver: 'bridge', scope: 'local', subnet: '172.18.0.0/16', gateway: '172.18.0.1', bridge: 'br-0123456789ab', internal: false },
-      { id: 'n3', name: 'host', driver: 'host', scope: 'local', subnet: null, gateway: null, bridge: null, internal: false },
-      { id: 'n4', name: 'none', driver: 'null', scope: 'local', subnet: null, gateway: null, bridge: null, internal: false },
+      { id: 'n1', name: 'bridge', driver: 'bridge', scope: 'local', subnet: '172.17.0.0/16', gateway: '172.17.0.1', bridge: 'docker0', internal: false, vni: null, ingress: false },
+      { id: 'n2', name: 'dev', driver: 'bridge', scope: 'local', subnet: '172.18.0.0/16', gateway: '172.18.0.1', bridge: 'br-0123456789ab', internal: false, vni: null, ingress: false },
+      { id: 'n3', name: 'host', driver: 'host', scope: 'local', subnet: null, gateway: null, bridge: null, internal: false, vni: null, ingress: false },
+      { id: 'n4', name: 'none', driver: 'null', scope: 'local', subnet: null, gateway: null, bridge: null, internal: false, vni: null, ingress: false },
     ],
     containers: i === 0 ? [web, { ...web, id: 'c2', name: 'old', state: 'exited' as const, exitCode: 137, networks: [], ports: [] }] : [],
   })),
+  services: [],
 };
 
 test('a small lab: nodes side by side in one row under the LAN, bridges as bars, containers below with endpoint lines and ports', () => {

@@ -3,7 +3,7 @@
 // sums and extents); Svelte draws the result. Coordinates are canvas units, centred on the origin.
 
 import { max, sum } from 'd3';
-import type { LabRuntimeState, RuntimeContainer, RuntimeNetwork, RuntimeNode } from '../../../src-main/common/api/index.ts';
+import type { LabRuntimeState, RuntimeContainer, RuntimeNetwork, RuntimeNode, RuntimeService } from '../../../src-main/common/api/index.ts';
 
 export const CONTAINER_W = 156;
 export const CONTAINER_H = 58;
@@ -32,6 +32,25 @@ export interface NetBar {
   x1: number;
   x2: number;
   y: number;
+  /** An overlay's lane (its bar sits at the same height in every node it reaches), or null for a local network. */
+  lane: number | null;
+}
+
+/** A swarm service's tasks share a colour (index into the palette) and a label. */
+export interface TaskMark {
+  service: string;
+  colour: number;
+  /** "web.2" (replicated) or "web" (global). */
+  label: string;
+}
+
+/** An overlay as one segment across the nodes it reaches: their bars, joined. */
+export interface OverlaySpan {
+  key: string;
+  network: RuntimeNetwork;
+  lane: number;
+  /** Keys of the nodes it reaches, in layout order. */
+  nodes: string[];
 }
 
 export interface ContainerBox {
@@ -40,6 +59,8 @@ export interface ContainerBox {
   x: number;
   y: number;
   tone: Tone;
+  /** The service whose task it runs, or null. */
+  task: TaskMark | null;
 }
 
 export interface EndpointLine {
@@ -95,6 +116,10 @@ export interface Topology {
   workstation: { x: number; y: number; links: { x: number; y1: number; y2: number; label: string }[]; name: string };
   lans: LanBar[];
   nodes: NodeBox[];
+  /** Overlays spanning the nodes they reach, user overlays first, the ingress network last. */
+  overlays: OverlaySpan[];
+  /** Swarm services with their colour (by service ID). */
+  services: Map<string, { service: RuntimeService; colour: number }>;
   /** How many rows the nodes wrap into. */
   rows: number;
   bounds: { x: number; y: number; w: number; h: number };
@@ -109,17 +134,46 @@ export function containerTone(c: RuntimeContainer): Tone {
 
 /** Networks drawn as segments inside their node: those with a Linux bridge (the default bridge and user bridges). */
 function segments(node: RuntimeNode): RuntimeNetwork[] {
-  return node.networks.filter((n) => n.bridge !== null || (n.driver !== 'host' && n.driver !== 'null'));
+  return node.networks.filter((n) => n.driver !== 'overlay' && (n.bridge !== null || (n.driver !== 'host' && n.driver !== 'null')));
 }
 
-function layoutNode(node: RuntimeNode, x: number, y: number): NodeBox {
+/** The lab's overlays by network ID in lane order: user overlays as they first appear, the ingress network last. */
+export function overlayLanes(state: LabRuntimeState): Map<string, number> {
+  const seen = new Map<string, RuntimeNetwork>();
+  for (const n of state.nodes) for (const w of n.networks) if (w.driver === 'overlay' && !seen.has(w.id)) seen.set(w.id, w);
+  const order = [...seen.values()].sort((a, b) => Number(a.ingress) - Number(b.ingress));
+  return new Map(order.map((w, i) => [w.id, i]));
+}
+
+/** Each task container's service mark, by container ID; services get colours in order. */
+export function taskMarks(services: readonly RuntimeService[]): Map<string, TaskMark> {
+  const out = new Map<string, TaskMark>();
+  services.forEach((s, i) => {
+    for (const t of s.tasks) {
+      if (t.containerId !== '') out.set(t.containerId, { service: s.id, colour: i % 6, label: s.mode === 'global' ? s.name : `${s.name}.${t.slot}` });
+    }
+  });
+  return out;
+}
+
+function layoutNode(node: RuntimeNode, x: number, y: number, lanes: Map<string, number> = new Map(), marks: Map<string, TaskMark> = new Map()): NodeBox {
   const nets = segments(node);
   const n = node.containers.length;
   const rowW = n * CONTAINER_W + Math.max(0, n - 1) * CONTAINER_GAP;
   const w = Math.max(NODE_MIN_W, rowW + 2 * NODE_PAD);
-  const bars: NetBar[] = nets.map((network, i) => ({ key: network.id, network, x1: x + NODE_PAD, x2: x + w - NODE_PAD, y: y + HEADER_H + 14 + i * BAR_STEP }));
-  const lastBar = bars.length ? (bars[bars.length - 1] as NetBar).y : y + HEADER_H - 10;
-  const rows = Math.max(1, ...node.containers.map((c) => c.networks.filter((e) => nets.some((n) => n.id === e.networkId)).length));
+  // Overlay lanes first, at the same height in every node (one lane per overlay of the lab), then the local ones.
+  const overlays = node.networks.filter((nw) => nw.driver === 'overlay' && lanes.has(nw.id));
+  const laneCount = lanes.size;
+  const barY = (i: number) => y + HEADER_H + 14 + i * BAR_STEP;
+  const bars: NetBar[] = [
+    ...overlays.map((network) => {
+      const lane = lanes.get(network.id) as number;
+      return { key: network.id, network, x1: x + NODE_PAD, x2: x + w - NODE_PAD, y: barY(lane), lane };
+    }),
+    ...nets.map((network, i) => ({ key: network.id, network, x1: x + NODE_PAD, x2: x + w - NODE_PAD, y: barY(laneCount + i), lane: null })),
+  ];
+  const lastBar = laneCount + nets.length > 0 ? barY(laneCount + nets.length - 1) : y + HEADER_H - 10;
+  const rows = Math.max(1, ...node.containers.map((c) => c.networks.filter((e) => bars.some((b) => b.network.id === e.networkId)).length));
   const cy = lastBar + BAR_TO_CONTAINERS + rows * LABEL_ROW;
   const x0 = x + (w - rowW) / 2;
   const containers: ContainerBox[] = [];
@@ -128,7 +182,7 @@ function layoutNode(node: RuntimeNode, x: number, y: number): NodeBox {
   const h = cy - y + (n > 0 ? CONTAINER_H : 0) + NODE_PAD + (node.containers.some((c) => c.ports.length > 0) ? 10 : 0);
   node.containers.forEach((c, i) => {
     const cx = x0 + i * (CONTAINER_W + CONTAINER_GAP);
-    containers.push({ key: c.id, container: c, x: cx, y: cy, tone: containerTone(c) });
+    containers.push({ key: c.id, container: c, x: cx, y: cy, tone: containerTone(c), task: marks.get(c.id) ?? null });
     const attached = c.networks.filter((e) => bars.some((b) => b.network.id === e.networkId));
     attached.forEach((e, j) => {
       const bar = bars.find((b) => b.network.id === e.networkId) as NetBar;
@@ -156,7 +210,9 @@ const ROW_GAP = PORT_H + 34;
  * on top, each row under its own segment of the underlay LAN(s), a trunk down the left joining the segments.
  */
 export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topology {
-  const sized = state.nodes.map((n) => layoutNode(n, 0, 0));
+  const lanes = overlayLanes(state);
+  const marks = taskMarks(state.services);
+  const sized = state.nodes.map((n) => layoutNode(n, 0, 0, lanes, marks));
   const lanRoom = LAN_TO_NODES + Math.max(0, state.lans.length - 1) * LAN_GAP;
   // Columns: the count whose grid (column widths the widest of each column) comes closest to the aspect ratio.
   const gridOf = (cols: number) => {
@@ -185,7 +241,7 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
     const c = i % grid.cols;
     // Centred in its cell when narrower than its column.
     const w = (sized[i] as NodeBox).w;
-    return layoutNode(n, (colX[c] as number) + ((grid.colW[c] as number) - w) / 2, rowY[Math.floor(i / grid.cols)] as number);
+    return layoutNode(n, (colX[c] as number) + ((grid.colW[c] as number) - w) / 2, rowY[Math.floor(i / grid.cols)] as number, lanes, marks);
   });
   const left = Math.min(-WORKSTATION_W / 2 - 40, ...nodes.map((b) => b.x));
   const right = Math.max(WORKSTATION_W / 2 + 40, ...nodes.map((b) => b.x + b.w));
@@ -209,7 +265,8 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
   });
   const bottom = max(nodes, (b) => b.y + b.h + PORT_H) ?? 0;
   const x0 = Math.min(left - 24, ...lans.map((l) => l.trunk.x - 4));
-  const bounds = { x: x0, y: wy, w: right + 24 - x0, h: bottom - wy };
+  // Room on the right for the overlays' risers.
+  const bounds = { x: x0, y: wy, w: right + 24 + (lanes.size > 0 ? 8 + lanes.size * 10 : 0) - x0, h: bottom - wy };
   // Centre the drawing vertically on the origin too, so the first view shows it whole.
   const dy = -(bounds.y + bounds.h / 2);
   const shift = (v: number) => v + dy;
@@ -226,11 +283,60 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
     for (const s of l.segments) s.y = shift(s.y);
     l.trunk = { ...l.trunk, y1: shift(l.trunk.y1), y2: shift(l.trunk.y2) };
   }
+  const overlays: OverlaySpan[] = [];
+  for (const [id, lane] of lanes) {
+    const reach = nodes.filter((b) => b.bars.some((bar) => bar.key === id));
+    const network = (reach[0] as NodeBox).bars.find((bar) => bar.key === id)!.network;
+    overlays[lane] = { key: id, network, lane, nodes: reach.map((b) => b.key) };
+  }
   return {
     workstation: { x: -WORKSTATION_W / 2, y: shift(wy), links: links.map((k) => ({ ...k, y1: shift(k.y1), y2: shift(k.y2) })), name: state.workstation.name },
     lans,
     nodes,
+    overlays,
+    services: new Map(state.services.map((s, i) => [s.id, { service: s, colour: i % 6 }])),
     rows,
     bounds: { ...bounds, y: shift(bounds.y) },
   };
+}
+
+/** Where overlays' risers run, right of the nodes: lane `lane`'s x. */
+export function riserX(t: Topology, lane: number): number {
+  return t.bounds.x + t.bounds.w - 8 - (t.overlays.length - 1 - lane) * 10;
+}
+
+/**
+ * An overlay as one SVG path: in each row, a line through its bars in the nodes it reaches (hidden behind the nodes
+ * it passes), and when it reaches several rows, a riser on the right joining them. Nodes moved by `offset` carry
+ * their bars with them.
+ */
+export function overlayPath(span: OverlaySpan, boxes: ReadonlyMap<string, NodeBox>, offset: (key: string) => { dx: number; dy: number }, riser: number): string {
+  const rows = new Map<number, { x1: number; x2: number; y: number }[]>();
+  for (const key of span.nodes) {
+    const b = boxes.get(key);
+    const bar = b?.bars.find((x) => x.key === span.key);
+    if (!b || !bar) continue;
+    const o = offset(key);
+    const row = rows.get(b.y) ?? [];
+    row.push({ x1: bar.x1 + o.dx, x2: bar.x2 + o.dx, y: bar.y + o.dy });
+    rows.set(b.y, row);
+  }
+  const r = (v: number) => Math.round(v * 10) / 10;
+  const parts: string[] = [];
+  const ends: number[] = [];
+  const multi = rows.size > 1;
+  for (const row of [...rows.keys()].sort((a, b) => a - b).map((k) => rows.get(k)!)) {
+    row.sort((a, b) => a.x1 - b.x1);
+    const first = row[0]!;
+    let d = `M${r(first.x1)} ${r(first.y)}`;
+    for (const seg of row) d += `L${r(seg.x1)} ${r(seg.y)}H${r(seg.x2)}`;
+    if (multi) {
+      const last = row[row.length - 1]!;
+      d += `H${r(riser)}`;
+      ends.push(last.y);
+    }
+    parts.push(d);
+  }
+  if (multi) parts.push(`M${r(riser)} ${r(Math.min(...ends))}V${r(Math.max(...ends))}`);
+  return parts.join('');
 }

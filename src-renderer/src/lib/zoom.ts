@@ -1,7 +1,7 @@
 // Zoom and pan for an SVG canvas: d3-zoom does the gesture maths, the caller renders with the transform it
 // receives. Wrapped as a plain controller so components never touch d3 selections.
 
-import { select, zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3';
+import { select, zoom, zoomIdentity, zoomTransform, type D3ZoomEvent, type ZoomBehavior } from 'd3';
 
 export interface View {
   x: number;
@@ -23,6 +23,8 @@ export interface ZoomController {
   reset(origin?: { x: number; y: number }): void;
   /** Shows `bounds` (canvas units) whole and centred, at most at 100 %, leaving `insets` (screen pixels) free. */
   fit(bounds: Bounds, insets?: Partial<Insets>, animate?: boolean): void;
+  /** Goes to `view` (the minimap's moves: at once while dragged, animated for a click). */
+  moveTo(view: View, animate?: boolean): void;
   destroy(): void;
 }
 
@@ -94,8 +96,16 @@ export function createZoom(svg: SVGSVGElement, onView: (view: View) => void, onU
       const r = svg.getBoundingClientRect();
       const v = fitView(bounds, r.width, r.height, { top: 24, right: 24, bottom: 24, left: 24, ...insets });
       const t = zoomIdentity.translate(v.x, v.y).scale(v.k);
-      if (animate) selection.transition().duration(260).call(behavior.transform, t);
-      else selection.call(behavior.transform, t);
+      // A big change of scale (a big lab arriving) jumps: animated, every frame on the way would draw the lab at
+      // the old level of detail.
+      const ratio = v.k / zoomTransform(svg).k;
+      if (animate && ratio < 2 && ratio > 0.5) selection.transition().duration(260).call(behavior.transform, t);
+      else selection.interrupt().call(behavior.transform, t);
+    },
+    moveTo(v, animate = false) {
+      const t = zoomIdentity.translate(v.x, v.y).scale(v.k);
+      if (animate) selection.transition().duration(220).call(behavior.transform, t);
+      else selection.interrupt().call(behavior.transform, t);
     },
     destroy() {
       selection.interrupt().on('.zoom', null);

@@ -5,6 +5,7 @@ import { requireBytes } from '../../wire/error.ts';
 import { readName } from '../../wire/dns.ts';
 import { formatIpv4, readIpv4 } from '../../wire/ipv4-address.ts';
 import { readIpv6 } from '../../wire/ipv6-address.ts';
+import { bitPicture } from '../field.ts';
 import { DNS_OPCODES, DNS_RCODES, DNS_TYPES, fields } from '../registry.ts';
 import { registerDissector, registerHeuristic, type Packet } from '../table.ts';
 import type { Item } from '../tree.ts';
@@ -64,7 +65,9 @@ function dissectDns(data: Uint8Array, start: number, end: number, pkt: Packet, t
   bit(F.flags_recdesired, 0x0100);
   if (response) bit(F.flags_recavail, 0x0080);
   bit(F.flags_z, 0x0040);
+  // A query shows the AD bit only when set (RFC 6840 lets a resolver ask for it), under the same name.
   if (response) bit(F.flags_authenticated, 0x0020);
+  else if ((flags & 0x0020) !== 0) ft.add(F.flags_authenticated, o + 2, o + 4, true, `${bitPicture(flags, 0x0020, 16)} = AD bit: Set`);
   bit(F.flags_checkdisable, 0x0010);
   if (response) ft.add(F.flags_rcode, o + 2, o + 4, rcode, undefined, { raw: flags });
   t.add(F.count_queries, o + 4, o + 6, counts[0]);
@@ -116,7 +119,7 @@ function dissectDns(data: Uint8Array, start: number, end: number, pkt: Packet, t
       if (type === 41) {
         info += ' OPT';
         r.setLabel(`<Root>: type OPT`);
-        r.add(F.resp_name, o + rs, o + n.end, n.name, `Name: <Root>`);
+        r.add(F.resp_name, o + rs, o + n.end, n.name || '<Root>', `Name: <Root>`);
         r.add(F.resp_type, o + n.end, o + n.end + 2, type);
         r.text(`UDP payload size: ${cls}`, o + n.end + 2, o + n.end + 4);
         r.add(F.resp_len, o + n.end + 8, o + ds, rdlen);
@@ -163,7 +166,7 @@ function dissectDns(data: Uint8Array, start: number, end: number, pkt: Packet, t
       }
       info += ` ${typeName(type)}${short ? ' ' + short : ''}`;
       r.setLabel(() => `${n.name || '<Root>'}: type ${typeName(type)}, class ${className(cls)}${detail ? ', ' + detail : ''}`);
-      r.add(F.resp_name, o + rs, o + n.end, n.name);
+      r.add(F.resp_name, o + rs, o + n.end, n.name || '<Root>');
       r.add(F.resp_type, o + n.end, o + n.end + 2, type);
       r.add(F.resp_class, o + n.end + 2, o + n.end + 4, cls);
       r.add(F.resp_ttl, o + n.end + 4, o + n.end + 8, ttl, `Time to live: ${ttl}`);

@@ -1,6 +1,6 @@
 // ICMP (ip.proto 1): echo with request/reply matching ("(request in 3)"), unreachable and time exceeded with the
 // quoted datagram dissected as Wireshark does (its addresses are filterable; the columns keep the outer ones).
-import { readU16 } from '../../wire/bytes.ts';
+import { readU16, readU32 } from '../../wire/bytes.ts';
 import { verify } from '../../wire/checksum.ts';
 import { IcmpView } from '../../wire/icmp.ts';
 import { fields, ICMP_TIME_EXCEEDED_CODES, ICMP_TYPES, ICMP_UNREACH_CODES } from '../registry.ts';
@@ -32,6 +32,40 @@ function matchEcho(pkt: Packet, request: boolean, id: number, seq: number): numb
   return req;
 }
 
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** An absolute time as Wireshark prints one in UTC ("Nov 22, 2026 10:11:17.000000000 UTC"). */
+export function absTimeText(secs: number, nsecs: number): string {
+  const d = new Date(secs * 1000);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, ' ')}, ${d.getUTCFullYear()} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}.${String(nsecs).padStart(9, '0')} UTC`;
+}
+
+/**
+ * The timeval ping puts at the start of an echo's data, as Wireshark finds it: 32-bit seconds and microseconds,
+ * big-endian or else little-endian, taken when the seconds are within the day after the frame's own and the
+ * microseconds below a million. The bytes it took (8 or 0).
+ */
+function echoTimestamp(data: Uint8Array, at: number, end: number, pkt: Packet, t: Item): number {
+  if (end - at < 8) return 0;
+  const frameSecs = Number(pkt.tsNs / 1_000_000_000n);
+  const looks = (secs: number, usecs: number) => ((secs - frameSecs) >>> 0) < 86_400 && usecs < 1_000_000;
+  let secs = readU32(data, at);
+  let usecs = readU32(data, at + 4);
+  if (!looks(secs, usecs)) {
+    secs = readU32LE(data, at);
+    usecs = readU32LE(data, at + 4);
+  }
+  if (!looks(secs, usecs)) return 0;
+  const text = absTimeText(secs, usecs * 1000);
+  t.add(F.data_time, at, at + 8, text, `Timestamp from icmp data: ${text}`);
+  const rel = Number(pkt.tsNs - (BigInt(secs) * 1_000_000_000n + BigInt(usecs) * 1000n)) / 1e9;
+  t.add(F.data_time_relative, at, at + 8, rel, () => `[Timestamp from icmp data (relative): ${rel.toFixed(9)} seconds]`, { generated: true });
+  return 8;
+}
+
+const readU32LE = (b: Uint8Array, at: number) => (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+
 function dissectIcmp(data: Uint8Array, start: number, end: number, pkt: Packet, tree: Item): void {
   pkt.layers.push('icmp');
   pkt.protocol = 'ICMP';
@@ -59,7 +93,7 @@ function dissectIcmp(data: Uint8Array, start: number, end: number, pkt: Packet, 
       pkt.info += ` (request in ${req})`;
       t.add(F.resp_to, o, o, req, `[Request frame: ${req}]`, { generated: true });
     }
-    callNamed('data', data, o + 8, end, pkt, t);
+    callNamed('data', data, o + 8 + echoTimestamp(data, o + 8, end, pkt, t), end, pkt, t);
     return;
   }
   pkt.info = codeName ? `${typeName} (${codeName})` : typeName;

@@ -1,6 +1,7 @@
 // Loading this module registers every dissector in its table (each file registers itself on import).
 import './data.ts';
 import './eth.ts';
+import './sll.ts';
 import './arp.ts';
 import './ipv4.ts';
 import './ipv6.ts';

@@ -25,6 +25,8 @@ function dissectIpv6(data: Uint8Array, start: number, end: number, pkt: Packet, 
   const t = tree.add(F.proto, o, o + 40, data.subarray(o, limit), () => `Internet Protocol Version 6, Src: ${src}, Dst: ${dst}`);
   const w = readU32(data, o);
   t.add(F.version, o, o + 1, w >>> 28, undefined, { raw: w });
+  // Wireshark also puts the version under ip.version (hidden), so `ip.version == 6` selects IPv6.
+  t.add(fields.ip.version, o, o + 1, w >>> 28, undefined, { raw: w >>> 24, hidden: true });
   t.add(F.tclass, o, o + 2, v.trafficClass, undefined, { raw: w });
   t.add(F.flow, o + 1, o + 4, v.flowLabel, undefined, { raw: w });
   t.add(F.plen, o + 4, o + 6, v.payloadLen);

@@ -175,7 +175,7 @@ function dissectTcp(data: Uint8Array, start: number, end: number, pkt: Packet, t
   t.add(F.seq, o + 4, o + 8, a.seq, `Sequence Number: ${a.seq}    (relative sequence number)`);
   t.add(F.seq_raw, o + 4, o + 8, seqRaw);
   const nxt = a.seq + len + ((flags & SYN) !== 0 ? 1 : 0) + ((flags & FIN) !== 0 ? 1 : 0);
-  if (nxt !== a.seq) t.add(F.nxtseq, o, o, nxt, `[Next Sequence Number: ${nxt}    (relative sequence number)]`, { generated: true });
+  t.add(F.nxtseq, o, o, nxt, `[Next Sequence Number: ${nxt}    (relative sequence number)]`, { generated: true });
   t.add(F.ack, o + 8, o + 12, a.ack, isAck ? `Acknowledgment Number: ${a.ack}    (relative ack number)` : `Acknowledgment Number: ${a.ack}`);
   t.add(F.ack_raw, o + 8, o + 12, ackRaw);
   t.add(F.hdr_len, o + 12, o + 13, hl, () => `${(hl / 4).toString(2).padStart(4, '0')} .... = Header Length: ${hl} bytes (${hl / 4})`);

@@ -7,6 +7,37 @@ import type { Item } from '../tree.ts';
 
 const F = fields.udp;
 
+interface UdpState {
+  /** "a:port b:port" (the lower endpoint first) → stream index. */
+  convs: Map<string, number>;
+  next: number;
+}
+
+/**
+ * udp.stream: one index per pair of endpoints (address and port, either direction), numbered in the order the
+ * first pass meets them, as Wireshark's UDP conversations. The quoted datagram of an ICMP error gets none.
+ */
+function streamOf(pkt: Packet, sp: number, dp: number): number {
+  if (pkt.inError) return -1;
+  // A frame may hold several UDP headers (VXLAN's outer and the inner one): each is kept by its layer's place.
+  let layer = -1;
+  for (const l of pkt.layers) if (l === 'udp') layer++;
+  if (!pkt.firstPass) return pkt.ctx.frameData<number[]>(pkt.number, 'udp')?.[layer] ?? -1;
+  const st = pkt.ctx.protoState<UdpState>('udp', () => ({ convs: new Map(), next: 0 }));
+  const a = `${pkt.netSrc}:${sp}`;
+  const b = `${pkt.netDst}:${dp}`;
+  const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+  let stream = st.convs.get(key);
+  if (stream === undefined) {
+    stream = st.next++;
+    st.convs.set(key, stream);
+  }
+  const saved = pkt.ctx.frameData<number[]>(pkt.number, 'udp') ?? [];
+  saved[layer] = stream;
+  pkt.ctx.setFrameData(pkt.number, 'udp', saved);
+  return stream;
+}
+
 function dissectUdp(data: Uint8Array, start: number, end: number, pkt: Packet, tree: Item): void {
   pkt.layers.push('udp');
   pkt.protocol = 'UDP';
@@ -31,6 +62,8 @@ function dissectUdp(data: Uint8Array, start: number, end: number, pkt: Packet, t
     len = end - o;
   }
   t.add(F.checksum, o + 6, o + 8, cks, () => `Checksum: 0x${cks.toString(16).padStart(4, '0')} [unverified]`);
+  const stream = streamOf(pkt, sp, dp);
+  if (stream >= 0) t.add(F.stream, o, o, stream, `[Stream index: ${stream}]`, { generated: true });
   const pEnd = o + len;
   if (pEnd > o + 8) t.add(F.payload, o + 8, pEnd, data.subarray(o + 8, pEnd), `UDP payload (${pEnd - o - 8} bytes)`);
   if (pEnd <= o + 8) return;

@@ -1,0 +1,120 @@
+// What the analyses (follow stream, flow diagram, I/O graph) need of every frame, gathered in one first pass over
+// a capture through its own CaptureContext: time, length, the TCP and UDP stream a frame belongs to, and its
+// endpoints (the Source and Destination columns, interned). Frames are dissected again only when an analysis
+// needs their fields (a stream's frames, a page of the flow diagram) or a display filter tests them; the context
+// then reads what the first pass recorded. Filter results are cached per filter text.
+
+import type { FilterProblem } from '../api/capture-types.ts';
+import { CaptureContext, collectFields, compileFilter, type FieldValues, type Summary } from '../dissect/index.ts';
+import { frameMeta, type ParsedCapture } from './indexer.ts';
+
+/** Frames dissected between two pauses (the caller's chance to let other work run). */
+const SLICE = 20_000;
+/** Filter results kept. */
+const FILTERS_KEPT = 8;
+
+export type FilterMatch = { ok: true; mask: Uint8Array; count: number } | { ok: false; error: FilterProblem };
+
+export class AnalysisIndex {
+  readonly count: number;
+  /** Seconds since the first frame. */
+  readonly time: Float64Array;
+  /** frame.len: the length on the wire. */
+  readonly length: Uint32Array;
+  /** tcp.stream, or -1. */
+  readonly tcpStream: Int32Array;
+  /** The innermost udp.stream, or -1. */
+  readonly udpStream: Int32Array;
+  /** Every udp.stream of the frames that carry more than one UDP header (VXLAN's outer and inner). */
+  readonly udpStreams = new Map<number, number[]>();
+  /** The Source and Destination columns, as indexes into `names`. */
+  readonly source: Uint32Array;
+  readonly destination: Uint32Array;
+  readonly names: string[] = [];
+  readonly #ctx = new CaptureContext();
+  readonly #filters = new Map<string, FilterMatch>();
+
+  private constructor(readonly parsed: ParsedCapture) {
+    const n = parsed.capture.packets.length;
+    this.count = n;
+    this.time = new Float64Array(n);
+    this.length = new Uint32Array(n);
+    this.tcpStream = new Int32Array(n).fill(-1);
+    this.udpStream = new Int32Array(n).fill(-1);
+    this.source = new Uint32Array(n);
+    this.destination = new Uint32Array(n);
+  }
+
+  /** The first pass; `pause` is awaited every SLICE frames. */
+  static async build(parsed: ParsedCapture, pause: () => Promise<void> = async () => {}): Promise<AnalysisIndex> {
+    const ix = new AnalysisIndex(parsed);
+    const ids = new Map<string, number>();
+    const intern = (s: string): number => {
+      let i = ids.get(s);
+      if (i === undefined) {
+        i = ix.names.length;
+        ix.names.push(s);
+        ids.set(s, i);
+      }
+      return i;
+    };
+    const packets = parsed.capture.packets;
+    for (let i = 0; i < packets.length; i++) {
+      const p = packets[i]!;
+      const { values, summary } = collectFields(p.data, frameMeta(parsed, i), ix.#ctx);
+      ix.time[i] = Number(p.tsNs - parsed.firstTsNs) / 1e9;
+      ix.length[i] = p.origLen;
+      const tcp = values.get('tcp.stream');
+      if (tcp) ix.tcpStream[i] = tcp[0] as number;
+      const udp = values.get('udp.stream');
+      if (udp) {
+        ix.udpStream[i] = udp[udp.length - 1] as number;
+        if (udp.length > 1) ix.udpStreams.set(i, udp as number[]);
+      }
+      ix.source[i] = intern(summary.source);
+      ix.destination[i] = intern(summary.destination);
+      if ((i + 1) % SLICE === 0) await pause();
+    }
+    return ix;
+  }
+
+  /** Frame `index`'s fields and columns again (what the first pass recorded). */
+  fields(index: number): { values: FieldValues; summary: Summary } {
+    return collectFields(this.parsed.capture.packets[index]!.data, frameMeta(this.parsed, index), this.#ctx);
+  }
+
+  /** Whether frame `index` belongs to udp.stream `stream` at any of its UDP layers. */
+  inUdpStream(index: number, stream: number): boolean {
+    return this.udpStream[index] === stream || (this.udpStreams.get(index)?.includes(stream) ?? false);
+  }
+
+  /** The frames a display filter passes, as a mask (cached); a wrong filter says where, in the text as given. */
+  async match(filter: string, pause: () => Promise<void> = async () => {}): Promise<FilterMatch> {
+    const text = filter.trim();
+    const hit = this.#filters.get(text);
+    if (hit) return hit;
+    let result: FilterMatch;
+    const compiled = text === '' ? null : compileFilter(text);
+    if (compiled === null) {
+      result = { ok: true, mask: new Uint8Array(this.count).fill(1), count: this.count };
+    } else if (!compiled.ok) {
+      const shift = filter.length - filter.trimStart().length;
+      const e = compiled.error;
+      result = { ok: false, error: { message: e.message, start: e.start + shift, end: e.end + shift } };
+    } else {
+      const mask = new Uint8Array(this.count);
+      let count = 0;
+      for (let i = 0; i < this.count; i++) {
+        if (compiled.filter.test(this.fields(i).values)) {
+          mask[i] = 1;
+          count++;
+        }
+        if ((i + 1) % SLICE === 0) await pause();
+      }
+      result = { ok: true, mask, count };
+    }
+    this.#filters.set(text, result);
+    while (this.#filters.size > FILTERS_KEPT) this.#filters.delete(this.#filters.keys().next().value!);
+    return result;
+  }
+}

@@ -1,0 +1,617 @@
+// The import's first pass without a dissection per frame. A hand-written walk over the raw bytes follows the
+// dissectors' path through Ethernet/802.1Q, IPv4, UDP, VXLAN (inner Ethernet), ICMP and TCP and does only what
+// their first pass does across frames: TCP's conversations (relative sequence numbers, window scaling) and ICMP's
+// echo request matching. It records the outcome in the index's columns, so the packet list can dissect any
+// page later with a context primed from them (rows.ts) and get what a pass over every frame would have shown.
+//
+// Whatever the walk is not sure of — IPv4 fragments, TCP payload on a port a dissector claims (HTTP's
+// reassembly), IPv6, link types other than Ethernet, frames cut short by the snaplen, a dissector it does not
+// know — goes through the full dissector on the same context, whose TCP and ICMP tables the walk shares (the same
+// protoState objects, the same keys). Such a frame's row is kept whole, computed at import.
+
+import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.ts';
+import { lookupDissector } from '../dissect/table.ts';
+import { formatIpv4 } from '../wire/ipv4-address.ts';
+import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
+import { HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, type FrameIndexBuilder } from './frame-index.ts';
+
+/** A row kept whole at import (the frames the walk leaves to the full dissector). */
+export interface SpecialRow {
+  number: number;
+  source: string;
+  destination: string;
+  protocol: string;
+  info: string;
+  colour: number;
+}
+
+// The first-pass state of tcp.ts and icmp.ts, shared through the context under their names and in their shapes.
+interface Conversation {
+  stream: number;
+  first: string;
+  base: [number | undefined, number | undefined];
+  shift: [number | undefined, number | undefined];
+  synSeq: number | undefined;
+  closed: boolean;
+}
+interface TcpState {
+  convs: Map<string, Conversation>;
+  next: number;
+}
+interface EchoState {
+  requests: Map<string, number>;
+}
+interface Pending {
+  chunks: Uint8Array[];
+  frames: number[];
+  size: number;
+  need: number | undefined;
+}
+/** A message the walk began: how many of its frames the walk saw (http.ts ignores the extra property). */
+interface WalkedPending extends Pending {
+  walked: number;
+}
+interface HttpState {
+  pending: Map<string, Pending>;
+}
+/** What tcp.ts records per frame (frameData 'tcp'). */
+export interface TcpAnalysis {
+  readonly stream: number;
+  readonly dir: number;
+  readonly seq: number;
+  readonly ack: number;
+  readonly scale: number;
+}
+
+const SYN = 0x02;
+const ACK = 0x10;
+const FIN = 0x01;
+const RST = 0x04;
+const LINKTYPE_ETHERNET = 1;
+/** TCP option kinds with a fixed length (wire/tcp.ts refuses others). */
+const FIXED_LEN = new Int8Array(256).fill(-1);
+FIXED_LEN[2] = 4;
+FIXED_LEN[3] = 3;
+FIXED_LEN[4] = 2;
+FIXED_LEN[8] = 10;
+/** VXLAN in VXLAN deeper than this is left to the dissector. */
+const MAX_DEPTH = 4;
+
+// What the dissector tables hold, looked up once per key: the walk knows some dissectors and treats a key
+// another dissector claims as "not sure".
+const UNKNOWN = 0;
+const NONE = 1;
+const KNOWN = 2;
+const VXLAN = 3;
+const STATELESS = 4;
+
+function table(name: 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port', size: number, known: (key: number) => number | undefined): Uint8Array {
+  const out = new Uint8Array(size);
+  for (let k = 0; k < size; k++) out[k] = known(k) ?? (lookupDissector(name, k) ? UNKNOWN : NONE);
+  return out;
+}
+
+let tables: { ether: Uint8Array; proto: Uint8Array; udp: Uint8Array; tcp: Uint8Array } | undefined;
+function dissectorTables() {
+  if (tables) return tables;
+  const vxlan = lookupDissector('udp.port', 4789);
+  const dns = lookupDissector('udp.port', 53);
+  const http = lookupDissector('tcp.port', 80);
+  tables = {
+    // ARP has no state across frames; IPv6 is left to the dissector.
+    ether: table('ethertype', 65536, (k) => (k === 0x0800 ? KNOWN : k === 0x0806 && lookupDissector('ethertype', k) ? STATELESS : undefined)),
+    // IGMP, ESP and ICMPv6 keep no state across frames.
+    proto: table('ip.proto', 256, (k) => (k === 1 || k === 6 || k === 17 ? KNOWN : (k === 2 || k === 50 || k === 58) && lookupDissector('ip.proto', k) ? STATELESS : undefined)),
+    udp: table('udp.port', 65536, (k) => {
+      const d = lookupDissector('udp.port', k);
+      return d === undefined ? undefined : d === vxlan ? VXLAN : d === dns ? STATELESS : undefined;
+    }),
+    tcp: table('tcp.port', 65536, (k) => (lookupDissector('tcp.port', k) !== undefined && lookupDissector('tcp.port', k) === http ? KNOWN : undefined)),
+  };
+  return tables;
+}
+
+const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
+const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+
+const OP_NONE = 0;
+const OP_TCP = 1;
+const OP_ECHO = 2;
+
+/** The first pass of one capture, frame after frame in order. */
+export class FirstPass {
+  readonly special: SpecialRow[] = [];
+  readonly #ctx: CaptureContext;
+  readonly #index: FrameIndexBuilder;
+  readonly #t = dissectorTables();
+  readonly #tcp: TcpState;
+  readonly #echo: EchoState;
+  readonly #httpState: HttpState;
+  /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
+  readonly #httpKeys: string[] = [];
+  readonly #names = new Map<number, string>();
+  /** Echo requests the walk saw since the dissector last took a frame, by a compact key. */
+  readonly #requests = new Map<string, number>();
+  /** The dissector's TCP conversations by a compact key of addresses and ports (the lower endpoint first). */
+  readonly #convs = new Map<string, Conversation>();
+  /** Which end of its compact key sent a conversation's first segment (for those the walk made). */
+  readonly #firstEnd = new WeakMap<Conversation, number>();
+  #rules: CompiledColourRule[] | undefined;
+
+  // The frame being walked: not sure, and the one stateful operation found (done only if the frame is sure).
+  #unsure = false;
+  #op = OP_NONE;
+  #src = 0;
+  #dst = 0;
+  #sp = 0;
+  #dp = 0;
+  #flags = 0;
+  #seq = 0;
+  #ack = 0;
+  #shift = -1;
+  /** TCP payload of the frame, when HTTP's dissector takes it. */
+  #http = false;
+  #ps = 0;
+  #pe = 0;
+
+  readonly #firstTsNs: bigint;
+
+  constructor(ctx: CaptureContext, index: FrameIndexBuilder, firstTsNs: bigint) {
+    this.#ctx = ctx;
+    this.#firstTsNs = firstTsNs;
+    this.#index = index;
+    ctx.firstTsNs ??= firstTsNs;
+    this.#tcp = ctx.protoState<TcpState>('tcp', () => ({ convs: new Map(), next: 0 }));
+    this.#echo = ctx.protoState<EchoState>('icmp', () => ({ requests: new Map() }));
+    this.#httpState = ctx.protoState<HttpState>('http', () => ({ pending: new Map() }));
+  }
+
+  /** Where HTTP's payload is in a frame the walk takes as TCP to an HTTP port (undefined: it is not). */
+  httpPayload(data: Uint8Array, start: number, end: number): { start: number; end: number } | undefined {
+    this.#walk(data, start, end, LINKTYPE_ETHERNET, end - start);
+    return !this.#unsure && this.#op === OP_TCP && this.#http ? { start: this.#ps, end: this.#pe } : undefined;
+  }
+
+  #walk(data: Uint8Array, start: number, end: number, linktype: number, origLen: number): void {
+    this.#unsure = linktype !== LINKTYPE_ETHERNET || origLen > end - start;
+    this.#op = OP_NONE;
+    this.#http = false;
+    if (!this.#unsure) this.#eth(data, start, end, 0);
+  }
+
+  /**
+   * Frame `i` (0-based; its index columns written already), its bytes `data[start, end)`, the link type and name of
+   * its interface.
+   */
+  frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
+    this.#walk(data, start, end, linktype, this.#index.origLen[i]!);
+    if (this.#unsure) return this.#dissect(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName));
+    if (this.#op === OP_TCP) {
+      this.#analyzeTcp(i);
+      if (this.#http) {
+        const outcome = this.#httpFirstPass(i, data.subarray(this.#ps, this.#pe));
+        if (outcome) this.#keepPrimed(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName), outcome);
+      }
+    } else if (this.#op === OP_ECHO) this.#matchEcho(i);
+  }
+
+  #meta(i: number, linktype: number, interfaceName: string | undefined): FrameMeta {
+    const ix = this.#index;
+    const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { number: i + 1, tsNs: this.#firstTsNs + BigInt(ix.tsRelNs[i]!), origLen: ix.origLen[i]!, linktype };
+    if (interfaceName !== undefined) meta.interfaceName = interfaceName;
+    return meta;
+  }
+
+  #dissect(i: number, frame: Uint8Array, meta: FrameMeta): void {
+    const ix = this.#index;
+    this.#flushRequests();
+    const streams = this.#tcp.next;
+    const { values, summary } = collectFields(frame, meta, this.#ctx);
+    // The dissector made or replaced a conversation: the compact keys may point at one it replaced.
+    if (this.#tcp.next !== streams) this.#convs.clear();
+    this.#rules ??= compileColourRules();
+    this.special.push({ number: i + 1, source: summary.source, destination: summary.destination, protocol: summary.protocol, info: summary.info, colour: colourCode(colourOf(this.#rules, values)) });
+    ix.kind[i] = KIND_SPECIAL;
+    const tcp = this.#ctx.frameData<TcpAnalysis>(i + 1, 'tcp');
+    if (tcp) this.#store(i, tcp.stream, tcp.dir, tcp.seq, tcp.ack, tcp.scale < 0 ? tcp.scale : Math.log2(tcp.scale));
+    const req = this.#ctx.frameData<number>(i + 1, 'icmp.req');
+    if (req !== undefined) ix.icmpReq[i] = req;
+  }
+
+  #eth(d: Uint8Array, s: number, e: number, depth: number): void {
+    if (e - s < 14) return;
+    let type = u16(d, s + 12);
+    let o = s + 14;
+    if (type === 0x8100) {
+      if (e - s < 18) return;
+      type = u16(d, o + 2);
+      o += 4;
+    }
+    const k = this.#t.ether[type]!;
+    if (k === KNOWN) this.#ipv4(d, o, e, depth);
+    else if (k === UNKNOWN) this.#unsure = true;
+  }
+
+  #ipv4(d: Uint8Array, o: number, e: number, depth: number): void {
+    const len = e - o;
+    if (len < 20) return;
+    const b0 = d[o]!;
+    const hl = (b0 & 0x0f) * 4;
+    if (b0 >>> 4 !== 4 || hl < 20 || len < hl) return;
+    const total = u16(d, o + 2);
+    if (total < hl || total > len) return;
+    // A fragment: reassembly is the dissector's.
+    if ((u16(d, o + 6) & 0x3fff) !== 0) {
+      this.#unsure = true;
+      return;
+    }
+    const proto = d[o + 9]!;
+    const k = this.#t.proto[proto]!;
+    if (k === UNKNOWN) {
+      this.#unsure = true;
+      return;
+    }
+    if (k !== KNOWN) return;
+    const src = u32(d, o + 12);
+    const dst = u32(d, o + 16);
+    const ps = o + hl;
+    const pe = o + total;
+    if (proto === 6) this.#tcpHeader(d, ps, pe, src, dst);
+    else if (proto === 17) this.#udp(d, ps, pe, depth);
+    else this.#icmp(d, ps, pe, src, dst);
+  }
+
+  #icmp(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
+    if (e - o < 4) return;
+    const type = d[o]!;
+    // Errors quote a datagram the dissector reads without touching its tables; other types keep no state.
+    if (type !== 0 && type !== 8) return;
+    if (e - o < 8 || this.#op !== OP_NONE) {
+      this.#unsure = true;
+      return;
+    }
+    this.#op = OP_ECHO;
+    this.#src = src;
+    this.#dst = dst;
+    this.#flags = type;
+    this.#sp = u16(d, o + 4);
+    this.#dp = u16(d, o + 6);
+  }
+
+  #udp(d: Uint8Array, o: number, e: number, depth: number): void {
+    if (e - o < 8) return;
+    const sp = u16(d, o);
+    const dp = u16(d, o + 2);
+    const len = u16(d, o + 4);
+    if (len < 8 || o + len > e) return;
+    const pe = o + len;
+    if (pe <= o + 8) return;
+    // The lower port's dissector first, as callPorts.
+    let k = this.#t.udp[sp < dp ? sp : dp]!;
+    if (k === NONE) k = this.#t.udp[sp < dp ? dp : sp]!;
+    if (k === UNKNOWN) this.#unsure = true;
+    else if (k === VXLAN) {
+      const v = o + 8;
+      if (pe - v < 8 || pe === v + 8) return;
+      if (depth >= MAX_DEPTH) this.#unsure = true;
+      else this.#eth(d, v + 8, pe, depth + 1);
+    }
+  }
+
+  #tcpHeader(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
+    const len = e - o;
+    if (len < 20) return;
+    const hl = (d[o + 12]! >>> 4) * 4;
+    if (hl < 20 || len < hl) return;
+    // The options as wire/tcp.ts parseOptions reads them: a bad one stops the dissector before its analysis.
+    let shift = -1;
+    const oe = o + hl;
+    for (let i = o + 20; i < oe; ) {
+      const kind = d[i]!;
+      if (kind === 0) break;
+      if (kind === 1) {
+        i++;
+        continue;
+      }
+      if (i + 1 >= oe) return;
+      const l = d[i + 1]!;
+      if (l < 2 || i + l > oe) return;
+      const fixed = FIXED_LEN[kind]!;
+      if (fixed >= 0 && l !== fixed) return;
+      if (kind === 5 && ((l - 2) % 8 !== 0 || l === 2)) return;
+      if (kind === 3) shift = d[i + 2]!;
+      i += l;
+    }
+    const sp = u16(d, o);
+    const dp = u16(d, o + 2);
+    if (this.#op !== OP_NONE) {
+      this.#unsure = true;
+      return;
+    }
+    // Payload on a port a dissector claims: HTTP's the walk follows (the lower port first, as callPorts).
+    if (e > oe) {
+      let k = this.#t.tcp[sp < dp ? sp : dp]!;
+      if (k === NONE) k = this.#t.tcp[sp < dp ? dp : sp]!;
+      if (k === UNKNOWN) {
+        this.#unsure = true;
+        return;
+      }
+      this.#http = k === KNOWN;
+      this.#ps = oe;
+      this.#pe = e;
+    }
+    this.#op = OP_TCP;
+    this.#src = src;
+    this.#dst = dst;
+    this.#sp = sp;
+    this.#dp = dp;
+    this.#seq = u32(d, o + 4);
+    this.#ack = u32(d, o + 8);
+    this.#flags = u16(d, o + 12) & 0xfff;
+    this.#shift = shift;
+  }
+
+  #name(a: number): string {
+    let s = this.#names.get(a);
+    if (s === undefined) {
+      s = formatIpv4(a);
+      if (this.#names.size > 65536) this.#names.clear();
+      this.#names.set(a, s);
+    }
+    return s;
+  }
+
+  /**
+   * tcp.ts's analyze(), first pass, on the shared state. The conversations are found by a compact key of the
+   * numbers (the same objects the dissector finds by its text key), as formatting the addresses costs more than
+   * the rest of the walk; a conversation the dissector made or replaced since is looked up by its text key.
+   */
+  #analyzeTcp(i: number): void {
+    const flags = this.#flags;
+    const seq = this.#seq;
+    const ack = this.#ack;
+    const sIp = this.#src;
+    const dIp = this.#dst;
+    const sp = this.#sp;
+    const dp = this.#dp;
+    const st = this.#tcp;
+    const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
+    const compact = srcFirst
+      ? String.fromCharCode(sIp >>> 16, sIp & 0xffff, sp, dIp >>> 16, dIp & 0xffff, dp)
+      : String.fromCharCode(dIp >>> 16, dIp & 0xffff, dp, sIp >>> 16, sIp & 0xffff, sp);
+    let c = this.#convs.get(compact);
+    let src: string | undefined;
+    let key: string | undefined;
+    if (!c) {
+      src = `${this.#name(sIp)}:${sp}`;
+      const dst = `${this.#name(dIp)}:${dp}`;
+      key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
+      c = st.convs.get(key);
+      if (c) this.#convs.set(compact, c);
+    }
+    const syn = (flags & (SYN | ACK)) === SYN;
+    if (!c || (syn && c.synSeq !== undefined && c.synSeq !== seq && c.closed)) {
+      src ??= `${this.#name(sIp)}:${sp}`;
+      if (key === undefined) {
+        const dst = `${this.#name(dIp)}:${dp}`;
+        key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
+      }
+      c = { stream: st.next++, first: src, base: [undefined, undefined], shift: [undefined, undefined], synSeq: undefined, closed: false };
+      st.convs.set(key, c);
+      this.#convs.set(compact, c);
+      this.#firstEnd.set(c, srcFirst ? 0 : 1);
+    }
+    let dir: number;
+    const end = this.#firstEnd.get(c);
+    if (end !== undefined) dir = (srcFirst ? 0 : 1) === end ? 0 : 1;
+    else dir = c.first === (src ?? `${this.#name(sIp)}:${sp}`) ? 0 : 1;
+    const rev = 1 - dir;
+    if (syn && c.synSeq === undefined) c.synSeq = seq;
+    if ((flags & SYN) !== 0) c.shift[dir] = this.#shift >= 0 ? this.#shift : -2;
+    if (c.base[dir] === undefined) c.base[dir] = (flags & SYN) !== 0 ? seq : (seq - 1) >>> 0;
+    if (c.base[rev] === undefined && (flags & ACK) !== 0) c.base[rev] = (ack - 1) >>> 0;
+    if ((flags & (FIN | RST)) !== 0) c.closed = true;
+    const s0 = c.shift[dir];
+    const s1 = c.shift[rev];
+    const shift = s0 === undefined || s1 === undefined ? -1 : s0 < 0 || s1 < 0 ? -2 : s0;
+    const baseRev = c.base[rev];
+    const relAck = (flags & ACK) !== 0 && baseRev !== undefined ? (ack - baseRev) >>> 0 : 0;
+    this.#store(i, c.stream, dir, (seq - c.base[dir]!) >>> 0, relAck, shift);
+  }
+
+  #store(i: number, stream: number, dir: number, seq: number, ack: number, shift: number): void {
+    const ix = this.#index;
+    ix.tcpStream[i] = stream;
+    ix.tcpDir[i] = dir;
+    ix.tcpSeq[i] = seq;
+    ix.tcpAck[i] = ack;
+    ix.tcpShift[i] = shift;
+  }
+
+  /**
+   * A frame whose HTTP message began in frames the dissector took (a reassembled datagram): its row is computed
+   * now, from the message as the first pass holds it, and kept whole.
+   */
+  #keepPrimed(i: number, frame: Uint8Array, meta: FrameMeta, http: unknown): void {
+    const ix = this.#index;
+    const ctx = new CaptureContext();
+    ctx.begin(Number.MAX_SAFE_INTEGER, this.#ctx.firstTsNs ?? 0n);
+    const tcp = tcpAnalysisAt(ix, i);
+    if (tcp) ctx.setFrameData(i + 1, 'tcp', tcp);
+    ctx.setFrameData(i + 1, 'http', http);
+    const { values, summary } = collectFields(frame, meta, ctx);
+    this.#rules ??= compileColourRules();
+    this.special.push({ number: i + 1, source: summary.source, destination: summary.destination, protocol: summary.protocol, info: summary.info, colour: colourCode(colourOf(this.#rules, values)) });
+    ix.kind[i] = KIND_SPECIAL;
+  }
+
+  /**
+   * http.ts's firstPass(), on the shared state; the outcome goes into the httpKind, httpNeed and httpPrev columns.
+   * Returns the outcome itself when the message holds bytes the walk did not see (frames the dissector took).
+   */
+  #httpFirstPass(i: number, payload: Uint8Array): unknown {
+    const ix = this.#index;
+    const pending = this.#httpState.pending;
+    const slot = ix.tcpStream[i]! * 2 + ix.tcpDir[i]!;
+    const key = (this.#httpKeys[slot] ??= `${ix.tcpStream[i]}/${ix.tcpDir[i]}`);
+    let p = pending.get(key);
+    if (!p) {
+      if (!looksLikeHttp(payload)) {
+        ix.httpKind[i] = HTTP_CONTINUATION;
+        return;
+      }
+      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, walked: 0 };
+      p = mine;
+      pending.set(key, p);
+    }
+    // Clean: the walk saw every frame of the message (the dissector joined none of its own).
+    const walked = (p as Partial<WalkedPending>).walked;
+    const clean = walked !== undefined && walked === p.frames.length;
+    if (clean) (p as WalkedPending).walked = walked + 1;
+    ix.httpPrev[i] = p.frames.length > 0 ? p.frames[p.frames.length - 1]! : 0;
+    // A view, not a copy as http.ts keeps: the file's bytes outlive the first pass.
+    p.chunks.push(payload);
+    p.frames.push(i + 1);
+    p.size += payload.length;
+    let all: Uint8Array | undefined;
+    if (p.need === undefined) {
+      all = p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
+      const he = headerEnd(all);
+      if (he >= 0) p.need = he + bodyLengthOf(all, he);
+    }
+    if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
+      pending.delete(key);
+      ix.httpKind[i] = HTTP_COMPLETE;
+      ix.httpNeed[i] = p.need ?? p.size;
+      if (clean) return undefined;
+      all ??= p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
+      return { kind: 'complete', pdu: all.subarray(0, Math.min(p.need ?? p.size, p.size)), frames: p.frames };
+    }
+    const first = p.frames.length === 1 && p.need !== undefined;
+    ix.httpKind[i] = first ? HTTP_FIRST_SEGMENT : HTTP_SEGMENT;
+    if (clean) return undefined;
+    return first ? { kind: 'segment', firstLine: firstLineOf(payload) } : { kind: 'segment' };
+  }
+
+  /**
+   * icmp.ts's matchEcho(), first pass. The walk's requests wait in a map by a compact key, and move into the
+   * dissector's map (its text keys) before the dissector next takes a frame; a reply is looked up in the walk's
+   * map, then in the dissector's.
+   */
+  #matchEcho(i: number): void {
+    const s = this.#src;
+    const d = this.#dst;
+    const id = this.#sp;
+    const seq = this.#dp;
+    if (this.#flags === 8) {
+      this.#requests.set(String.fromCharCode(s >>> 16, s & 0xffff, d >>> 16, d & 0xffff, id, seq), i + 1);
+      return;
+    }
+    let req = this.#requests.get(String.fromCharCode(d >>> 16, d & 0xffff, s >>> 16, s & 0xffff, id, seq));
+    if (req === undefined && this.#echo.requests.size > 0) req = this.#echo.requests.get(`${this.#name(d)} ${this.#name(s)} ${id} ${seq}`);
+    if (req !== undefined) this.#index.icmpReq[i] = req;
+  }
+
+  /** Hands the walk's echo requests to the dissector's map. */
+  #flushRequests(): void {
+    const to = this.#echo.requests;
+    for (const [k, n] of this.#requests) {
+      const s = ((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0;
+      const d = ((k.charCodeAt(2) << 16) | k.charCodeAt(3)) >>> 0;
+      to.set(`${this.#name(s)} ${this.#name(d)} ${k.charCodeAt(4)} ${k.charCodeAt(5)}`, n);
+    }
+    this.#requests.clear();
+  }
+}
+
+/** The TCP analysis of frame `i` as tcp.ts records it, from the index's columns (undefined: none). */
+export function tcpAnalysisAt(ix: { tcpStream: Int32Array; tcpDir: Uint8Array; tcpSeq: Uint32Array; tcpAck: Uint32Array; tcpShift: Int16Array }, i: number): TcpAnalysis | undefined {
+  const stream = ix.tcpStream[i]!;
+  if (stream < 0) return undefined;
+  const shift = ix.tcpShift[i]!;
+  return { stream, dir: ix.tcpDir[i]!, seq: ix.tcpSeq[i]!, ack: ix.tcpAck[i]!, scale: shift < 0 ? shift : 2 ** shift };
+}
+
+// http.ts's reading of a message head (the same rules, so the walk's outcome is the dissector's).
+const MAX_PDU = 4 * 1024 * 1024;
+const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
+const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
+
+/** Bytes as characters 0-255, as http.ts reads them. */
+function ascii(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  if (e - s <= 256) {
+    for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
+    return out;
+  }
+  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, b.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
+  return out;
+}
+
+function headerEnd(b: Uint8Array): number {
+  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
+  return -1;
+}
+
+export function firstLineOf(b: Uint8Array): string {
+  let e = 0;
+  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
+  return ascii(b, 0, e);
+}
+
+const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
+
+/**
+ * http.ts's bodyLength(ascii(head)) read from the bytes of a head `b[0, he)` that ends in CRLF CRLF: the status
+ * line's code, then the first "\r\ncontent-length:" (any case) followed by blanks and digits.
+ */
+function bodyLengthOf(b: Uint8Array, he: number): number {
+  let le = 0;
+  while (!(b[le] === 13 && b[le + 1] === 10)) le++;
+  const first = ascii(b, 0, le);
+  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
+  if (status !== undefined && (status < 200 || status === 204 || status === 304)) return 0;
+  const n = CONTENT_LENGTH.length;
+  for (let i = 0; i + n <= he; i++) {
+    let k = 0;
+    for (; k < n; k++) {
+      const x = b[i + k]!;
+      const c = CONTENT_LENGTH[k]!;
+      // The letters in either case (the regex's "i"), the rest as they are.
+      if (x !== c && !(c >= 97 && c <= 122 && x === c - 32)) break;
+    }
+    if (k < n) continue;
+    let j = i + n;
+    while (j < he && (b[j] === 32 || b[j] === 9)) j++;
+    let v = 0;
+    let digits = 0;
+    while (j < he && b[j]! >= 48 && b[j]! <= 57) {
+      v = v * 10 + (b[j]! - 48);
+      digits++;
+      j++;
+    }
+    if (digits > 0) return Math.min(v, MAX_PDU);
+  }
+  return 0;
+}
+
+/** First bytes a request line (a method) or a status line ("HTTP/") can start with. */
+const LINE_START = new Uint8Array(256);
+for (const c of 'GPDHOCT') LINE_START[c.charCodeAt(0)] = 1;
+
+function looksLikeHttp(b: Uint8Array): boolean {
+  // Most payloads (a body's later segments) fail on their first byte: no text made for them.
+  if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
+  const line = firstLineOf(b);
+  return METHODS.test(line) || STATUS.test(line);
+}
+
+export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

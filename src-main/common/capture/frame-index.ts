@@ -1,0 +1,182 @@
+// A capture's frame index as columns of typed arrays, no object per frame: where each frame's bytes are, its
+// times and lengths, and what the first pass worked out across frames (TCP relative numbers, the ICMP request an
+// echo reply answers), so the packet list can dissect any page of rows without replaying the frames before it.
+// Stored in blocks of BLOCK_FRAMES frames, each block one blob with every column back to back.
+
+/** Frames per stored block (a page of rows reads one or two). */
+export const BLOCK_FRAMES = 16_384;
+
+/** Frame kinds: FAST rows are dissected at view time from the columns; SPECIAL rows were kept whole at import. */
+export const KIND_FAST = 0;
+export const KIND_SPECIAL = 1;
+
+/** httpKind: what HTTP's first pass made of the frame's TCP payload (0: HTTP did not see it). */
+export const HTTP_CONTINUATION = 1;
+/** A segment of a longer message, "[TCP segment of a reassembled PDU]". */
+export const HTTP_SEGMENT = 2;
+/** The first segment of a longer message whose head it holds whole (Info starts with its first line). */
+export const HTTP_FIRST_SEGMENT = 3;
+/** The segment that completes a message (of httpNeed bytes, from this frame back along httpPrev). */
+export const HTTP_COMPLETE = 4;
+
+/** tcpStream of a frame without a TCP analysis. */
+export const NO_TCP = -1;
+
+type Column = Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array;
+type ColumnCtor = Float64ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Uint8ArrayConstructor;
+
+const COLUMNS = [
+  ['offset', Float64Array],
+  ['tsRelNs', Float64Array],
+  ['caplen', Uint32Array],
+  ['origLen', Uint32Array],
+  ['iface', Uint32Array],
+  ['tcpStream', Int32Array],
+  ['tcpSeq', Uint32Array],
+  ['tcpAck', Uint32Array],
+  ['icmpReq', Uint32Array],
+  /** HTTP: the PDU's length (a complete message), and the previous frame of the same PDU (0: none). */
+  ['httpNeed', Uint32Array],
+  ['httpPrev', Uint32Array],
+  /** Window scale as tcp.ts keeps it: -1 unknown, -2 not used, else the shift (the multiplier is 2^shift). */
+  ['tcpShift', Int16Array],
+  ['kind', Uint8Array],
+  ['tcpDir', Uint8Array],
+  ['httpKind', Uint8Array],
+] as const satisfies readonly (readonly [string, ColumnCtor])[];
+
+type ColumnName = (typeof COLUMNS)[number][0];
+
+export interface FrameColumns {
+  offset: Float64Array;
+  tsRelNs: Float64Array;
+  caplen: Uint32Array;
+  origLen: Uint32Array;
+  iface: Uint32Array;
+  tcpStream: Int32Array;
+  tcpSeq: Uint32Array;
+  tcpAck: Uint32Array;
+  icmpReq: Uint32Array;
+  httpNeed: Uint32Array;
+  httpPrev: Uint32Array;
+  tcpShift: Int16Array;
+  kind: Uint8Array;
+  tcpDir: Uint8Array;
+  httpKind: Uint8Array;
+}
+
+/** Columns of `count` frames (arrays may be longer while growing). */
+export interface FrameIndex extends FrameColumns {
+  count: number;
+}
+
+function allocate(capacity: number): FrameColumns {
+  const out: Partial<Record<ColumnName, Column>> = {};
+  for (const [name, Ctor] of COLUMNS) out[name] = new Ctor(capacity);
+  return out as FrameColumns;
+}
+
+/** Grows by doubling while frames are appended. */
+export class FrameIndexBuilder implements FrameIndex {
+  count = 0;
+  offset!: Float64Array;
+  tsRelNs!: Float64Array;
+  caplen!: Uint32Array;
+  origLen!: Uint32Array;
+  iface!: Uint32Array;
+  tcpStream!: Int32Array;
+  tcpSeq!: Uint32Array;
+  tcpAck!: Uint32Array;
+  icmpReq!: Uint32Array;
+  httpNeed!: Uint32Array;
+  httpPrev!: Uint32Array;
+  tcpShift!: Int16Array;
+  kind!: Uint8Array;
+  tcpDir!: Uint8Array;
+  httpKind!: Uint8Array;
+
+  constructor(capacity = 1024) {
+    Object.assign(this, allocate(Math.max(16, capacity)));
+  }
+
+  /** Appends frame `count` (zeroed analysis columns, tcpStream NO_TCP) and returns its index. */
+  add(offset: number, tsRelNs: number, caplen: number, origLen: number, iface: number): number {
+    const i = this.count;
+    if (i === this.offset.length) this.#grow(i * 2);
+    this.offset[i] = offset;
+    this.tsRelNs[i] = tsRelNs;
+    this.caplen[i] = caplen;
+    this.origLen[i] = origLen;
+    this.iface[i] = iface;
+    this.tcpStream[i] = NO_TCP;
+    this.count = i + 1;
+    return i;
+  }
+
+  #grow(capacity: number): void {
+    const next = allocate(capacity);
+    for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
+    Object.assign(this, next);
+  }
+}
+
+/** An empty index (a capture of no frames). */
+export function emptyIndex(): FrameIndex {
+  return new FrameIndexBuilder(16);
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+/** Bytes of one block of `n` frames. */
+function blockSize(n: number): number {
+  let size = 0;
+  for (const [, Ctor] of COLUMNS) size += align8(n * Ctor.BYTES_PER_ELEMENT);
+  return size;
+}
+
+/** Block `seq` (frames seq*BLOCK_FRAMES ..) as one blob. */
+export function encodeBlock(index: FrameIndex, seq: number): Uint8Array {
+  const from = seq * BLOCK_FRAMES;
+  const n = Math.min(BLOCK_FRAMES, index.count - from);
+  const out = new Uint8Array(blockSize(n));
+  let at = 0;
+  for (const [name, Ctor] of COLUMNS) {
+    const col = index[name] as Column;
+    const bytes = n * Ctor.BYTES_PER_ELEMENT;
+    out.set(new Uint8Array(col.buffer, col.byteOffset + from * Ctor.BYTES_PER_ELEMENT, bytes), at);
+    at += align8(bytes);
+  }
+  return out;
+}
+
+/** How many blocks an index of `count` frames is stored in. */
+export function blockCount(count: number): number {
+  return Math.ceil(count / BLOCK_FRAMES);
+}
+
+/** One stored block back as columns of `n` frames (copied once into an aligned buffer). */
+export function decodeBlock(blob: Uint8Array, n: number): FrameIndex {
+  if (blob.length !== blockSize(n)) throw new Error(`a frame index block of ${n} frames has ${blob.length} bytes, expected ${blockSize(n)}`);
+  const buf = new ArrayBuffer(blob.length);
+  new Uint8Array(buf).set(blob);
+  const out: Partial<Record<ColumnName, Column>> = {};
+  let at = 0;
+  for (const [name, Ctor] of COLUMNS) {
+    out[name] = new Ctor(buf, at, n);
+    at += align8(n * Ctor.BYTES_PER_ELEMENT);
+  }
+  return { ...(out as FrameColumns), count: n };
+}
+
+/** Blocks decoded in order, joined into one index. */
+export function joinBlocks(blocks: readonly FrameIndex[]): FrameIndex {
+  let count = 0;
+  for (const b of blocks) count += b.count;
+  const out = allocate(count);
+  let at = 0;
+  for (const b of blocks) {
+    for (const [name] of COLUMNS) (out[name] as Column).set((b[name] as Column).subarray(0, b.count), at);
+    at += b.count;
+  }
+  return { ...out, count };
+}

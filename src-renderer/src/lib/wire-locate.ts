@@ -1,0 +1,80 @@
+// Where an interface is on the canvas: a spot (namespace and device, as a journey hop names them) turned into a point
+// of the topology's layout. A container's own interface is where its endpoint line meets the container, the host
+// end of its veth where that line meets the bridge; a bridge (docker0, br-…, an overlay's br0) is on its network's
+// bar under the node's uplink; a node's eth0 and the underlay LAN's port for it are the two ends of its uplink.
+
+import type { NodeBox, Topology } from './topology.ts';
+import type { WireSpot } from './wire-highlight.svelte.ts';
+
+export interface WirePoint {
+  x: number;
+  y: number;
+}
+
+type Offsets = Readonly<Record<string, { dx: number; dy: number } | undefined>>;
+
+function nodeOf(layout: Topology, netns: string, hint: string | null | undefined): NodeBox | undefined {
+  if (hint) return layout.nodes.find((b) => b.node.name === hint);
+  const slash = netns.indexOf('/');
+  const name = slash > 0 ? netns.slice(0, slash) : netns;
+  return layout.nodes.find((b) => b.node.name === name);
+}
+
+/** The bar of the network a node-side device belongs to: its Linux bridge, or the sandbox's overlay or ingress. */
+function barOf(box: NodeBox, netns: string, dev: string) {
+  const byBridge = box.bars.find((b) => b.network.bridge === dev);
+  if (byBridge) return byBridge;
+  const sandbox = netns.slice(netns.indexOf('/') + 1);
+  if (sandbox.startsWith('1-')) return box.bars.find((b) => b.network.id.startsWith(sandbox.slice(2)));
+  if (sandbox.startsWith('ingress_sbox')) return box.bars.find((b) => b.network.ingress);
+  return undefined;
+}
+
+/** The point of a spot without the node's drag offset. */
+function place(layout: Topology, spot: WireSpot): { point: WirePoint; node?: string; xOnly?: boolean } | null {
+  if (spot.netns === 'workstation') {
+    const ws = layout.workstation;
+    const link = ws.links.find((l) => l.label.startsWith(`${spot.interface} `)) ?? ws.links[0];
+    return { point: link ? { x: link.x, y: link.y1 } : { x: ws.x + 106, y: ws.y + 56 } };
+  }
+  const lan = layout.lans.find((l) => l.name === spot.netns);
+  if (lan) {
+    // The LAN's port towards a node ("p-node1") is the top of that node's uplink.
+    const peer = spot.interface.startsWith('p-') ? layout.nodes.find((b) => b.node.name === spot.interface.slice(2)) : undefined;
+    // A node dragged down keeps its uplink's top on the LAN.
+    if (peer) return { point: { x: peer.uplink.x, y: peer.uplink.y1 }, node: peer.key, xOnly: true };
+    const link = layout.workstation.links.find((l) => `p-${l.label.split(' ')[0] ?? ''}` === spot.interface);
+    if (link) return { point: { x: link.x, y: link.y2 } };
+    return { point: { x: (lan.x1 + lan.x2) / 2, y: lan.y } };
+  }
+  const box = nodeOf(layout, spot.netns, spot.node);
+  if (!box) return null;
+  const slash = spot.netns.indexOf('/');
+  const containerName = spot.container ?? (spot.node || slash < 0 ? undefined : spot.netns.slice(slash + 1));
+  const cb = containerName === undefined ? undefined : box.containers.find((c) => c.container.name === containerName);
+  if (cb) {
+    const ownSide = spot.container == null || spot.netns !== box.node.name;
+    // The host end of a veth has no name that says which network: take the container's first bridged endpoint.
+    const ep = cb.container.networks.find((e) => e.iface === spot.interface) ?? (ownSide ? undefined : cb.container.networks[0]);
+    const line = ep ? box.endpoints.find((l) => l.key === `${cb.container.id}:${ep.networkId}`) : undefined;
+    if (line) return { point: { x: line.x, y: ownSide ? line.y2 : line.y1 }, node: box.key };
+    return { point: { x: cb.x + 78, y: cb.y }, node: box.key };
+  }
+  if (spot.netns === box.node.name && spot.interface === 'eth0') return { point: { x: box.uplink.x, y: box.y }, node: box.key };
+  const bar = barOf(box, spot.netns, spot.interface);
+  if (bar) {
+    // Under the uplink, so the route runs bridge → eth0 straight up; an overlay's br0 and vxlan0 either side of it.
+    const sandbox = spot.netns !== box.node.name;
+    const x = box.uplink.x + (spot.interface.startsWith('vxlan') ? 24 : sandbox ? -24 : 0);
+    return { point: { x, y: bar.y }, node: box.key };
+  }
+  return { point: { x: box.x + box.w / 2, y: box.y + 28 }, node: box.key };
+}
+
+/** Where a spot is drawn (the node's drag offset applied), or null when the layout has nowhere for it. */
+export function locateSpot(layout: Topology, spot: WireSpot, offsets: Offsets = {}): WirePoint | null {
+  const p = place(layout, spot);
+  if (!p) return null;
+  const o = p.node === undefined ? undefined : offsets[p.node];
+  return o ? { x: p.point.x + o.dx, y: p.point.y + (p.xOnly ? 0 : o.dy) } : p.point;
+}
