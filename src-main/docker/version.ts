@@ -92,6 +92,18 @@ export interface EngineBehaviour {
   readonly macvlanSharedParent: boolean;
   /** <23: the key-value store overlay (cluster-store/cluster-advertise) exists (doc §6.8). */
   readonly clusterStore: boolean;
+  /**
+   * Where a task's own service VIP sits in its sandbox, as a /32 (libnetwork sandbox.go, vendored per moby tag):
+   * 1.12–17.07 on the task's interface on that network ('iface', IPAliases), 17.09–18.05 on `lo` ('lo',
+   * AddLoopbackAliasIP); 18.06+ nowhere ('none': the VIPs moved to the per-node lb-<net> endpoint, NAT mode).
+   */
+  readonly taskVipAddress: 'iface' | 'lo' | 'none';
+  /**
+   * 1.13–18.05: every sandbox with a service's IPVS entry also gets `nat OUTPUT -p icmp --icmp-type echo-request
+   * -d <VIP> -j DNAT --to 127.0.0.1` (libnetwork e978186, service_linux.go fwMarker), so a ping to the VIP is
+   * answered by the pinging container itself.
+   */
+  readonly vipPingDnat: boolean;
 }
 
 export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE_VERSION): EngineBehaviour {
@@ -116,5 +128,7 @@ export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE
     activeEndpointsList: atLeast(v, 28, 1),
     macvlanSharedParent: atLeast(v, 27),
     clusterStore: !atLeast(v, 23),
+    taskVipAddress: atLeast(v, 18, 6) ? 'none' : atLeast(v, 17, 9) ? 'lo' : 'iface',
+    vipPingDnat: atLeast(v, 1, 13) && !atLeast(v, 18, 6),
   };
 }

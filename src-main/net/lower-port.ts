@@ -130,7 +130,7 @@ export abstract class LowerPort<S extends StackedDevice> implements UpperHandler
   /** `pkt` goes into device `s` a moment later, if `s` is still on its lower device's port by then. */
   post(s: S, pkt: Packet): void {
     const env = this.lower.host.env;
-    env.scheduler.post(env.vethLatency, deliverToSlave, this.registry as UpperRegistry<LowerPort<StackedDevice>>, s as StackedDevice, pkt);
+    env.scheduler.post(env.vethLatency, deliverToSlave, this.registry, s, pkt);
   }
 
   /** dev_forward_skb(lowerdev): through the lower device's receive path (its capture sees it come in), a moment later. */

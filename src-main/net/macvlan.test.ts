@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatMac, parseMac } from '../common/wire/mac.ts';
 import { s } from '../sim/time.ts';
-import { addIpvlan } from './ipvlan.ts';
+import { addIpvlan, type IpvlanMode } from './ipvlan.ts';
 import { addMacvlan, MacvlanPort, type MacvlanMode } from './macvlan.ts';
 import type { NetNamespace } from './namespace.ts';
 import { NetLab } from './scenario.ts';
@@ -32,6 +32,15 @@ function container(lab: NetLab, node: NetNamespace, name: string, ip: string, ma
   addMacvlan(ns, 'eth0', node.device(parent), { mode, mac: parseMac(mac), ifindex: node.allocIfindex() });
   ns.addAddress('eth0', `${ip}/24`);
   ns.addRoute('default', { via: '192.168.99.1' });
+  return ns;
+}
+
+/** An ipvlan of `node`'s eth0 in namespace `name`; L2 routes via the workstation, L3 out of the device. */
+function ipvlanContainer(lab: NetLab, node: NetNamespace, name: string, ip: string, mode: IpvlanMode): NetNamespace {
+  const ns = lab.namespace(name, { kernel: node.name });
+  addIpvlan(ns, 'eth0', node.device('eth0'), { mode, ifindex: node.allocIfindex() });
+  ns.addAddress('eth0', `${ip}/24`);
+  ns.addRoute('default', mode === 'l2' ? { via: '192.168.99.1' } : { dev: 'eth0' });
   return ns;
 }
 
@@ -153,15 +162,8 @@ test('802.1Q: eth0.10 tags on the parent, untags on the sub-interface; macvlans 
 test('ipvlan l2: the parent MAC shared, demultiplexed by IP; slaves reach each other and the LAN, not the parent', () => {
   const { lab, sw, node } = lan(5);
   const n1 = node('node1', '192.168.99.100', NODE1_MAC);
-  const mk = (name: string, ip: string): NetNamespace => {
-    const ns = lab.namespace(name, { kernel: 'node1' });
-    addIpvlan(ns, 'eth0', n1.device('eth0'), { mode: 'l2', ifindex: n1.allocIfindex() });
-    ns.addAddress('eth0', `${ip}/24`);
-    ns.addRoute('default', { via: '192.168.99.1' });
-    return ns;
-  };
-  const a = mk('a', '192.168.99.20');
-  mk('b', '192.168.99.21');
+  const a = ipvlanContainer(lab, n1, 'a', '192.168.99.20', 'l2');
+  ipvlanContainer(lab, n1, 'b', '192.168.99.21', 'l2');
   assert.equal(formatMac(a.device('eth0').mac), NODE1_MAC);
   const wire = lab.capture(sw);
   assert.equal(run(lab, a, '192.168.99.21').received, 2);
@@ -180,15 +182,8 @@ test('ipvlan l2: the parent MAC shared, demultiplexed by IP; slaves reach each o
 test('ipvlan l3: no ARP from the slave; routed by the parent namespace; slaves reach each other', () => {
   const { lab, node, ws } = lan(6);
   const n1 = node('node1', '192.168.99.100', NODE1_MAC);
-  const mk = (name: string, ip: string): NetNamespace => {
-    const ns = lab.namespace(name, { kernel: 'node1' });
-    addIpvlan(ns, 'eth0', n1.device('eth0'), { mode: 'l3', ifindex: n1.allocIfindex() });
-    ns.addAddress('eth0', `${ip}/24`);
-    ns.addRoute('default', { dev: 'eth0' });
-    return ns;
-  };
-  const a = mk('a', '10.77.0.2');
-  mk('b', '10.77.0.3');
+  const a = ipvlanContainer(lab, n1, 'a', '10.77.0.2', 'l3');
+  ipvlanContainer(lab, n1, 'b', '10.77.0.3', 'l3');
   const cap = lab.capture(a.device('eth0'));
   assert.equal(run(lab, a, '10.77.0.3').received, 2);
   // The workstation routes 10.77.0.0/24 via the node; the node sends the slave's packets.

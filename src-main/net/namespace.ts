@@ -224,7 +224,9 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
     const { address, prefixLength } = parseCidr(cidr);
     if (this.addrs.some((a) => a.dev === dev && a.address === address)) throw new Error(`RTNETLINK answers: File exists (${cidr} on ${dev.name})`);
     const broadcast = prefixLength >= 31 ? 0 : (networkOf(address, prefixLength) | ~prefixMask(prefixLength)) >>> 0;
-    const a: InterfaceAddress = { dev, address, prefixLength, broadcast, scope: dev.isLoopback ? 'host' : 'global' };
+    // the scope follows the address, not the device (iproute2 default_scope, devinet inet_set_ifa): a VIP that
+    // libnetwork puts on lo over netlink is `scope global lo`
+    const a: InterfaceAddress = { dev, address, prefixLength, broadcast, scope: address >>> 24 === 127 ? 'host' : 'global' };
     this.addrs.push(a);
     if (dev.adminUp) this.addKernelRoutes(a);
     return a;

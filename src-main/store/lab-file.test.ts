@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { emptyDocument } from '../lab/document.ts';
 import { checkLabFile, LAB_FILE_APPLICATION_ID, LAB_FILE_SCHEMA_VERSION } from './lab-file.ts';
 import { Library, randomId } from './library.ts';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.ts';
+import { CAPTURE_INDEX_SCHEMA, LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.ts';
 import { sharedPath } from '../../test/shared-path.ts';
 
 function temp(t: { after: (fn: () => void) => void }): string {
@@ -86,4 +86,58 @@ test('a lab file at the newest library schema (as written before) still imports'
   db.close();
   assert.equal(checkLabFile(file, 'old.flotilla').name, 'Old export');
   assert.equal(lib.importLabFile(file).name, 'Old export (2)');
+});
+
+/** The stored index of capture `id`: its blocks and its kept rows, read beside the library's own connection. */
+function storedIndex(file: string, id: string): { blocks: Buffer[]; rows: unknown[] } {
+  const db = new Database(file, { readonly: true });
+  try {
+    const key = db.prepare<[string], { key: number }>('SELECT key FROM captures WHERE id = ?').get(id)!.key;
+    return {
+      blocks: db.prepare<[number], { bytes: Buffer }>('SELECT bytes FROM capture_index WHERE capture_key = ? ORDER BY seq').all(key).map((r) => r.bytes),
+      rows: db.prepare<[number], unknown>('SELECT number, source, destination, protocol, info, colour FROM capture_rows WHERE capture_key = ? ORDER BY number').all(key),
+    };
+  } finally {
+    db.close();
+  }
+}
+
+test('a lab file carries its captures\' index: an imported capture is not indexed again on first read', (t) => {
+  const dir = temp(t);
+  const libFile = path.join(dir, 'library.sqlite');
+  const lib = Library.open(libFile, { now: () => new Date(), newId: randomId });
+  t.after(() => lib.close());
+  const lab = lib.createLab('Indexed');
+  // HTTP over TCP: kept rows (frames whose message began in frames the dissector took) as well as index blocks.
+  const pcap = new Uint8Array(fs.readFileSync(sharedPath('reference', 'linux', '04-overlay-http-c1eth0.pcap')));
+  const capture = lib.captures.import({ name: 'http.pcap', labId: lab.id, source: 'lab' }, pcap);
+  const original = storedIndex(libFile, capture.id);
+  assert.ok(original.blocks.length > 0);
+  const file = path.join(dir, 'indexed.flotilla');
+  lib.exportLabFile(lab.id, file, [capture.id]);
+  const copy = lib.captures.list(lib.importLabFile(file).id)[0]!;
+  // Before anything reads the copy: its index is already there, the same as the original's.
+  assert.deepEqual(storedIndex(libFile, copy.id), original);
+  assert.deepEqual(lib.captures.rows(copy.id, 1, copy.packetCount), lib.captures.rows(capture.id, 1, capture.packetCount));
+});
+
+test('a lab file whose captures\' index predates this layout imports them unindexed, indexed on first read', (t) => {
+  const dir = temp(t);
+  const libFile = path.join(dir, 'library.sqlite');
+  const lib = Library.open(libFile, { now: () => new Date(), newId: randomId });
+  t.after(() => lib.close());
+  const lab = lib.createLab('Older');
+  const pcap = new Uint8Array(fs.readFileSync(sharedPath('reference', 'linux', '01-overlay-ping-docker-underlay-n1eth0.pcap')));
+  const capture = lib.captures.import({ name: 'underlay.pcap', labId: lab.id, source: 'lab' }, pcap);
+  const file = path.join(dir, 'older.flotilla');
+  lib.exportLabFile(lab.id, file, [capture.id]);
+  // As an older Flotilla wrote it: the schema before the current index layout, blocks that this one cannot read.
+  const db = new Database(file);
+  db.prepare('UPDATE capture_index SET bytes = x\'00\'').run();
+  db.pragma(`user_version = ${CAPTURE_INDEX_SCHEMA - 1}`);
+  db.close();
+  const copy = lib.captures.list(lib.importLabFile(file).id)[0]!;
+  assert.deepEqual(storedIndex(libFile, copy.id).blocks, []);
+  assert.deepEqual(lib.captures.rows(copy.id, 1, copy.packetCount), lib.captures.rows(capture.id, 1, capture.packetCount));
+  assert.equal(storedIndex(libFile, copy.id).blocks.length, storedIndex(libFile, capture.id).blocks.length);
 });

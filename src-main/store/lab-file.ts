@@ -9,7 +9,7 @@ import type { Database } from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { LabDocument } from '../common/api/types.ts';
 import { parseLabDocument } from '../lab/document.ts';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, userVersion } from './migrations.ts';
+import { CAPTURE_INDEX_SCHEMA, LATEST_SCHEMA_VERSION, MIGRATIONS, migrate, userVersion } from './migrations.ts';
 
 /**
  * The schema a lab file without captures is written at: the lowest library schema holding a lab and its snapshots
@@ -36,6 +36,8 @@ export interface LabFileContents {
   snapshots: { name: string; createdAt: string; document: LabDocument }[];
   /** Keys of the captures in the file. */
   captureKeys: number[];
+  /** The file's schema (user_version). */
+  schema: number;
 }
 
 /**
@@ -69,6 +71,9 @@ export function writeLabFile(db: Database, labId: string, file: string, captureI
           db.prepare('INSERT INTO labfile.captures SELECT * FROM main.captures WHERE key = ?').run(row.key);
           db.prepare('INSERT INTO labfile.capture_chunks SELECT * FROM main.capture_chunks WHERE capture_key = ?').run(row.key);
           db.prepare('INSERT INTO labfile.capture_frames SELECT * FROM main.capture_frames WHERE capture_key = ?').run(row.key);
+          // The index too, so the lab file's captures open without being indexed again.
+          db.prepare('INSERT INTO labfile.capture_index SELECT * FROM main.capture_index WHERE capture_key = ?').run(row.key);
+          db.prepare('INSERT INTO labfile.capture_rows SELECT * FROM main.capture_rows WHERE capture_key = ?').run(row.key);
         }
       })();
     } finally {
@@ -122,6 +127,15 @@ export function readLabFile(db: Database, file: string, where: string, name: (fi
           `INSERT INTO main.capture_frames (capture_key, number, offset, caplen, origlen, iface, ts_rel_ns, source, destination, protocol, info, colour)
            SELECT ?, number, offset, caplen, origlen, iface, ts_rel_ns, source, destination, protocol, info, colour FROM labfile.capture_frames WHERE capture_key = ?`,
         ).run(inserted.key, key);
+        // An index in the layout this Flotilla reads is copied; an older one is left out, and the capture is
+        // indexed again from its file when first read.
+        if (contents.schema >= CAPTURE_INDEX_SCHEMA) {
+          db.prepare('INSERT INTO main.capture_index (capture_key, seq, bytes) SELECT ?, seq, bytes FROM labfile.capture_index WHERE capture_key = ?').run(inserted.key, key);
+          db.prepare(
+            `INSERT INTO main.capture_rows (capture_key, number, source, destination, protocol, info, colour)
+             SELECT ?, number, source, destination, protocol, info, colour FROM labfile.capture_rows WHERE capture_key = ?`,
+          ).run(inserted.key, key);
+        }
       }
     }).immediate();
   } finally {
@@ -183,7 +197,7 @@ export function checkLabFile(file: string, where: string): LabFileContents {
       .all()
       .map((s, i) => ({ name: s.name, createdAt: s.created_at, document: doc(s.document, `snapshot ${i + 1} ("${s.name}")`) }));
     const captureKeys = src.prepare<[], { key: number }>('SELECT key FROM captures ORDER BY key').all().map((r) => r.key);
-    return { name: lab.name, createdAt: lab.created_at, document: doc(lab.document, `lab "${lab.name}"`), snapshots, captureKeys };
+    return { name: lab.name, createdAt: lab.created_at, document: doc(lab.document, `lab "${lab.name}"`), snapshots, captureKeys, schema: version };
   } finally {
     src.close();
   }

@@ -140,6 +140,12 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
+/**
+ * The schema since which capture_index blocks have the layout this Flotilla reads (capture/frame-index.ts): a lab
+ * file at an older schema gets its captures indexed again, its stored index left behind.
+ */
+export const CAPTURE_INDEX_SCHEMA = 4;
+
 /** The newest schema this Flotilla knows. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;
 

@@ -246,3 +246,89 @@ test('restoring a snapshot brings back its canvas: a note made after it goes', a
   await app.waitForTimeout(500);
   await expect(app.getByTestId('canvas-note')).toHaveCount(0);
 });
+
+/** The top-left corner of a node's frame in canvas units (the drawing's own coordinates). */
+const corner = (node: Locator) =>
+  node.getByTestId('node-frame').evaluate((el) => {
+    const frame = el as SVGGraphicsElement;
+    const drawing = frame.closest('svg > g') as SVGGraphicsElement;
+    const m = drawing.getCTM()!.inverse().multiply(frame.getCTM()!);
+    const b = frame.getBBox();
+    return { x: m.a * b.x + m.c * b.y + m.e, y: m.b * b.x + m.d * b.y + m.f };
+  });
+
+test('a paste onto a node lacking the copy’s networks creates them or joins only those there; snap aligns what is placed', async ({ app }, testInfo) => {
+  test.setTimeout(150_000);
+  await app.getByTestId('new-lab').click();
+  await app.getByTestId('new-lab-name').fill('Paste across nodes');
+  await app.getByTestId('new-lab-name').press('Enter');
+  const canvas = app.getByTestId('canvas');
+  const log = app.getByTestId('command-log');
+  await drag(app, app.getByTestId('palette-node'), canvas);
+  const node1 = app.getByTestId('canvas-node').filter({ hasText: 'node1' });
+  await expect(node1).toContainText('192.168.99.100', { timeout: 20_000 });
+  await drag(app, app.getByTestId('palette-node'), canvas, { x: 0, y: 200 });
+  const node2 = app.getByTestId('canvas-node').filter({ hasText: 'node2' });
+  await expect(node2).toContainText('192.168.99.101', { timeout: 20_000 });
+
+  await node1.locator('text.name').dblclick();
+  const shell = new ConsolePage(app, 'node1');
+  await expect(shell.pane).toBeVisible();
+  await shell.run('docker network create --subnet 10.30.0.0/24 --gateway 10.30.0.254 -o com.docker.network.bridge.enable_icc=false back');
+  await shell.idle();
+  await shell.run('docker run -d --name api --net back nginx');
+  await shell.idle();
+  const api = node1.getByTestId('canvas-container').filter({ hasText: 'api' });
+  await expect(api).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+
+  // Pasted on node2, which has no "back": the window asks.
+  await api.click();
+  await app.keyboard.press('Control+C');
+  await selectNode(app, node2);
+  await app.keyboard.press('Control+V');
+  const dialog = app.getByTestId('paste-dialog');
+  await expect(dialog).toContainText('node2 lacks a network of api');
+  await expect(dialog).toContainText('back');
+  for (const theme of ['dark', 'light'] as const) {
+    await app.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    await app.screenshot({ path: testInfo.outputPath(`paste-dialog-${theme}.png`) });
+  }
+  await dialog.getByTestId('paste-create').click();
+  await expect(log).toContainText('# paste: created back on node2');
+  await expect(log).toContainText('node2$ docker network create --subnet 10.30.0.0/24 --gateway 10.30.0.254 -o com.docker.network.bridge.enable_icc=false back');
+  await expect(log).toContainText('node2$ docker run -d --name api-1 --net back nginx');
+  await expect(node2.getByTestId('canvas-container').filter({ hasText: 'api-1' })).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+  await expect(node2.getByTestId('canvas-network').filter({ hasText: 'back' })).toHaveCount(1);
+  // One undo takes the copy and the network it brought away.
+  await canvas.focus();
+  await app.keyboard.press('Control+Z');
+  await expect(log).toContainText('node2$ docker network rm back');
+  await expect(node2.getByTestId('canvas-network').filter({ hasText: 'back' })).toHaveCount(0);
+  await expect(node2.getByTestId('canvas-container')).toHaveCount(0);
+
+  // Again, joining only what node2 has: the default bridge.
+  await selectNode(app, node2);
+  await app.keyboard.press('Control+V');
+  await dialog.getByTestId('paste-present').click();
+  await expect(log).toContainText('# paste: node2 lacks back: joined only the networks it has');
+  await expect(log).toContainText('node2$ docker run -d --name api-1 nginx');
+  await expect(node2.getByTestId('canvas-container').filter({ hasText: 'api-1' })).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
+
+  // Snap: node2 moved off the grid, then snap turned on puts it on a grid point; one undo puts both back.
+  await selectNode(app, node2);
+  await app.keyboard.press('Shift+ArrowRight');
+  await app.keyboard.press('Shift+ArrowDown');
+  await app.keyboard.press('Shift+ArrowDown');
+  await expect.poll(() => moved(node2)).toBe('translate(12 24)');
+  const off = await corner(node2);
+  await app.getByTestId('snap-toggle').click();
+  await expect(app.getByTestId('snap-toggle')).toHaveAttribute('aria-pressed', 'true');
+  await expect.poll(async () => {
+    const c = await corner(node2);
+    return [Math.abs(c.x / 24 - Math.round(c.x / 24)) < 0.01, Math.abs(c.y / 24 - Math.round(c.y / 24)) < 0.01];
+  }).toEqual([true, true]);
+  await canvas.focus();
+  await app.keyboard.press('Control+Z');
+  await expect(app.getByTestId('snap-toggle')).toHaveAttribute('aria-pressed', 'false');
+  await expect.poll(() => corner(node2)).toEqual(off);
+});

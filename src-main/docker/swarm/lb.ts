@@ -4,6 +4,8 @@
 //     iptables -t mangle -A OUTPUT -d <VIP>/32 -j MARK --set-xmark <fwmark>/0xffffffff
 //     ipvsadm -A -f <fwmark> -s rr; ipvsadm -a -f <fwmark> -r <task IP> -m -w 1 (every task, cluster-wide)
 //     iptables -t nat -A POSTROUTING -d <subnet> -m ipvs --ipvs -j SNAT --to-source <own IP>   (once per network)
+//     engines 1.13–18.05 only: iptables -t nat -A OUTPUT -d <VIP>/32 -p icmp --icmp-type echo-request -j DNAT
+//       --to-destination 127.0.0.1, since IPVS balances TCP and UDP but not ICMP (libnetwork e978186)
 //   north-south, in the ingress sandbox: per published port
 //     iptables -t mangle -A PREROUTING -p tcp -m tcp --dport <P> -j MARK --set-xmark <fwmark>/0xffffffff
 //     the IPVS fwmark service over the tasks' ingress addresses, and SNAT to the sandbox's ingress address;
@@ -18,6 +20,8 @@ export const FWMARK_START = 256;
 interface LbService {
   readonly mark: number;
   readonly matches: readonly string[];
+  /** The `nat OUTPUT` rule that answers pings to the VIP locally, when the engine programs one. */
+  readonly pingRule?: string;
   readonly backends: Set<string>;
 }
 
@@ -37,6 +41,8 @@ export class LbSandbox {
     /** 'container': VIPs marked in OUTPUT; 'ingress': published ports marked in PREROUTING. */
     readonly kind: 'container' | 'ingress',
     private readonly marks: (key: string) => number,
+    /** Engines 1.13–18.05: pings to a VIP are DNATed to 127.0.0.1 in the sandbox (EngineBehaviour.vipPingDnat). */
+    private readonly pingDnat = false,
   ) {
     fw.enableIpvs();
   }
@@ -63,6 +69,7 @@ export class LbSandbox {
   private dropService(n: LbNet, key: string): void {
     const s = n.services.get(key)!;
     for (const m of s.matches) this.run('iptables', `-t mangle -D ${this.chain()} ${m} -j MARK --set-xmark 0x${s.mark.toString(16)}/0xffffffff`);
+    if (s.pingRule !== undefined) this.run('iptables', `-t nat -D OUTPUT ${s.pingRule}`);
     this.run('ipvsadm', `-D -f ${s.mark}`);
     n.services.delete(key);
   }
@@ -75,13 +82,14 @@ export class LbSandbox {
   sync(networkId: string, records: readonly EndpointRecord[]): void {
     const n = this.nets.get(networkId);
     if (!n) return;
-    const want = new Map<string, { match: string[]; backends: string[] }>();
+    const want = new Map<string, { match: string[]; backends: string[]; vip?: string }>();
     for (const r of records) {
       if (r.serviceId === undefined) continue;
       if (this.kind === 'container') {
         if (r.endpointMode === 'dnsrr' || r.vip === undefined) continue;
         const k = `${r.serviceId}`;
-        const w = want.get(k) ?? { match: [`-d ${r.vip.split('/')[0]!}/32`], backends: [] };
+        const vip = r.vip.split('/')[0]!;
+        const w = want.get(k) ?? { match: [`-d ${vip}/32`], backends: [], vip };
         w.backends.push(r.ip);
         want.set(k, w);
       } else {
@@ -99,8 +107,10 @@ export class LbSandbox {
       if (!s) {
         const mark = this.marks(`${k}/${networkId}`);
         for (const m of w.match) this.run('iptables', `-t mangle -A ${this.chain()} ${m} -j MARK --set-xmark 0x${mark.toString(16)}/0xffffffff`);
+        const pingRule = this.pingDnat && w.vip !== undefined ? `-d ${w.vip}/32 -p icmp -m icmp --icmp-type 8 -j DNAT --to-destination 127.0.0.1` : undefined;
+        if (pingRule !== undefined) this.run('iptables', `-t nat -A OUTPUT ${pingRule}`);
         this.run('ipvsadm', `-A -f ${mark} -s rr`);
-        s = { mark, matches: w.match, backends: new Set() };
+        s = { mark, matches: w.match, backends: new Set(), ...(pingRule !== undefined ? { pingRule } : {}) };
         n.services.set(k, s);
       }
       for (const ip of [...s.backends]) {

@@ -860,10 +860,11 @@ export class NodeSwarm implements SwarmHooks {
         }
       }
     }
+    if (task) this.addTaskVips(c, task);
     // east-west load balancing on each swarm network (not ingress)
     let lb = this.lbs.get(c.id);
     if (!lb) {
-      lb = new LbSandbox(fw, 'container', (k) => this.mark(k));
+      lb = new LbSandbox(fw, 'container', (k) => this.mark(k), d.behaviour.vipPingDnat);
       this.lbs.set(c.id, lb);
     }
     for (const a of swarmAtts) {
@@ -876,9 +877,37 @@ export class NodeSwarm implements SwarmHooks {
     }
   }
 
+  /**
+   * Before 18.06 a task holds its own service's VIP on every network it is on, as a /32 (libnetwork
+   * populateNetworkResources): on that network's interface (1.12–17.07), then on lo (17.09–18.05); the ingress VIP
+   * included. Held locally, the VIP answers ARP (arp_ignore 0) and ICMP like any address of the task.
+   */
+  private addTaskVips(c: Container, task: TaskAssignment): void {
+    const where = this.daemon.behaviour.taskVipAddress;
+    if (where === 'none' || task.endpointMode !== 'vip') return;
+    for (const tn of task.networks) {
+      const att = c.attachments.find((x) => x.networkId === tn.network.id);
+      if (!tn.vip || !att?.ifname) continue;
+      const dev = where === 'lo' ? 'lo' : att.ifname;
+      const vip = tn.vip.split('/')[0]!;
+      if (!c.machine.ns.addresses.some((x) => x.dev.name === dev && formatIpv4(x.address) === vip)) c.machine.ns.addAddress(dev, `${vip}/32`);
+    }
+  }
+
+  /** releaseOSSboxResources: the task's VIP leaves with its endpoint. */
+  private removeTaskVip(c: Container, nw: Network, a: Attachment): void {
+    const task = this.taskOfContainer.get(c.id);
+    const vip = task?.networks.find((n) => n.network.id === nw.id)?.vip?.split('/')[0];
+    const where = this.daemon.behaviour.taskVipAddress;
+    if (vip === undefined || where === 'none' || !a.ifname) return;
+    const dev = where === 'lo' ? 'lo' : a.ifname;
+    if (c.machine.ns.addresses.some((x) => x.dev.name === dev && formatIpv4(x.address) === vip)) c.machine.ns.delAddress(dev, `${vip}/32`);
+  }
+
   leaving(c: Container, nw: Network, a: Attachment): void {
     const key = `${c.id}/${nw.id}`;
     const p = this.plumbed.get(key);
+    this.removeTaskVip(c, nw, a);
     this.lbs.get(c.id)?.removeNetwork(nw.id);
     if (c.attachments.filter((x) => this.daemon.networkById(x.networkId)?.scope === 'swarm').length <= 1) this.lbs.delete(c.id);
     if (!p) return;
@@ -886,7 +915,6 @@ export class NodeSwarm implements SwarmHooks {
     this.gossip?.publish('del', p.record);
     this.overlay.detach(nw.id, p.sandboxVeth);
     if (p.attachable) this.cluster?.releaseAddress(nw.id, p.attachable);
-    void a;
     // the daemon deletes the endpoint right after; a worker then drops the network if nothing else uses it
     this.sw.world.scheduler.schedule(0, () => this.maybeForget(nw.id));
   }

@@ -4,7 +4,7 @@
 //
 //   pointToPoint   two namespaces on one veth pair
 //   routed         a — r — b: two /24s and a forwarding namespace between them
-//   switched       namespaces on veth ports of one bridge (the building block of the ones below)
+//   switched       namespaces on veth ports of one bridge (the building block of the ones below; onBridge adds one)
 //   twoOnBridge    a and b on br0 in namespace h
 //   lanPair        h (192.168.99.11) and cl (192.168.99.1) on the underlay switch ulbr
 //   dockerNode     a Docker node on the underlay switch: eth0, docker0 with container c1, the workstation ws

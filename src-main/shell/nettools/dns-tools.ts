@@ -495,7 +495,8 @@ function hostnameCommand(m: Machine, ctx: CommandContext): Promise<number> | num
       ctx.stderr("hostname: invalid option -- 'I'\nBusyBox v1.36.1 (2023-07-27 17:12:24 UTC) multi-call binary.\n\nUsage: hostname [-sidf] [HOSTNAME | -F FILE]\n");
       return 1;
     }
-    const addrs = m.ns.addresses.filter((a) => a.scope === 'global' && a.dev.adminUp).map((a) => formatIpv4(a.address) + ' ');
+    // hostname.c skips IFF_LOOPBACK interfaces, so a VIP that libnetwork put on lo is not listed
+    const addrs = m.ns.addresses.filter((a) => a.scope === 'global' && a.dev.adminUp && !a.dev.isLoopback).map((a) => formatIpv4(a.address) + ' ');
     ctx.stdout(addrs.join('') + '\n');
     return 0;
   }

@@ -2,11 +2,12 @@
 // whether the main area shows the lab or the captures, and import (file picker or a file dropped on the window)
 // and export (a download). Lists are only ever replaced by what the services send (captures.list, events).
 
-import { createContext } from 'svelte';
+import { createContext, untrack } from 'svelte';
 import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureInterfaceChoice, type CaptureSummary, type CaptureTarget, type ReplayResult, type ReplaySpeed } from '../../../src-main/common/api/index.ts';
 import { fromBase64, formatSize, toBase64 } from './capture-view.ts';
 import { describeError } from './errors.ts';
 import { PacketView } from './packet-view.svelte.ts';
+import { wireHighlight } from './wire-highlight.svelte.ts';
 
 export type MainView = 'lab' | 'captures';
 
@@ -116,6 +117,8 @@ export class CapturesState {
   }
 
   setLab(labId: string | null): void {
+    // A journey lit on the canvas belongs to the lab it was captured in.
+    if (labId !== untrack(() => this.labId)) wireHighlight.clear();
     this.labId = labId;
   }
 
