@@ -148,6 +148,9 @@ export class CaptureService {
           const filterError: FilterProblem = { message: e.message, start: e.start + shift, end: e.end + shift };
           return { total, matched: 0, offset, rows: [], filterError };
         }
+        // Protocols, addresses, ports and streams: over the index's columns, with no pass over the file.
+        const fast = store.matchFast(id, compiled.filter);
+        if (fast) return { total, matched: fast.length, offset, rows: store.rowsOf(id, fast.subarray(offset, offset + limit)) };
         const session = this.#session(id);
         const numbers = await session.serial(() => session.matches(text, compiled.filter));
         return { total, matched: numbers.length, offset, rows: store.rowsOf(id, numbers.subarray(offset, offset + limit)) };

@@ -5,7 +5,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import type { ConsoleOutput, ConsoleRunResult, ConsoleTarget } from '../common/api/types.ts';
 import type { Container } from '../docker/daemon/container.ts';
 import type { DockerNode, DockerWorld } from '../docker/world.ts';
-import type { Chunk, Shell } from '../shell/interpreter.ts';
+import type { Chunk, RunResult, Shell } from '../shell/interpreter.ts';
 import { Interrupt } from '../shell/interrupt.ts';
 import { complete, type CompletionScope } from './completion.ts';
 import type { Completions } from '../common/api/types.ts';
@@ -38,6 +38,8 @@ interface Running {
   readonly abandon: Interrupt;
   timer?: ReturnType<typeof setTimeout>;
   recorded?: RecordedLine | undefined;
+  /** The lab was rebuilt under this console and the command goes on there (handOver): run() ends with that one. */
+  next?: Promise<ConsoleRunResult>;
 }
 
 export class ConsoleSession {
@@ -91,12 +93,47 @@ export class ConsoleSession {
     try {
       exit = (await this.shell.run(line, { signal: running.interrupt, abandon: running.abandon })).exit;
     } finally {
-      running.recorded?.done(exit);
+      if (!running.next) running.recorded?.done(exit);
       clearTimeout(running.timer);
       this.#running = undefined;
       this.#flushNow();
     }
+    if (running.next) return running.next;
     return { exit, prompt: this.prompt(), closed: this.shell.exited };
+  }
+
+  /**
+   * Takes over `work`, a command this console's shell is running in a lab rebuilt by replay (LabRuntime.swapLab):
+   * the console is busy until it ends, Ctrl-C reaches it, and its journal line is told how it ended.
+   */
+  async adopt(work: Promise<RunResult>, stop: { signal: Interrupt; abandon: Interrupt }, recorded: RecordedLine | undefined): Promise<ConsoleRunResult> {
+    const running: Running = { interrupt: stop.signal, abandon: stop.abandon, recorded };
+    this.#running = running;
+    let exit: number | null = null;
+    try {
+      exit = (await work).exit;
+    } finally {
+      running.recorded?.done(exit);
+      clearTimeout(running.timer);
+      if (this.#running === running) this.#running = undefined;
+      this.#flushNow();
+    }
+    return { exit, prompt: this.prompt(), closed: this.shell.exited };
+  }
+
+  /**
+   * Closes this session, whose command goes on in a rebuilt lab as `next` (another session's adopt): the command
+   * here stops unseen — its last words would belong to the discarded lab — and run() resolves with `next`.
+   */
+  handOver(next: Promise<ConsoleRunResult>): void {
+    const r = this.#running;
+    if (!r || this.#closed) return;
+    r.next = next;
+    this.#flushNow();
+    this.shell.setOutputListener(undefined);
+    this.#closed = true;
+    r.interrupt.abort();
+    r.abandon.abort();
   }
 
   /** Ctrl-C: the foreground command is told; one that does not stop soon is abandoned. */

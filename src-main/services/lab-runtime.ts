@@ -6,7 +6,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import type { ConsoleInfo, ConsoleOutput, ConsoleTarget, JournalEntry, LabClockState, LabDocument, LabRuntimeState } from '../common/api/types.ts';
 import type { Container } from '../docker/daemon/container.ts';
 import { DockerError } from '../docker/errors.ts';
-import type { DockerNode } from '../docker/world.ts';
+import type { DockerNode, DockerWorld } from '../docker/world.ts';
 import { paced } from '../sim/pacer.ts';
 import { MILLISECOND } from '../sim/time.ts';
 import type { DockerLab } from '../shell/lab-host.ts';
@@ -14,7 +14,8 @@ import type { Shell } from '../shell/interpreter.ts';
 import { ConsoleSession, type RecordedLine } from './console-session.ts';
 import { createDockerLab, settle } from './lab-world.ts';
 import { labStateView } from './lab-state.ts';
-import { nodeSummary, type Replayed } from './replay.ts';
+import { nodeSummary, type Replayed, type RunningLine } from './replay.ts';
+import { formatVirtualTime } from '../shell/snapshot-command.ts';
 
 /** Where a console runs: its target resolved in the lab (no node: the workstation; no container: the node). */
 interface Place {
@@ -77,6 +78,8 @@ export class LabRuntime {
   /** The document's canvas section (the window's layout and notes; labs.saveCanvas replaces it). */
   #canvas: Record<string, unknown>;
   #lastConsole: number;
+  /** Told when swapLab put another world in place of `old` (live captures move their taps to it). */
+  readonly onSwap = new Set<(old: DockerWorld, now: DockerWorld, why: string) => void>();
 
   constructor(o: LabRuntimeOptions) {
     this.#o = o;
@@ -184,6 +187,11 @@ export class LabRuntime {
     const entry: JournalEntry = { t: this.lab.world.scheduler.now, console: consoleNo, target: structuredClone(target), line, exit: line === '' ? 0 : null };
     this.#journal.push(entry);
     this.#o.onJournal?.();
+    return this.#recordedLine(entry);
+  }
+
+  /** How a journaled line in flight tells its entry that it ended or was interrupted. */
+  #recordedLine(entry: JournalEntry): RecordedLine {
     return {
       done: (exit) => {
         entry.exit = exit;
@@ -292,8 +300,12 @@ export class LabRuntime {
    * snapshot; one opened since then opens again (journaled now); one whose node or container the snapshot has not,
    * or has not running, closes and says why. `asking` is the shell whose command asked for this: its line ends in
    * the old lab, its console goes on in the new one. The clock plays on if it was playing.
+   * A line the replay left running (a `ping` still going at the instant rebuilt) is taken over by its console: its
+   * output from here on reaches the console, after a one-line notice saying `why` the lab changed (a console that
+   * was waiting for a command gets this one's end instead); a command the rebuilt lab has not started stops, also
+   * with a notice.
    */
-  async swapLab(replayed: Replayed, doc: LabDocument, asking?: Shell): Promise<void> {
+  async swapLab(replayed: Replayed, doc: LabDocument, asking?: Shell, why = 'the lab was rebuilt'): Promise<void> {
     if (this.#disposed) return;
     const playing = this.#playing;
     await this.#stopLoop();
@@ -304,14 +316,13 @@ export class LabRuntime {
     this.#lastConsole = Math.max(this.#lastConsole, replayed.lastConsole);
     for (const c of oldSessions) {
       const meta = this.#consoleMeta.get(c.id)!;
-      // The asking command finishes in its old session (its output still reaches the console); the others stop.
-      if (c.shell !== asking) c.close();
       this.#consoles.delete(c.id);
       this.#consoleMeta.delete(c.id);
       let place: Place;
       try {
         place = this.#place(c.target);
       } catch (err) {
+        if (c.shell !== asking) c.close();
         this.#o.onConsoleExit(c.id, `not in the restored snapshot: ${err instanceof Error ? err.message : String(err)}`);
         continue;
       }
@@ -319,13 +330,37 @@ export class LabRuntime {
       if (!shell) {
         shell = this.#newShell(place);
         this.#record(meta.consoleNo, c.target, '');
+      } else shell.takeOutput(); // what the replay printed, the console printed before (or at the snapshot)
+      const going = c.shell === asking ? undefined : replayed.running.get(meta.consoleNo);
+      const wasBusy = c.busy && c.shell !== asking;
+      const session = this.#session(c.id, meta.consoleNo, c.target, place, shell, meta.emit);
+      const adopted = going ? session.adopt(going.work, going, this.#adopted(meta.consoleNo, going)) : undefined;
+      if (adopted) void adopted.catch(() => undefined);
+      // The asking command finishes in its old session (its output still reaches the console); a command that goes
+      // on in the new lab ends there; the others stop.
+      if (adopted && wasBusy) c.handOver(adopted);
+      else if (c.shell !== asking) c.close();
+      // After what the old session still had to send, before anything of the new one (sent on the next turn).
+      if (going || wasBusy) {
+        const at = `[flotilla: ${why}, to ${formatVirtualTime(this.lab.world.scheduler.now)} of virtual time; `;
+        const what = going ? `\`${going.line}\` goes on there${wasBusy ? '' : ', its output follows'}]` : 'the command had not started then and stops]';
+        meta.emit({ consoleId: c.id, data: `\n${at}${what}\n`, stream: 'stderr' });
       }
-      this.#session(c.id, meta.consoleNo, c.target, place, shell, meta.emit);
     }
     old.world.dispose();
+    for (const f of this.onSwap) f(old.world, this.#lab.world, why);
     this.#o.onJournal?.();
     if (playing) this.#startLoop();
     this.requestState();
+  }
+
+  /** The journal entry of a line the replay left running, told how it ends (undefined when the journal lacks it). */
+  #adopted(consoleNo: number, going: RunningLine): RecordedLine | undefined {
+    for (let i = this.#journal.length - 1; i >= 0; i--) {
+      const e = this.#journal[i]!;
+      if (e.console === consoleNo && e.t === going.t && e.line === going.line) return this.#recordedLine(e);
+    }
+    return undefined;
   }
 
   console(id: string): ConsoleSession | undefined {

@@ -13,6 +13,11 @@
 // bounded per-lab ring (JOURNEY_RING frames; new namespaces are picked up at every flush). captures.journey finds
 // the selected frame's journey id and lists that ring's frames with the same id, in the order the lab's one clock
 // saw them, each hop diffed against the one before.
+//
+// A lab rebuilt by replay under its consoles (a step back, a snapshot restored: LabRuntime.swapLab) is another world:
+// each recording moves its tap to the device of the same name in the namespace of the same name there, and the first
+// frame it records after that says so in its opt_comment (time may have gone back); one whose device is not in the
+// rebuilt lab ends, its last frame saying why. The journey ring starts afresh.
 
 import type { Handlers } from '../common/api/contract.ts';
 import type { CaptureExport, CaptureInterfaceChoice, CaptureLimit, CaptureSummary, CaptureTarget, Journey, JourneyChange, JourneyHop } from '../common/api/capture-types.ts';
@@ -31,6 +36,8 @@ import type { CaptureService } from './capture-service.ts';
 import type { EventHub } from './events.ts';
 import type { LiveLabs } from './live-service.ts';
 import { replayInto } from './replay-inject.ts';
+import type { LabRuntime } from './lab-runtime.ts';
+import { formatVirtualTime } from '../shell/snapshot-command.ts';
 
 /** Default ring of a live capture. */
 export const DEFAULT_LIMIT = { packets: 100_000, bytes: 64 * 1024 * 1024 } as const;
@@ -50,6 +57,8 @@ export interface TappedFrame {
   readonly direction: TapDirection;
   readonly journey: number;
   readonly data: Uint8Array;
+  /** opt_comment: what happened before this frame (the lab rebuilt under the capture). */
+  readonly comment?: string;
 }
 
 /** A FIFO that drops its oldest frames beyond `packets` frames or `bytes` bytes. */
@@ -87,6 +96,15 @@ export class FrameRing {
   *[Symbol.iterator](): Iterator<TappedFrame> {
     for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i]!;
   }
+
+  /** Adds `comment` to the newest frame's; false when the ring is empty. */
+  noteLast(comment: string): boolean {
+    if (this.length === 0) return false;
+    const i = this.#items.length - 1;
+    const f = this.#items[i]!;
+    this.#items[i] = { ...f, comment: f.comment === undefined ? comment : `${f.comment}\n${comment}` };
+    return true;
+  }
 }
 
 export type Placement = { node: string | null; container: string | null };
@@ -122,7 +140,7 @@ export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, k
   };
   for (const k of known) idOf(k.netns, k.dev);
   const packets: PcapngPacketIn[] = [];
-  for (const f of frames) packets.push({ interface: idOf(f.netns, f.dev), tsNs: BigInt(epochNs) + BigInt(f.ts), data: f.data, direction: f.direction, packetId: f.journey });
+  for (const f of frames) packets.push({ interface: idOf(f.netns, f.dev), tsNs: BigInt(epochNs) + BigInt(f.ts), data: f.data, direction: f.direction, packetId: f.journey, ...(f.comment === undefined ? {} : { comment: f.comment }) });
   if (interfaces.length === 0) idOf('?', 'none');
   return writePcapng({ interfaces, packets }, { epochNs: 0 });
 }
@@ -154,12 +172,17 @@ class Recording {
   lastFlushMs = 0;
   detach: () => void = () => undefined;
   readonly known: { netns: string; dev: string }[] = [];
+  /** The comment of the next frame: the lab was rebuilt under the capture. */
+  gap: string | undefined;
 
   constructor(
     readonly id: string,
     readonly labId: string,
-    readonly world: DockerWorld,
+    public world: DockerWorld,
     limit: CaptureLimit,
+    /** What it taps, by name (found again in a rebuilt world): a namespace and a device of it, or 'any'. */
+    readonly netns: string,
+    readonly dev: string,
   ) {
     this.ring = new FrameRing(limit.packets ?? DEFAULT_LIMIT.packets, limit.bytes ?? DEFAULT_LIMIT.bytes);
   }
@@ -201,6 +224,8 @@ class JourneyTaps {
 export class LiveCaptures {
   readonly #recordings = new Map<string, Recording>();
   readonly #journeys = new Map<string, JourneyTaps>();
+  /** The runtimes whose swaps this service follows. */
+  readonly #watched = new WeakSet<LabRuntime>();
 
   constructor(
     private readonly library: Library,
@@ -251,11 +276,27 @@ export class LiveCaptures {
     const dev = target.interface === 'any' ? undefined : targetDevice(ns, target.interface);
     const empty = parseOrRefuse(framesToPcapng([], world.lab.epochNs, [{ netns: ns.name, dev: target.interface }]));
     const summary = this.library.captures.insert({ name: name ?? `${where} ${target.interface}`, labId, source: 'lab' }, empty, indexFrames(empty, new CaptureContext()));
-    const r = new Recording(summary.id, labId, world, limit);
+    const r = new Recording(summary.id, labId, world, limit, ns.name, target.interface);
     r.known.push({ netns: ns.name, dev: target.interface });
-    const sched = world.scheduler;
+    this.#attach(r, ns, dev);
+    this.#recordings.set(r.id, r);
+    if (!this.#journeys.has(labId)) this.#journeys.set(labId, new JourneyTaps(world));
+    const rt = this.live.running(labId);
+    if (!this.#watched.has(rt)) {
+      this.#watched.add(rt);
+      rt.onSwap.add((_old, now, why) => this.#swapped(labId, now, why));
+    }
+    this.hub.emit('onCapturesChanged', { labId });
+    return { ...summary, recording: true };
+  }
+
+  /** Taps `dev` of `ns` (every device of it when undefined) for `r`, in r's world. */
+  #attach(r: Recording, ns: NetNamespace, dev: NetDevice | undefined): void {
+    const sched = r.world.scheduler;
     const tap: Tap = (d, pkt, direction) => {
-      r.ring.push({ ts: sched.now, netns: d.host.name, dev: d.name, direction, journey: pkt.journey, data: pkt.frame.slice() });
+      const comment = r.gap;
+      r.gap = undefined;
+      r.ring.push({ ts: sched.now, netns: d.host.name, dev: d.name, direction, journey: pkt.journey, data: pkt.frame.slice(), ...(comment === undefined ? {} : { comment }) });
       this.#dirty(r);
     };
     if (dev) {
@@ -269,10 +310,31 @@ export class LiveCaptures {
       ns.anyTaps.add(tap);
       r.detach = () => ns.anyTaps.delete(tap);
     }
-    this.#recordings.set(r.id, r);
-    if (!this.#journeys.has(labId)) this.#journeys.set(labId, new JourneyTaps(world));
-    this.hub.emit('onCapturesChanged', { labId });
-    return { ...summary, recording: true };
+  }
+
+  /** Lab `labId` was rebuilt as `world` (swapLab): its recordings move there, or end when their device is gone. */
+  #swapped(labId: string, world: DockerWorld, why: string): void {
+    if (this.#journeys.has(labId)) {
+      this.#journeys.get(labId)!.dispose();
+      this.#journeys.set(labId, new JourneyTaps(world));
+    }
+    const at = `${why}, to ${formatVirtualTime(world.scheduler.now)} of virtual time`;
+    for (const r of [...this.#recordings.values()]) {
+      if (r.labId !== labId) continue;
+      r.detach();
+      r.detach = () => undefined;
+      r.world = world;
+      const ns = world.lab.namespaces.find((n) => n.name === r.netns);
+      const dev = r.dev === 'any' ? undefined : ns?.hasDevice(r.dev) ? ns.device(r.dev) : undefined;
+      if (!ns || (r.dev !== 'any' && !dev)) {
+        const what = r.dev === 'any' ? `netns ${r.netns}` : `interface ${r.dev} in netns ${r.netns}`;
+        r.dirty = r.ring.noteLast(`the recording ended after this frame: ${at}, which has no ${what}`);
+        this.#stop(r);
+        continue;
+      }
+      this.#attach(r, ns, dev);
+      r.gap = `${at}: the frames from here on are the rebuilt lab's`;
+    }
   }
 
   #dirty(r: Recording): void {

@@ -191,7 +191,7 @@ export class LiveLabs {
         const found = this.library.listSnapshots(labId).find((s) => s.name === name);
         if (!found) throw new Error(`no snapshot named ${name} (flotilla snapshot ls lists them)`);
         const { document } = this.library.getSnapshot(found.id);
-        await this.restoreInPlace(labId, document, asking);
+        await this.restoreInPlace(labId, document, asking, `snapshot ${name} was restored`);
         return `Restored snapshot ${name} (${formatVirtualTime(document.time)} of virtual time).`;
       },
       list: async () => this.library.listSnapshots(labId).reverse().map((s) => ({ name: s.name, time: this.library.getSnapshot(s.id).document.time })),
@@ -199,7 +199,7 @@ export class LiveLabs {
   }
 
   /** Rebuilds `document` by replay and puts it in place of running lab `labId`, under its open consoles; saves it. */
-  async restoreInPlace(labId: string, document: LabDocument, asking?: Shell): Promise<void> {
+  async restoreInPlace(labId: string, document: LabDocument, asking?: Shell, why?: string): Promise<void> {
     const replayed = await replayDocument(document);
     for (const d of replayed.divergences) console.warn(`flotilla: lab ${labId}: replay diverged: ${d}`);
     const rt = this.#labs.get(labId);
@@ -208,7 +208,7 @@ export class LiveLabs {
       throw new FlotillaError('not-found', `The lab ${labId} is not running (lab.start starts it).`);
     }
     replayed.lab.snapshots = this.#snapshotsOf(labId);
-    await rt.swapLab(replayed, document, asking);
+    await rt.swapLab(replayed, document, asking, why);
     this.save(labId);
     this.hub.emit('onLabsChanged', this.library.listLabs());
   }

@@ -9,7 +9,7 @@
 import type { ConsoleTarget, JournalEntry, LabDocument, LabNodeSpec } from '../common/api/types.ts';
 import type { DockerWorld } from '../docker/world.ts';
 import type { DockerLab } from '../shell/lab-host.ts';
-import type { Shell } from '../shell/interpreter.ts';
+import type { RunResult, Shell } from '../shell/interpreter.ts';
 import { Interrupt } from '../shell/interrupt.ts';
 import type { LabSnapshots } from '../shell/snapshot-command.ts';
 import { createDockerLab } from './lab-world.ts';
@@ -29,6 +29,17 @@ export interface Replayed {
   readonly lastConsole: number;
   /** The shell of each console the journal opened, by console number, as it stands at the end of the replay. */
   readonly shells: ReadonlyMap<number, Shell>;
+  /** The line each console was still running at the end of the replay, by console number (a live lab takes it over). */
+  readonly running: ReadonlyMap<number, RunningLine>;
+}
+
+/** A journaled line still running in a replayed lab, with what stops it (Ctrl-C, then giving up on it). */
+export interface RunningLine {
+  readonly t: number;
+  readonly line: string;
+  readonly work: Promise<RunResult>;
+  readonly signal: Interrupt;
+  readonly abandon: Interrupt;
 }
 
 /**
@@ -62,7 +73,8 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
   // Stable: at one instant, starts and interrupts keep the journal's order.
   actions.sort((a, b) => a.t - b.t);
   const shells = new Map<number, Shell>();
-  const running = new Map<number, Interrupt>();
+  /** Lines in flight by journal index (an interrupted one leaves: its console gave up on it). */
+  const running = new Map<number, { console: number; line: RunningLine }>();
   /** Per console, its line in flight: a console runs one line at a time, so the next waits for it. */
   const busy = new Map<number, Promise<unknown>>();
   const divergences: string[] = [];
@@ -75,7 +87,11 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
     // its node, but the command had ended).
     await lab.clock.advance(Math.max(0, a.t - scheduler.now));
     if (a.kind === 'interrupt') {
-      running.get(a.index)?.abort();
+      // Ctrl-C and giving up at once: a replay has no wall time to wait on a command that ignores it.
+      const r = running.get(a.index);
+      running.delete(a.index);
+      r?.line.signal.abort();
+      r?.line.abandon.abort();
       continue;
     }
     let shell = shells.get(entry.console);
@@ -96,9 +112,10 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
       if (scheduler.now !== t0) divergences.push(`journal[${a.index}]: the previous line of console ${entry.console} was still running at ${t0} ns`);
     }
     const signal = new Interrupt();
-    running.set(a.index, signal);
+    const abandon = new Interrupt();
     const index = a.index;
-    const work = shell.run(entry.line, { signal, abandon: signal });
+    const work = shell.run(entry.line, { signal, abandon });
+    running.set(index, { console: entry.console, line: { t: entry.t, line: entry.line, work, signal, abandon } });
     busy.set(entry.console, work.catch(() => undefined));
     void work.then(
       (result) => {
@@ -116,7 +133,9 @@ export async function replayDocument(doc: LabDocument, options: ReplayOptions = 
   }
   if (until > scheduler.now) await lab.clock.advance(until - scheduler.now);
   else await lab.clock.advance(0);
-  return { lab, divergences, lastConsole, shells };
+  const stillRunning = new Map<number, RunningLine>();
+  for (const r of running.values()) stillRunning.set(r.console, r.line);
+  return { lab, divergences, lastConsole, shells, running: stillRunning };
 }
 
 /** The shell a console on `target` gets (as LabRuntime.openConsole makes it), or undefined when it is not there. */

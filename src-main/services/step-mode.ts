@@ -381,8 +381,8 @@ export class StepModes {
         return rest;
       });
       // The consoles go on in the rebuilt lab with their shells as they stood at t (a command still running then
-      // runs on there, but its output stays in the rebuilt lab).
-      await rt.swapLab(replayed, { ...doc, time: t, journal });
+      // runs on there, and its console shows what it prints from there on).
+      await rt.swapLab(replayed, { ...doc, time: t, journal }, undefined, 'the lab stepped back');
       // The rebuilt world stands at the end of instant t: the events recorded up to its end stay.
       let lastAtT = target.event.seq;
       while (s.ring.get(lastAtT + 1)?.event.timeNs === t) lastAtT++;

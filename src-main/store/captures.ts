@@ -11,7 +11,9 @@ import type { CaptureFileFormat, CaptureInterfaceInfo, CaptureSource, CaptureSum
 import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, type FrameIndex } from '../common/capture/frame-index.ts';
 import type { SpecialRow } from '../common/capture/first-pass.ts';
 import { CaptureRefused, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
-import { renderRows, type RowFrame } from '../common/capture/rows.ts';
+import { frameMeta, PrimedContext, renderRows, type RowFrame } from '../common/capture/rows.ts';
+import { ColumnValues, isFastFilter } from '../common/capture/fast-filter.ts';
+import { collectFields, type DisplayFilter } from '../common/dissect/index.ts';
 
 /** Bytes per stored chunk of a capture file. */
 export const CHUNK_SIZE = 1 << 20;
@@ -19,6 +21,8 @@ export const CHUNK_SIZE = 1 << 20;
 const BLOCK_CACHE = 8;
 /** Rows kept dissected (a few screens of the packet list either way). */
 const ROW_CACHE = 4096;
+/** Results of filters run over the columns, kept (by capture and filter text). */
+const FAST_FILTERS = 8;
 
 export interface NewCapture {
   name: string;
@@ -153,6 +157,8 @@ export class CaptureStore {
   readonly #blocks = new Map<string, FrameIndex>();
   /** Rows already dissected, by "id/number", least recently used first. */
   readonly #rowCache = new Map<string, FrameRow>();
+  /** Frame numbers column filters passed, by "id\ntext", least recently used first. */
+  readonly #fastFilters = new Map<string, Uint32Array>();
 
   constructor(
     db: Database,
@@ -359,6 +365,47 @@ export class CaptureStore {
     return out;
   }
 
+  /**
+   * The numbers of the frames `filter` passes, run over the index's columns (fast-filter.ts); undefined when the
+   * filter reads fields the columns do not hold, or the capture has a frame whose values they cannot (then the
+   * full filter decides). Cached per filter text.
+   */
+  matchFast(id: string, filter: DisplayFilter): Uint32Array | undefined {
+    const k = `${id}\n${filter.text.trim()}`;
+    const hit = this.#fastFilters.get(k);
+    if (hit) {
+      this.#fastFilters.delete(k);
+      this.#fastFilters.set(k, hit);
+      return hit;
+    }
+    if (!isFastFilter(filter)) return undefined;
+    const row = this.#row(id);
+    const reader = new FrameReader(this, row);
+    const columns = new ColumnValues(filter.fields);
+    const out = new Uint32Array(row.packet_count);
+    let m = 0;
+    for (let seq = 0; seq < blockCount(row.packet_count); seq++) {
+      const ix = this.block(row, seq);
+      for (let at = 0; at < ix.count; at++) {
+        let values;
+        if (ColumnValues.exact(ix, at)) values = columns.of(ix, at);
+        else if (ix.kind[at] !== 0) return undefined;
+        else {
+          // Frames the walk was not sure of the fields of: dissected as the packet list's rows are.
+          const f = reader.frame(seq * BLOCK_FRAMES + at + 1);
+          const primed = new PrimedContext(reader.firstTsNs);
+          primed.prime(f, reader.frame);
+          values = collectFields(f.data, frameMeta(f, reader.firstTsNs), primed.ctx).values;
+        }
+        if (filter.test(values)) out[m++] = seq * BLOCK_FRAMES + at + 1;
+      }
+    }
+    const result = out.slice(0, m);
+    this.#fastFilters.set(k, result);
+    while (this.#fastFilters.size > FAST_FILTERS) this.#fastFilters.delete(this.#fastFilters.keys().next().value!);
+    return result;
+  }
+
   /** Index block `seq` of a capture, decoded (cached); a capture without an index is indexed again first. */
   block(row: CaptureRow, seq: number): FrameIndex {
     const k = `${row.id}/${seq}`;
@@ -397,6 +444,7 @@ export class CaptureStore {
   #forget(id: string): void {
     for (const k of [...this.#blocks.keys()]) if (k.startsWith(`${id}/`)) this.#blocks.delete(k);
     for (const k of [...this.#rowCache.keys()]) if (k.startsWith(`${id}/`)) this.#rowCache.delete(k);
+    for (const k of [...this.#fastFilters.keys()]) if (k.startsWith(`${id}\n`)) this.#fastFilters.delete(k);
   }
 
   #row(id: string): CaptureRow {

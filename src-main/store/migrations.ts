@@ -138,13 +138,22 @@ export const MIGRATIONS: readonly Migration[] = [
       ) STRICT, WITHOUT ROWID;
     `,
   },
+  {
+    version: 5,
+    description: 'captures: the frame index gains the display filter columns (protocols, addresses, ports, streams)',
+    sql: `
+      -- Blocks of the older layout are dropped; each capture is indexed again from its file when first read.
+      DELETE FROM capture_index;
+      DELETE FROM capture_rows;
+    `,
+  },
 ];
 
 /**
  * The schema since which capture_index blocks have the layout this Flotilla reads (capture/frame-index.ts): a lab
  * file at an older schema gets its captures indexed again, its stored index left behind.
  */
-export const CAPTURE_INDEX_SCHEMA = 4;
+export const CAPTURE_INDEX_SCHEMA = 5;
 
 /** The newest schema this Flotilla knows. */
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length === 0 ? 0 : MIGRATIONS[MIGRATIONS.length - 1]!.version;

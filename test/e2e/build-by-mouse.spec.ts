@@ -79,7 +79,9 @@ test('build the CNM basics lab by mouse, then ping es from a container console',
   // An alpine container dropped on the node (the default bridge), then connected to dev by dragging its handle.
   await app.getByTestId('palette-image').selectOption('alpine');
   await app.getByTestId('palette-name').fill('client');
-  await drag(app, app.getByTestId('palette-container'), node.getByTestId('node-frame'), { x: 0, y: 80 });
+  // Below the bars (a drop on a bar joins that network), wherever the fitted zoom puts them.
+  const nodeBox = (await settledBox(app, node.getByTestId('node-frame')))!;
+  await drag(app, app.getByTestId('palette-container'), node.getByTestId('node-frame'), { x: 0, y: nodeBox.height * 0.3 });
   await expect(log).toContainText('node1$ docker run -dit --name client alpine');
   const client = node.getByTestId('canvas-container').filter({ hasText: 'client' });
   await expect(client).toHaveAttribute('data-state', 'running');

@@ -282,9 +282,16 @@ test('a paste onto a node lacking the copy’s networks creates them or joins on
   await expect(api).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
 
   // Pasted on node2, which has no "back": the window asks.
+  // Node2 is selected by the left of its frame (the inspector stands over its right once something is selected).
+  const pickNode2 = async () => {
+    const frame = node2.getByTestId('node-frame');
+    const box = await settledBox(app, frame);
+    await frame.click({ position: { x: 16, y: box!.height - 12 } });
+    await expect(app.getByTestId('inspector')).toContainText('Node node2');
+  };
   await api.click();
   await app.keyboard.press('Control+C');
-  await selectNode(app, node2);
+  await pickNode2();
   await app.keyboard.press('Control+V');
   const dialog = app.getByTestId('paste-dialog');
   await expect(dialog).toContainText('node2 lacks a network of api');
@@ -307,7 +314,7 @@ test('a paste onto a node lacking the copy’s networks creates them or joins on
   await expect(node2.getByTestId('canvas-container')).toHaveCount(0);
 
   // Again, joining only what node2 has: the default bridge.
-  await selectNode(app, node2);
+  await pickNode2();
   await app.keyboard.press('Control+V');
   await dialog.getByTestId('paste-present').click();
   await expect(log).toContainText('# paste: node2 lacks back: joined only the networks it has');
@@ -315,7 +322,7 @@ test('a paste onto a node lacking the copy’s networks creates them or joins on
   await expect(node2.getByTestId('canvas-container').filter({ hasText: 'api-1' })).toHaveAttribute('data-state', 'running', { timeout: 20_000 });
 
   // Snap: node2 moved off the grid, then snap turned on puts it on a grid point; one undo puts both back.
-  await selectNode(app, node2);
+  await pickNode2();
   await app.keyboard.press('Shift+ArrowRight');
   await app.keyboard.press('Shift+ArrowDown');
   await app.keyboard.press('Shift+ArrowDown');

@@ -132,4 +132,18 @@ test('a swarm on the canvas: roles, an overlay across nodes, a service group; fi
   await app.mouse.up();
   const dragged = await settled(app);
   expect(Math.abs(dragged.x - moved.x)).toBeGreaterThan(10);
+  // From the keyboard: it takes focus and has a name; an arrow moves the view, Enter centres the lab.
+  const map = app.getByRole('application', { name: /Minimap of the lab/ });
+  await map.focus();
+  await expect(map).toBeFocused();
+  await map.press('ArrowLeft');
+  const left = await settled(app);
+  expect(left.x).toBeGreaterThan(dragged.x + 10);
+  expect(left.k).toBeCloseTo(dragged.k, 5);
+  await map.press('Enter');
+  const centred = await settled(app);
+  expect(Math.abs(centred.x - left.x)).toBeGreaterThan(1);
+  await map.press('Enter');
+  const again = await settled(app);
+  expect(again.x).toBeCloseTo(centred.x, 3);
 });

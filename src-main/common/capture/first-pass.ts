@@ -13,7 +13,9 @@ import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.
 import { lookupDissector } from '../dissect/table.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, type FrameIndexBuilder } from './frame-index.ts';
+import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, type FrameIndexBuilder } from './frame-index.ts';
+import type { FieldValues } from '../dissect/index.ts';
+import { ArpView } from '../wire/arp.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -40,6 +42,11 @@ interface TcpState {
 }
 interface EchoState {
   requests: Map<string, number>;
+}
+/** udp.ts's first-pass state: "a:port b:port" (the lower endpoint first) → udp.stream. */
+interface UdpState {
+  convs: Map<string, number>;
+  next: number;
 }
 interface Pending {
   chunks: Uint8Array[];
@@ -127,6 +134,9 @@ export class FirstPass {
   readonly #tcp: TcpState;
   readonly #echo: EchoState;
   readonly #httpState: HttpState;
+  readonly #udpState: UdpState;
+  /** udp.stream by a compact key of addresses and ports (the lower endpoint first), beside udp.ts's text keys. */
+  readonly #udpConvs = new Map<string, number>();
   /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
   readonly #httpKeys: string[] = [];
   readonly #names = new Map<number, string>();
@@ -153,6 +163,15 @@ export class FirstPass {
   #http = false;
   #ps = 0;
   #pe = 0;
+  /** The filter columns of the frame: protocols met, whether they are all its values, IPv4 and UDP headers. */
+  #protos = 0;
+  #exact = true;
+  #nIp = 0;
+  readonly #ip = new Uint32Array(MAX_LAYERS * 2);
+  #nUdp = 0;
+  /** Per UDP header: its ports, and the addresses of the IPv4 header around it. */
+  readonly #udpPorts = new Uint16Array(MAX_LAYERS * 2);
+  readonly #udpIp = new Uint32Array(MAX_LAYERS * 2);
 
   readonly #firstTsNs: bigint;
 
@@ -164,6 +183,7 @@ export class FirstPass {
     this.#tcp = ctx.protoState<TcpState>('tcp', () => ({ convs: new Map(), next: 0 }));
     this.#echo = ctx.protoState<EchoState>('icmp', () => ({ requests: new Map() }));
     this.#httpState = ctx.protoState<HttpState>('http', () => ({ pending: new Map() }));
+    this.#udpState = ctx.protoState<UdpState>('udp', () => ({ convs: new Map(), next: 0 }));
   }
 
   /** Where HTTP's payload is in a frame the walk takes as TCP to an HTTP port (undefined: it is not). */
@@ -176,7 +196,66 @@ export class FirstPass {
     this.#unsure = linktype !== LINKTYPE_ETHERNET || origLen > end - start;
     this.#op = OP_NONE;
     this.#http = false;
+    this.#protos = 0;
+    this.#exact = true;
+    this.#nIp = 0;
+    this.#nUdp = 0;
     if (!this.#unsure) this.#eth(data, start, end, 0);
+  }
+
+  /** Writes the frame's filter columns, and numbers its UDP headers as udp.ts does (the walk was sure). */
+  #commit(i: number): void {
+    const ix = this.#index;
+    const ip = this.#ip;
+    ix.ipCount[i] = this.#nIp;
+    ix.ipSrc0[i] = ip[0]!;
+    ix.ipDst0[i] = ip[1]!;
+    ix.ipSrc1[i] = ip[2]!;
+    ix.ipDst1[i] = ip[3]!;
+    const n = this.#nUdp;
+    ix.udpCount[i] = n;
+    const ports = this.#udpPorts;
+    ix.udpSport0[i] = ports[0]!;
+    ix.udpDport0[i] = ports[1]!;
+    ix.udpSport1[i] = ports[2]!;
+    ix.udpDport1[i] = ports[3]!;
+    if (n > 0) ix.udpStream0[i] = this.#udpStream(0);
+    if (n > 1) ix.udpStream1[i] = this.#udpStream(1);
+    let protos = this.#protos;
+    if (this.#op === OP_TCP) {
+      ix.tcpSport[i] = this.#sp;
+      ix.tcpDport[i] = this.#dp;
+      if (this.#http) {
+        const h = ix.httpKind[i]!;
+        if (h === HTTP_CONTINUATION || h === HTTP_COMPLETE) protos |= PROTO_BITS.http;
+      }
+    }
+    ix.protos[i] = this.#exact ? (protos | EXACT) >>> 0 : protos;
+  }
+
+  /** udp.ts's streamOf() for UDP header `k` of the frame, on the shared state. */
+  #udpStream(k: number): number {
+    const sIp = this.#udpIp[k * 2]!;
+    const dIp = this.#udpIp[k * 2 + 1]!;
+    const sp = this.#udpPorts[k * 2]!;
+    const dp = this.#udpPorts[k * 2 + 1]!;
+    const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
+    const compact = srcFirst
+      ? String.fromCharCode(sIp >>> 16, sIp & 0xffff, sp, dIp >>> 16, dIp & 0xffff, dp)
+      : String.fromCharCode(dIp >>> 16, dIp & 0xffff, dp, sIp >>> 16, sIp & 0xffff, sp);
+    let stream = this.#udpConvs.get(compact);
+    if (stream !== undefined) return stream;
+    const a = `${this.#name(sIp)}:${sp}`;
+    const b = `${this.#name(dIp)}:${dp}`;
+    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    const st = this.#udpState;
+    stream = st.convs.get(key);
+    if (stream === undefined) {
+      stream = st.next++;
+      st.convs.set(key, stream);
+    }
+    this.#udpConvs.set(compact, stream);
+    return stream;
   }
 
   /**
@@ -186,13 +265,14 @@ export class FirstPass {
   frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
     this.#walk(data, start, end, linktype, this.#index.origLen[i]!);
     if (this.#unsure) return this.#dissect(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName));
+    let outcome: unknown;
     if (this.#op === OP_TCP) {
       this.#analyzeTcp(i);
-      if (this.#http) {
-        const outcome = this.#httpFirstPass(i, data.subarray(this.#ps, this.#pe));
-        if (outcome) this.#keepPrimed(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName), outcome);
-      }
+      if (this.#http) outcome = this.#httpFirstPass(i, data.subarray(this.#ps, this.#pe));
     } else if (this.#op === OP_ECHO) this.#matchEcho(i);
+    // UDP is numbered in the order of the frames, as the dissector's first pass does: before a dissection below.
+    this.#commit(i);
+    if (outcome) this.#keepPrimed(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName), outcome);
   }
 
   #meta(i: number, linktype: number, interfaceName: string | undefined): FrameMeta {
@@ -214,32 +294,36 @@ export class FirstPass {
     ix.kind[i] = KIND_SPECIAL;
     const tcp = this.#ctx.frameData<TcpAnalysis>(i + 1, 'tcp');
     if (tcp) this.#store(i, tcp.stream, tcp.dir, tcp.seq, tcp.ack, tcp.scale < 0 ? tcp.scale : Math.log2(tcp.scale));
+    fillFilterColumns(ix, i, values);
     const req = this.#ctx.frameData<number>(i + 1, 'icmp.req');
     if (req !== undefined) ix.icmpReq[i] = req;
   }
 
   #eth(d: Uint8Array, s: number, e: number, depth: number): void {
-    if (e - s < 14) return;
+    if (e - s < 14) return this.#inexact();
+    this.#protos |= PROTO_BITS.eth;
     let type = u16(d, s + 12);
     let o = s + 14;
     if (type === 0x8100) {
-      if (e - s < 18) return;
+      if (e - s < 18) return this.#inexact();
+      this.#protos |= PROTO_BITS.vlan;
       type = u16(d, o + 2);
       o += 4;
     }
     const k = this.#t.ether[type]!;
     if (k === KNOWN) this.#ipv4(d, o, e, depth);
     else if (k === UNKNOWN) this.#unsure = true;
+    else if (k === STATELESS) this.#arp(d, o, e);
   }
 
   #ipv4(d: Uint8Array, o: number, e: number, depth: number): void {
     const len = e - o;
-    if (len < 20) return;
+    if (len < 20) return this.#inexact();
     const b0 = d[o]!;
     const hl = (b0 & 0x0f) * 4;
-    if (b0 >>> 4 !== 4 || hl < 20 || len < hl) return;
+    if (b0 >>> 4 !== 4 || hl < 20 || len < hl) return this.#inexact();
     const total = u16(d, o + 2);
-    if (total < hl || total > len) return;
+    if (total < hl || total > len) return this.#inexact();
     // A fragment: reassembly is the dissector's.
     if ((u16(d, o + 6) & 0x3fff) !== 0) {
       this.#unsure = true;
@@ -251,9 +335,20 @@ export class FirstPass {
       this.#unsure = true;
       return;
     }
-    if (k !== KNOWN) return;
     const src = u32(d, o + 12);
     const dst = u32(d, o + 16);
+    this.#protos |= PROTO_BITS.ip;
+    const n = this.#nIp;
+    // More headers than the columns hold: the dissector's frame (the UDP inside needs this header's addresses).
+    if (n === MAX_LAYERS) {
+      this.#unsure = true;
+      return;
+    }
+    this.#ip[n * 2] = src;
+    this.#ip[n * 2 + 1] = dst;
+    this.#nIp = n + 1;
+    // IGMP, ESP, ICMPv6: their fields are the dissector's to tell.
+    if (k !== KNOWN) return k === NONE ? undefined : this.#inexact();
     const ps = o + hl;
     const pe = o + total;
     if (proto === 6) this.#tcpHeader(d, ps, pe, src, dst);
@@ -262,10 +357,11 @@ export class FirstPass {
   }
 
   #icmp(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
-    if (e - o < 4) return;
+    if (e - o < 4) return this.#inexact();
+    this.#protos |= PROTO_BITS.icmp;
     const type = d[o]!;
     // Errors quote a datagram the dissector reads without touching its tables; other types keep no state.
-    if (type !== 0 && type !== 8) return;
+    if (type !== 0 && type !== 8) return this.#inexact();
     if (e - o < 8 || this.#op !== OP_NONE) {
       this.#unsure = true;
       return;
@@ -279,11 +375,23 @@ export class FirstPass {
   }
 
   #udp(d: Uint8Array, o: number, e: number, depth: number): void {
-    if (e - o < 8) return;
+    if (e - o < 8) return this.#inexact();
     const sp = u16(d, o);
     const dp = u16(d, o + 2);
     const len = u16(d, o + 4);
-    if (len < 8 || o + len > e) return;
+    if (len < 8 || o + len > e) return this.#inexact();
+    this.#protos |= PROTO_BITS.udp;
+    // Numbered at commit, in the addresses of the IPv4 header around it.
+    const n = this.#nUdp;
+    if (n === MAX_LAYERS) {
+      this.#unsure = true;
+      return;
+    }
+    this.#udpPorts[n * 2] = sp;
+    this.#udpPorts[n * 2 + 1] = dp;
+    this.#udpIp[n * 2] = this.#ip[(this.#nIp - 1) * 2]!;
+    this.#udpIp[n * 2 + 1] = this.#ip[(this.#nIp - 1) * 2 + 1]!;
+    this.#nUdp = n + 1;
     const pe = o + len;
     if (pe <= o + 8) return;
     // The lower port's dissector first, as callPorts.
@@ -292,17 +400,24 @@ export class FirstPass {
     if (k === UNKNOWN) this.#unsure = true;
     else if (k === VXLAN) {
       const v = o + 8;
-      if (pe - v < 8 || pe === v + 8) return;
+      if (pe - v < 8) return this.#inexact();
+      this.#protos |= PROTO_BITS.vxlan;
+      if (pe === v + 8) return;
       if (depth >= MAX_DEPTH) this.#unsure = true;
       else this.#eth(d, v + 8, pe, depth + 1);
-    }
+    } else if (k === STATELESS) {
+      // DNS: its protocol field is there once its header is.
+      if (pe - o - 8 < 12) return this.#inexact();
+      this.#protos |= PROTO_BITS.dns;
+    } else this.#exact = false; // a payload no port claims: the heuristics' to take (DNS's)
   }
 
   #tcpHeader(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
     const len = e - o;
-    if (len < 20) return;
+    if (len < 20) return this.#inexact();
+    this.#protos |= PROTO_BITS.tcp;
     const hl = (d[o + 12]! >>> 4) * 4;
-    if (hl < 20 || len < hl) return;
+    if (hl < 20 || len < hl) return this.#inexact();
     // The options as wire/tcp.ts parseOptions reads them: a bad one stops the dissector before its analysis.
     let shift = -1;
     const oe = o + hl;
@@ -313,12 +428,12 @@ export class FirstPass {
         i++;
         continue;
       }
-      if (i + 1 >= oe) return;
+      if (i + 1 >= oe) return this.#inexact();
       const l = d[i + 1]!;
-      if (l < 2 || i + l > oe) return;
+      if (l < 2 || i + l > oe) return this.#inexact();
       const fixed = FIXED_LEN[kind]!;
-      if (fixed >= 0 && l !== fixed) return;
-      if (kind === 5 && ((l - 2) % 8 !== 0 || l === 2)) return;
+      if (fixed >= 0 && l !== fixed) return this.#inexact();
+      if (kind === 5 && ((l - 2) % 8 !== 0 || l === 2)) return this.#inexact();
       if (kind === 3) shift = d[i + 2]!;
       i += l;
     }
@@ -349,6 +464,20 @@ export class FirstPass {
     this.#ack = u32(d, o + 8);
     this.#flags = u16(d, o + 12) & 0xfff;
     this.#shift = shift;
+  }
+
+  #inexact(): void {
+    this.#exact = false;
+  }
+
+  /** ARP: its protocol field is there when its header reads (arp.ts's ArpView.check). */
+  #arp(d: Uint8Array, o: number, e: number): void {
+    try {
+      ArpView.check(d.subarray(o, e));
+      this.#protos |= PROTO_BITS.arp;
+    } catch {
+      this.#exact = false;
+    }
   }
 
   #name(a: number): string {
@@ -614,4 +743,52 @@ export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array 
     at += c.length;
   }
   return out;
+}
+
+const PROTO_NAMES = Object.entries(PROTO_BITS);
+
+/**
+ * The filter columns of a frame the dissector took, from its field values; EXACT when the columns hold them all
+ * (no more IPv4 or UDP headers than MAX_LAYERS, one TCP header).
+ */
+function fillFilterColumns(ix: FrameIndexBuilder, i: number, values: FieldValues): void {
+  let protos = 0;
+  for (const [name, bit] of PROTO_NAMES) if (values.has(name)) protos |= bit;
+  const src = values.get('ip.src') ?? [];
+  const dst = values.get('ip.dst') ?? [];
+  const udpSrc = values.get('udp.srcport') ?? [];
+  const udpDst = values.get('udp.dstport') ?? [];
+  const udpStream = values.get('udp.stream') ?? [];
+  const tcpSrc = values.get('tcp.srcport') ?? [];
+  const tcpDst = values.get('tcp.dstport') ?? [];
+  const tcpStream = values.get('tcp.stream') ?? [];
+  const exact =
+    src.length <= MAX_LAYERS &&
+    dst.length === src.length &&
+    udpSrc.length <= MAX_LAYERS &&
+    udpDst.length === udpSrc.length &&
+    // A udp.stream per UDP header, or none at all (the quoted datagram of an ICMP error).
+    (udpStream.length === udpSrc.length || udpStream.length === 0) &&
+    tcpSrc.length <= 1 &&
+    tcpDst.length === tcpSrc.length &&
+    tcpStream.length === (ix.tcpStream[i]! >= 0 ? 1 : 0) &&
+    (tcpStream.length === 0 || tcpStream[0] === ix.tcpStream[i]) &&
+    (udpStream.length === 0 || udpSrc.length > 0) &&
+    !values.has('ipv6');
+  ix.protos[i] = exact ? (protos | EXACT) >>> 0 : protos;
+  if (!exact) return;
+  ix.ipCount[i] = src.length;
+  ix.ipSrc0[i] = (src[0] as number | undefined) ?? 0;
+  ix.ipDst0[i] = (dst[0] as number | undefined) ?? 0;
+  ix.ipSrc1[i] = (src[1] as number | undefined) ?? 0;
+  ix.ipDst1[i] = (dst[1] as number | undefined) ?? 0;
+  ix.udpCount[i] = udpSrc.length;
+  ix.udpSport0[i] = (udpSrc[0] as number | undefined) ?? 0;
+  ix.udpDport0[i] = (udpDst[0] as number | undefined) ?? 0;
+  ix.udpSport1[i] = (udpSrc[1] as number | undefined) ?? 0;
+  ix.udpDport1[i] = (udpDst[1] as number | undefined) ?? 0;
+  ix.udpStream0[i] = udpStream.length > 0 ? (udpStream[0] as number) : -1;
+  ix.udpStream1[i] = udpStream.length > 1 ? (udpStream[1] as number) : -1;
+  ix.tcpSport[i] = (tcpSrc[0] as number | undefined) ?? 0;
+  ix.tcpDport[i] = (tcpDst[0] as number | undefined) ?? 0;
 }

@@ -22,8 +22,18 @@ export const HTTP_COMPLETE = 4;
 /** tcpStream of a frame without a TCP analysis. */
 export const NO_TCP = -1;
 
-type Column = Float64Array | Uint32Array | Int32Array | Int16Array | Uint8Array;
-type ColumnCtor = Float64ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Uint8ArrayConstructor;
+/**
+ * protos: which protocols a frame holds, one bit each (the protocol fields a display filter tests), and EXACT when
+ * the filter columns (protos, addresses, ports, streams) hold all the frame's values of the fields FILTER_FIELDS
+ * names; a frame without it is dissected to be filtered.
+ */
+export const PROTO_BITS = { eth: 1, vlan: 2, arp: 4, ip: 8, icmp: 16, tcp: 32, udp: 64, vxlan: 128, dns: 256, http: 512 } as const;
+export const EXACT = 0x8000_0000;
+/** IPv4 headers, and UDP headers, the filter columns hold per frame (VXLAN's outer and inner). */
+export const MAX_LAYERS = 2;
+
+type Column = Float64Array | Uint32Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
+type ColumnCtor = Float64ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
 
 const COLUMNS = [
   ['offset', Float64Array],
@@ -31,6 +41,15 @@ const COLUMNS = [
   ['caplen', Uint32Array],
   ['origLen', Uint32Array],
   ['iface', Uint32Array],
+  ['protos', Uint32Array],
+  /** ip.src and ip.dst of the first MAX_LAYERS IPv4 headers (ipCount of them), outer first. */
+  ['ipSrc0', Uint32Array],
+  ['ipDst0', Uint32Array],
+  ['ipSrc1', Uint32Array],
+  ['ipDst1', Uint32Array],
+  /** udp.stream of the first MAX_LAYERS UDP headers (udpCount of them), -1 where none. */
+  ['udpStream0', Int32Array],
+  ['udpStream1', Int32Array],
   ['tcpStream', Int32Array],
   ['tcpSeq', Uint32Array],
   ['tcpAck', Uint32Array],
@@ -40,7 +59,16 @@ const COLUMNS = [
   ['httpPrev', Uint32Array],
   /** Window scale as tcp.ts keeps it: -1 unknown, -2 not used, else the shift (the multiplier is 2^shift). */
   ['tcpShift', Int16Array],
+  /** Ports: TCP's, and those of the first MAX_LAYERS UDP headers. */
+  ['tcpSport', Uint16Array],
+  ['tcpDport', Uint16Array],
+  ['udpSport0', Uint16Array],
+  ['udpDport0', Uint16Array],
+  ['udpSport1', Uint16Array],
+  ['udpDport1', Uint16Array],
   ['kind', Uint8Array],
+  ['ipCount', Uint8Array],
+  ['udpCount', Uint8Array],
   ['tcpDir', Uint8Array],
   ['httpKind', Uint8Array],
 ] as const satisfies readonly (readonly [string, ColumnCtor])[];
@@ -53,6 +81,13 @@ export interface FrameColumns {
   caplen: Uint32Array;
   origLen: Uint32Array;
   iface: Uint32Array;
+  protos: Uint32Array;
+  ipSrc0: Uint32Array;
+  ipDst0: Uint32Array;
+  ipSrc1: Uint32Array;
+  ipDst1: Uint32Array;
+  udpStream0: Int32Array;
+  udpStream1: Int32Array;
   tcpStream: Int32Array;
   tcpSeq: Uint32Array;
   tcpAck: Uint32Array;
@@ -60,7 +95,15 @@ export interface FrameColumns {
   httpNeed: Uint32Array;
   httpPrev: Uint32Array;
   tcpShift: Int16Array;
+  tcpSport: Uint16Array;
+  tcpDport: Uint16Array;
+  udpSport0: Uint16Array;
+  udpDport0: Uint16Array;
+  udpSport1: Uint16Array;
+  udpDport1: Uint16Array;
   kind: Uint8Array;
+  ipCount: Uint8Array;
+  udpCount: Uint8Array;
   tcpDir: Uint8Array;
   httpKind: Uint8Array;
 }
@@ -84,6 +127,13 @@ export class FrameIndexBuilder implements FrameIndex {
   caplen!: Uint32Array;
   origLen!: Uint32Array;
   iface!: Uint32Array;
+  protos!: Uint32Array;
+  ipSrc0!: Uint32Array;
+  ipDst0!: Uint32Array;
+  ipSrc1!: Uint32Array;
+  ipDst1!: Uint32Array;
+  udpStream0!: Int32Array;
+  udpStream1!: Int32Array;
   tcpStream!: Int32Array;
   tcpSeq!: Uint32Array;
   tcpAck!: Uint32Array;
@@ -91,7 +141,15 @@ export class FrameIndexBuilder implements FrameIndex {
   httpNeed!: Uint32Array;
   httpPrev!: Uint32Array;
   tcpShift!: Int16Array;
+  tcpSport!: Uint16Array;
+  tcpDport!: Uint16Array;
+  udpSport0!: Uint16Array;
+  udpDport0!: Uint16Array;
+  udpSport1!: Uint16Array;
+  udpDport1!: Uint16Array;
   kind!: Uint8Array;
+  ipCount!: Uint8Array;
+  udpCount!: Uint8Array;
   tcpDir!: Uint8Array;
   httpKind!: Uint8Array;
 
@@ -109,6 +167,8 @@ export class FrameIndexBuilder implements FrameIndex {
     this.origLen[i] = origLen;
     this.iface[i] = iface;
     this.tcpStream[i] = NO_TCP;
+    this.udpStream0[i] = -1;
+    this.udpStream1[i] = -1;
     this.count = i + 1;
     return i;
   }

@@ -30,6 +30,9 @@ export class PrimedContext {
     if (tcp) this.ctx.setFrameData(number, 'tcp', tcp);
     const req = ix.icmpReq[at]!;
     if (req !== 0) this.ctx.setFrameData(number, 'icmp.req', req);
+    // udp.stream of each UDP header, as udp.ts records it (by the header's place among the frame's UDP headers).
+    const udp = ix.udpCount[at]!;
+    if (udp > 0 && ix.udpStream0[at]! >= 0) this.ctx.setFrameData(number, 'udp', udp > 1 && ix.udpStream1[at]! >= 0 ? [ix.udpStream0[at]!, ix.udpStream1[at]!] : [ix.udpStream0[at]!]);
     const http = ix.httpKind[at]!;
     if (http !== 0) this.ctx.setFrameData(number, 'http', httpOutcome(f, fetch));
   }

@@ -6,7 +6,7 @@ import type { LabRuntimeState, RuntimeContainer, RuntimeNetwork, RuntimeNode } f
 import { findMatches, hitBounds } from './find.ts';
 import { formatRate, linkRates } from './link-activity.ts';
 import { containerPaths, lodFor, wiringPath } from './lod.ts';
-import { miniFit, viewCentredAt, viewRect } from './minimap.ts';
+import { miniFit, viewCentredAt, viewForKey, viewRect } from './minimap.ts';
 import { CONTAINER_H, CONTAINER_W, layoutTopology, overlayLanes, overlayPath, riserX, taskMarks } from './topology.ts';
 
 const net = (id: string, name: string, over: Partial<RuntimeNetwork> = {}): RuntimeNetwork => ({
@@ -199,6 +199,17 @@ test('minimap: the lab fits its box, the view is a rectangle in it, and a point 
   near(v.y, 450);
   const right = viewCentredAt(fit, 190, 60, 1, 1400, 900);
   assert.ok(Math.abs(right.x - (700 - 1000)) < 1e-9, 'the right edge of the lab at the centre');
+  // Keys: an arrow moves what is shown a fifth of the screen that way (Shift: half); Enter centres the lab.
+  const lab = { x: -1000, y: -500, w: 2000, h: 1000 };
+  const shown = (v: { x: number; y: number; k: number }) => viewRect(v, 1400, 900);
+  assert.deepEqual(shown(viewForKey('ArrowRight', false, view, lab, 1400, 900)!), { ...shown(view), x: shown(view).x + 0.2 * 1400 / 0.5 });
+  assert.deepEqual(shown(viewForKey('ArrowUp', true, view, lab, 1400, 900)!), { ...shown(view), y: shown(view).y - 0.5 * 900 / 0.5 });
+  const centred = viewForKey('Enter', false, { x: 5, y: 7, k: 2 }, { ...lab, x: 0 }, 1400, 900)!;
+  const r = shown(centred);
+  assert.equal(centred.k, 2);
+  near(r.x + r.w / 2, 1000);
+  near(r.y + r.h / 2, 0);
+  assert.equal(viewForKey('a', false, view, lab, 1400, 900), null);
 });
 
 test('link rates: frames per second of virtual time between two states, only links that carried frames', () => {
@@ -209,8 +220,12 @@ test('link rates: frames per second of virtual time between two states, only lin
   assert.equal(r.get('node:sw1'), 15);
   assert.equal(r.has('ep:x1:b'), false, 'idle');
   assert.equal(r.has('node:sw2'), false);
-  // A paused clock: the last rates stand; a counter that went back says nothing.
+  // No time between two states of a running clock: the last rates stand; once it is paused, nothing is lit (a step
+  // while paused moves time, and shows what that step carried); a counter that went back says nothing.
   assert.equal(linkRates(swarm(10, 2e9), swarm(10, 2e9), r), r);
+  const paused = (s: ReturnType<typeof swarm>) => ({ ...s, clock: { ...s.clock, running: false } });
+  assert.equal(linkRates(swarm(10, 2e9), paused(swarm(10, 2e9)), r).size, 0);
+  assert.equal(linkRates(paused(swarm(0, 0)), paused(swarm(10, 2e9)), r).get('ep:t1:ov'), 5);
   assert.equal(linkRates(swarm(10, 2e9), swarm(4, 3e9)).size, 0);
   assert.deepEqual([formatRate(5), formatRate(0.25), formatRate(12.6)], ['5 fps', '0.3 fps', '13 fps']);
 });

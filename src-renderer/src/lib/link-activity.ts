@@ -20,12 +20,13 @@ function counters(s: LabRuntimeState): Map<string, number> {
 
 /**
  * Frames per second on each link that carried any between `prev` and `next`; links that carried none are absent.
- * With no time between them (a paused clock) the previous rates stand: nothing new to say.
+ * With no time between them the previous rates stand while the clock runs (nothing new to say), and go to none once
+ * it is paused: a paused lab carries nothing, so no link may stay lit with its last rate.
  */
 export function linkRates(prev: LabRuntimeState | null, next: LabRuntimeState, before: ReadonlyMap<string, number> = new Map()): ReadonlyMap<string, number> {
   if (!prev) return new Map();
   const dt = (next.clock.time - prev.clock.time) / 1e9;
-  if (dt <= 0) return before;
+  if (dt <= 0) return next.clock.running ? before : NO_RATES;
   const a = counters(prev);
   const out = new Map<string, number>();
   for (const [k, v] of counters(next)) {

@@ -3,6 +3,7 @@
 import type { Api, LabClockState, LabRuntimeState } from '../../../src-main/common/api/index.ts';
 import { ConsolesState } from './consoles.svelte.ts';
 import { describeError } from './errors.ts';
+import { labCounts, type LabCounts } from './lab-counts.ts';
 import { linkRates, NO_RATES } from './link-activity.ts';
 import type { ResolvedTheme } from './theme.svelte.ts';
 
@@ -18,14 +19,7 @@ export class LiveLab {
   /** Virtual nanoseconds, advanced between states while the clock runs. */
   displayTime = $state(0);
   readonly clock: LabClockState | null = $derived(this.state?.clock ?? null);
-  readonly counts = $derived.by(() => {
-    const nodes = this.state?.nodes ?? [];
-    return {
-      nodes: nodes.length,
-      containers: nodes.reduce((n, x) => n + x.containers.length, 0),
-      networks: nodes.reduce((n, x) => n + x.networks.filter((w) => w.bridge !== null).length, 0),
-    };
-  });
+  readonly counts: LabCounts = $derived(labCounts(this.state));
 
   readonly #api: Api;
   readonly #cleanup: (() => void)[] = [];

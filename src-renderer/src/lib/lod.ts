@@ -25,5 +25,5 @@ export function containerPaths(box: NodeBox): { tone: Tone; d: string }[] {
 
 /** Endpoint lines of a node as one path (with its bars they draw the node's wiring at low zoom). */
 export function wiringPath(box: NodeBox): string {
-  return box.endpoints.map((e) => `M${e.x} ${e.y1}V${e.y2}`).join('');
+  return box.endpoints.map((e) => (e.dropX === e.x ? `M${e.x} ${e.y1}V${e.y2}` : `M${e.x} ${e.y1}V${e.bendY}H${e.dropX}V${e.y2}`)).join('');
 }

@@ -33,9 +33,21 @@ export function viewRect(view: View, screenW: number, screenH: number): Bounds {
   return { x: -view.x / view.k, y: -view.y / view.k, w: screenW / view.k, h: screenH / view.k };
 }
 
+/** The main view (screenW × screenH pixels), at its scale, centred on canvas point (cx, cy). */
+export function viewCentredOn(cx: number, cy: number, scale: number, screenW: number, screenH: number): View {
+  return { k: scale, x: screenW / 2 - cx * scale, y: screenH / 2 - cy * scale };
+}
+
 /** The main view, at its scale, centred on the canvas point under minimap pixel (mx, my). */
 export function viewCentredAt(fit: MiniFit, mx: number, my: number, scale: number, screenW: number, screenH: number): View {
-  const cx = fit.x + mx / fit.k;
-  const cy = fit.y + my / fit.k;
-  return { k: scale, x: screenW / 2 - cx * scale, y: screenH / 2 - cy * scale };
+  return viewCentredOn(fit.x + mx / fit.k, fit.y + my / fit.k, scale, screenW, screenH);
+}
+
+/** The minimap's keys: arrows move the view a fifth of the screen (Shift: half), Enter centres it on the lab. */
+export function viewForKey(key: string, shift: boolean, view: View, bounds: Bounds, screenW: number, screenH: number): View | null {
+  const f = shift ? 0.5 : 0.2;
+  const step = { ArrowLeft: [-f * screenW, 0], ArrowRight: [f * screenW, 0], ArrowUp: [0, -f * screenH], ArrowDown: [0, f * screenH] }[key];
+  if (step) return { k: view.k, x: view.x - (step[0] as number), y: view.y - (step[1] as number) };
+  if (key === 'Enter') return viewCentredOn(bounds.x + bounds.w / 2, bounds.y + bounds.h / 2, view.k, screenW, screenH);
+  return null;
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LabRuntimeState, RuntimeContainer } from '../../../src-main/common/api/index.ts';
-import { CONTAINER_H, containerTone, layoutTopology } from './topology.ts';
+import { CONTAINER_H, CONTAINER_W, containerTone, layoutTopology, perRow } from './topology.ts';
 
 const web: RuntimeContainer = {
   id: 'c1',
@@ -115,4 +115,53 @@ test('container tones', () => {
   assert.equal(containerTone({ ...web, state: 'exited', exitCode: 0 }), 'idle');
   assert.equal(containerTone({ ...web, state: 'exited', exitCode: 1 }), 'bad');
   assert.equal(containerTone({ ...web, state: 'created' }), 'warn');
+});
+
+test('a node with many containers wraps them into rows of at most six; lines to lower rows run down channels and never cross a card or a turn', () => {
+  assert.deepEqual([1, 6, 7, 12, 13, 20].map(perRow), [1, 6, 4, 6, 5, 5]);
+  const base = lab(1, 20);
+  // Every other container on both bridges, a few with published ports.
+  const node = { ...base.nodes[0]!, containers: base.nodes[0]!.containers.map((c, j) => (j % 2 ? { ...c, networks: [...c.networks, { ...c.networks[0]!, networkId: 'n1', network: 'bridge', iface: 'eth1', ip: `172.17.0.${j + 2}/16` }], ports: [] } : c)) };
+  const one = layoutTopology({ ...base, nodes: [node] });
+  const b = one.nodes[0]!;
+  const rowsY = [...new Set(b.containers.map((c) => c.y))].sort((p, q) => p - q);
+  assert.equal(rowsY.length, 4, '20 containers, 4 rows of 5');
+  assert.ok(b.w < 5.5 * (CONTAINER_W + 60) && b.h < b.w, `a compact block ${b.w}×${b.h}`);
+  const cards = b.containers;
+  for (const [i, c] of cards.entries()) {
+    assert.ok(c.x >= b.x && c.x + CONTAINER_W <= b.x + b.w && c.y + CONTAINER_H <= b.y + b.h, `${c.key} inside its node`);
+    for (const d of cards.slice(i + 1)) assert.ok(c.x + CONTAINER_W < d.x || d.x + CONTAINER_W < c.x || c.y + CONTAINER_H < d.y || d.y + CONTAINER_H < c.y, `${c.key} and ${d.key} overlap`);
+  }
+  const within = (v: number, a: number, z: number) => v > Math.min(a, z) && v < Math.max(a, z);
+  const bar = (id: string) => b.bars.find((x) => x.key === id)!;
+  assert.equal(b.endpoints.length, 30);
+  for (const e of b.endpoints) {
+    const [cid, nid] = e.key.split(':') as [string, string];
+    const own = cards.find((c) => c.key === cid)!;
+    assert.equal(e.y1, bar(nid).y, 'from its bar');
+    assert.equal(e.y2, own.y, "to its container's top");
+    assert.ok(e.dropX > own.x && e.dropX < own.x + CONTAINER_W);
+    assert.ok(e.x > bar(nid).x1 && e.x < bar(nid).x2, 'leaves the bar where the bar is');
+    if (own.y === rowsY[0]) assert.deepEqual([e.x, e.bendY], [e.dropX, e.y2], 'first row: straight down');
+    else assert.ok(e.x < own.x && e.bendY < own.y && e.bendY > rowsY[rowsY.indexOf(own.y) - 1]! + CONTAINER_H, 'below: down a channel left of its column, turning in the gap above its card');
+    // The run down and the turn cross no card.
+    for (const c of cards) {
+      assert.ok(!(e.x > c.x && e.x < c.x + CONTAINER_W && c.y < e.bendY), `${e.key} runs through ${c.key}`);
+      assert.ok(!(e.bendY > c.y && e.bendY < c.y + CONTAINER_H && Math.max(e.x, e.dropX) > c.x && Math.min(e.x, e.dropX) < c.x + CONTAINER_W) || c === own, `${e.key} turns through ${c.key}`);
+    }
+    // No other line's vertical run crosses this one's turn.
+    for (const f of b.endpoints) {
+      if (f === e || e.x === e.dropX) continue;
+      const runs = [
+        [f.x, f.y1, f.bendY],
+        [f.dropX, f.bendY, f.y2],
+      ] as const;
+      for (const [x, ya, yb] of runs) assert.ok(!(within(x, e.x, e.dropX) && within(e.bendY, ya, yb)), `${f.key} crosses the turn of ${e.key}`);
+    }
+  }
+  // Port pills sit under their own card.
+  for (const p of b.ports) {
+    const c = cards.find((x) => p.key.startsWith(`${x.key}:`))!;
+    assert.ok(p.y > c.y + CONTAINER_H && p.x === c.x + CONTAINER_W / 2);
+  }
 });

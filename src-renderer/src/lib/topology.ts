@@ -65,9 +65,13 @@ export interface ContainerBox {
 
 export interface EndpointLine {
   key: string;
+  /** Where the line leaves its bar: above the container in the first row, in the channel left of its column below. */
   x: number;
   y1: number;
   y2: number;
+  /** Where it meets the container's top; it runs down at x to bendY, across to dropX, and down to y2. */
+  dropX: number;
+  bendY: number;
   label: string;
   /** The label sits right of all the container's lines, a short tick joining it to its own. */
   labelX: number;
@@ -156,15 +160,42 @@ export function taskMarks(services: readonly RuntimeService[]): Map<string, Task
   return out;
 }
 
+/** At most this many containers side by side in a node; more wrap into rows, so a busy node is a compact block. */
+export const MAX_PER_ROW = 6;
+/** Between the lines that run down a channel (left of a column) to the containers of the rows below the first. */
+const CHANNEL_STEP = 6;
+/** From a row's cards to the next row's endpoint labels: room for the row's port pills when it has any. */
+const ROW_GAP = 18;
+const ROW_GAP_PORTS = 46;
+/** A port pill's centre below its card. */
+const PORT_DY = 28;
+
+/** How many containers go side by side: all up to MAX_PER_ROW, else spread evenly over the fewest rows. */
+export function perRow(n: number): number {
+  return n <= MAX_PER_ROW ? Math.max(1, n) : Math.ceil(n / Math.ceil(n / MAX_PER_ROW));
+}
+
 function layoutNode(node: RuntimeNode, x: number, y: number, lanes: Map<string, number> = new Map(), marks: Map<string, TaskMark> = new Map()): NodeBox {
   const nets = segments(node);
   const n = node.containers.length;
-  const rowW = n * CONTAINER_W + Math.max(0, n - 1) * CONTAINER_GAP;
-  const w = Math.max(NODE_MIN_W, rowW + 2 * NODE_PAD);
   // Overlay lanes first, at the same height in every node (one lane per overlay of the lab), then the local ones.
   const overlays = node.networks.filter((nw) => nw.driver === 'overlay' && lanes.has(nw.id));
   const laneCount = lanes.size;
   const barY = (i: number) => y + HEADER_H + 14 + i * BAR_STEP;
+  const barNets = [...overlays, ...nets];
+  const attachedOf = (c: RuntimeContainer) => c.networks.filter((e) => barNets.some((b) => b.id === e.networkId));
+  const cols = perRow(n);
+  const rowCount = Math.max(1, Math.ceil(n / cols));
+  // Containers below the first row are reached by lines running down a channel left of their column, nearest the
+  // column the lines that end first, so no line crosses another's turn.
+  const channel: number[] = Array.from({ length: cols }, () => 0);
+  node.containers.forEach((c, i) => {
+    if (i >= cols) channel[i % cols] = (channel[i % cols] as number) + attachedOf(c).length;
+  });
+  const lines = Math.max(0, ...channel);
+  const gap = lines > 0 ? Math.max(CONTAINER_GAP, lines * CHANNEL_STEP + 14) : CONTAINER_GAP;
+  const rowW = cols * CONTAINER_W + Math.max(0, cols - 1) * gap + (rowCount > 1 ? gap : 0);
+  const w = Math.max(NODE_MIN_W, rowW + 2 * NODE_PAD);
   const bars: NetBar[] = [
     ...overlays.map((network) => {
       const lane = lanes.get(network.id) as number;
@@ -173,37 +204,60 @@ function layoutNode(node: RuntimeNode, x: number, y: number, lanes: Map<string, 
     ...nets.map((network, i) => ({ key: network.id, network, x1: x + NODE_PAD, x2: x + w - NODE_PAD, y: barY(laneCount + i), lane: null })),
   ];
   const lastBar = laneCount + nets.length > 0 ? barY(laneCount + nets.length - 1) : y + HEADER_H - 10;
-  const rows = Math.max(1, ...node.containers.map((c) => c.networks.filter((e) => bars.some((b) => b.network.id === e.networkId)).length));
-  const cy = lastBar + BAR_TO_CONTAINERS + rows * LABEL_ROW;
-  const x0 = x + (w - rowW) / 2;
+  const rowOf = (i: number) => Math.floor(i / cols);
+  const labelRows = Array.from({ length: rowCount }, (_, r) => Math.max(1, ...node.containers.filter((_c, i) => rowOf(i) === r).map((c) => attachedOf(c).length)));
+  const hasPorts = Array.from({ length: rowCount }, (_, r) => node.containers.some((c, i) => rowOf(i) === r && c.ports.length > 0));
+  const rowY: number[] = [];
+  for (let r = 0; r < rowCount; r++) {
+    rowY[r] =
+      r === 0
+        ? lastBar + BAR_TO_CONTAINERS + (labelRows[0] as number) * LABEL_ROW
+        : (rowY[r - 1] as number) + CONTAINER_H + (hasPorts[r - 1] ? ROW_GAP_PORTS : ROW_GAP) + (labelRows[r] as number) * LABEL_ROW;
+  }
+  const x0 = x + (w - rowW) / 2 + (rowCount > 1 ? gap : 0);
   const containers: ContainerBox[] = [];
   const endpoints: EndpointLine[] = [];
   const ports: PortTag[] = [];
-  const h = cy - y + (n > 0 ? CONTAINER_H : 0) + NODE_PAD + (node.containers.some((c) => c.ports.length > 0) ? 10 : 0);
+  const last = rowY[rowCount - 1] as number;
+  const h = last - y + (n > 0 ? CONTAINER_H : 0) + NODE_PAD + (hasPorts[rowCount - 1] ? 10 : 0);
+  // Each channel fills from the column's side outwards.
+  const used: number[] = Array.from({ length: cols }, () => 0);
   node.containers.forEach((c, i) => {
-    const cx = x0 + i * (CONTAINER_W + CONTAINER_GAP);
+    const col = i % cols;
+    const row = rowOf(i);
+    const cx = x0 + col * (CONTAINER_W + gap);
+    const cy = rowY[row] as number;
     containers.push({ key: c.id, container: c, x: cx, y: cy, tone: containerTone(c), task: marks.get(c.id) ?? null });
-    const attached = c.networks.filter((e) => bars.some((b) => b.network.id === e.networkId));
-    attached.forEach((e, j) => {
+    const attached = attachedOf(c);
+    // Below the first row the first network's turn is the lowest (its label nearest the card), so turns never cross.
+    const order = row === 0 ? attached : [...attached].reverse();
+    order.forEach((e) => {
+      const j = attached.indexOf(e);
       const bar = bars.find((b) => b.network.id === e.networkId) as NetBar;
-      const lx = cx + 22 + j * 16;
+      const dropX = cx + 22 + j * 16;
       const ip = e.ip === null ? '' : e.ip.replace(/\/\d+$/, '');
-      // Labels stack just above the container, the first network's highest (as its bar is).
-      const labelY = cy - 8 - (attached.length - 1 - j) * LABEL_ROW;
+      const k = order.indexOf(e);
+      // Labels stack just above the container, the one whose line turns first highest.
+      const labelY = cy - 8 - (attached.length - 1 - k) * LABEL_ROW;
       const labelX = cx + 22 + (attached.length - 1) * 16 + 7;
-      endpoints.push({ key: `${c.id}:${e.networkId}`, x: lx, y1: bar.y, y2: cy, label: `${e.iface ?? ''} ${ip}`.trim(), labelX, labelY });
+      let lx = dropX;
+      if (row > 0) {
+        lx = cx - 8 - (used[col] as number) * CHANNEL_STEP;
+        used[col] = (used[col] as number) + 1;
+      }
+      endpoints.push({ key: `${c.id}:${e.networkId}`, x: lx, y1: bar.y, y2: cy, dropX, bendY: row > 0 ? labelY - 4 : cy, label: `${e.iface ?? ''} ${ip}`.trim(), labelX, labelY });
     });
     c.ports.forEach((p, k) => {
       const text = `${p.hostIp === '0.0.0.0' ? '' : `${p.hostIp}:`}${p.hostPort}→${p.containerPort}/${p.proto}`;
       const w = Math.round(text.length * 6.4 + 18);
-      ports.push({ key: `${c.id}:${p.hostPort}/${p.proto}`, x: cx + CONTAINER_W / 2 + (k - (c.ports.length - 1) / 2) * (w + 6), y: y + h, text, w, cx: cx + CONTAINER_W / 2 });
+      ports.push({ key: `${c.id}:${p.hostPort}/${p.proto}`, x: cx + CONTAINER_W / 2 + (k - (c.ports.length - 1) / 2) * (w + 6), y: cy + CONTAINER_H + PORT_DY, text, w, cx: cx + CONTAINER_W / 2 });
     });
   });
   return { key: node.name, node, x, y, w, h, bars, containers, endpoints, ports, uplink: { x: x + w / 2, y1: y, y2: y, label: `eth0 ${node.address}` } };
 }
 
 /** Room between a row of nodes and the LAN segment of the next row: port pills, then the uplinks' labels. */
-const ROW_GAP = PORT_H + 34;
+const NODE_ROW_GAP = PORT_H + 34;
 
 /**
  * Nodes wrapped into a grid whose shape suits a viewport of the given aspect ratio (width / height), the workstation
@@ -214,7 +268,8 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
   const marks = taskMarks(state.services);
   const sized = state.nodes.map((n) => layoutNode(n, 0, 0, lanes, marks));
   const lanRoom = LAN_TO_NODES + Math.max(0, state.lans.length - 1) * LAN_GAP;
-  // Columns: the count whose grid (column widths the widest of each column) comes closest to the aspect ratio.
+  // Columns: the count whose grid (column widths the widest of each column) shows largest in a view of that aspect
+  // ratio, i.e. the one whose longer side, measured against the view's, is shortest.
   const gridOf = (cols: number) => {
     const colW: number[] = [];
     const rowH: number[] = [];
@@ -225,18 +280,18 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
       rowH[r] = Math.max(rowH[r] ?? 0, b.h);
     });
     const w = sum(colW) + Math.max(0, cols - 1) * NODE_GAP;
-    const h = sum(rowH, (v) => v + lanRoom + ROW_GAP);
+    const h = sum(rowH, (v) => v + lanRoom + NODE_ROW_GAP);
     return { cols, colW, rowH, w, h };
   };
   let grid = gridOf(Math.max(1, sized.length));
   for (let cols = sized.length - 1; cols >= 1; cols--) {
     const g = gridOf(cols);
-    if (Math.abs(Math.log(g.w / g.h / aspect)) < Math.abs(Math.log(grid.w / grid.h / aspect))) grid = g;
+    if (Math.max(g.w / aspect, g.h) < Math.max(grid.w / aspect, grid.h)) grid = g;
   }
   const colX: number[] = [];
   grid.colW.reduce((x, w, c) => ((colX[c] = x), x + w + NODE_GAP), -grid.w / 2);
   const rowY: number[] = [];
-  grid.rowH.reduce((y, h, r) => ((rowY[r] = y), y + h + lanRoom + ROW_GAP), 0);
+  grid.rowH.reduce((y, h, r) => ((rowY[r] = y), y + h + lanRoom + NODE_ROW_GAP), 0);
   const nodes = state.nodes.map((n, i) => {
     const c = i % grid.cols;
     // Centred in its cell when narrower than its column.
@@ -275,7 +330,7 @@ export function layoutTopology(state: LabRuntimeState, aspect = 16 / 10): Topolo
     b.uplink = { ...b.uplink, y1: shift(b.uplink.y1), y2: shift(b.uplink.y2) };
     for (const bar of b.bars) bar.y = shift(bar.y);
     for (const c of b.containers) c.y = shift(c.y);
-    for (const e of b.endpoints) Object.assign(e, { y1: shift(e.y1), y2: shift(e.y2), labelY: shift(e.labelY) });
+    for (const e of b.endpoints) Object.assign(e, { y1: shift(e.y1), y2: shift(e.y2), bendY: shift(e.bendY), labelY: shift(e.labelY) });
     for (const p of b.ports) p.y = shift(p.y);
   }
   for (const l of lans) {

@@ -57,7 +57,7 @@ function place(layout: Topology, spot: WireSpot): { point: WirePoint; node?: str
     // The host end of a veth has no name that says which network: take the container's first bridged endpoint.
     const ep = cb.container.networks.find((e) => e.iface === spot.interface) ?? (ownSide ? undefined : cb.container.networks[0]);
     const line = ep ? box.endpoints.find((l) => l.key === `${cb.container.id}:${ep.networkId}`) : undefined;
-    if (line) return { point: { x: line.x, y: ownSide ? line.y2 : line.y1 }, node: box.key };
+    if (line) return { point: ownSide ? { x: line.dropX, y: line.y2 } : { x: line.x, y: line.y1 }, node: box.key };
     return { point: { x: cb.x + 78, y: cb.y }, node: box.key };
   }
   if (spot.netns === box.node.name && spot.interface === 'eth0') return { point: { x: box.uplink.x, y: box.y }, node: box.key };
