@@ -1,12 +1,13 @@
 // The capture analyses behind the contract: follow stream (captures.follow), the flow diagram (captures.flow) and
 // the I/O graph (captures.io). Each works on an AnalysisIndex of the capture (common/capture/analysis-index.ts),
-// built once in the background of the first call and kept for the few captures analysed last; a live capture
-// that has grown since gets a new one.
+// built once in the background of the first call from the capture's stored frame index (no pass over the file)
+// and kept for the few captures analysed last; a live capture that has grown since gets a new one.
 
 import type { Handlers } from '../common/api/contract.ts';
 import type { IoSeries } from '../common/api/capture-analysis-types.ts';
 import { FlotillaError } from '../common/api/errors.ts';
 import { AnalysisIndex } from '../common/capture/analysis-index.ts';
+import { compileFilter } from '../common/dissect/index.ts';
 import { flowPage } from '../common/capture/flow.ts';
 import { followStream } from '../common/capture/follow.ts';
 import { autoInterval, bucketCount, ioBuckets } from '../common/capture/io.ts';
@@ -72,7 +73,12 @@ export class CaptureAnalysis {
       this.#indexes.set(id, kept);
       return kept.index;
     }
-    const index = AnalysisIndex.build(this.captures.parsed(id), pause);
+    const numbers = async (text: string): Promise<Uint32Array> => {
+      const compiled = compileFilter(text);
+      if (!compiled.ok) throw new FlotillaError('internal', `the filter "${text}" was checked before`);
+      return this.captures.matchNumbers(id, text, compiled.filter);
+    };
+    const index = AnalysisIndex.fromColumns(this.library.captures.analysisSource(id), numbers, pause);
     // A failed build is not kept: the next call tries again.
     index.catch(() => this.#indexes.get(id)?.index === index && this.#indexes.delete(id));
     this.#indexes.set(id, { packets, index });

@@ -107,6 +107,17 @@ export class CaptureService {
     return this.#session(id).parsed;
   }
 
+  /**
+   * The numbers of the frames a display filter (compiled without error from `text`) passes: over the index's
+   * columns when the filter reads only what they hold, else by a pass over the frames.
+   */
+  async matchNumbers(id: string, text: string, filter: DisplayFilter): Promise<Uint32Array> {
+    const fast = this.library.captures.matchFast(id, filter);
+    if (fast) return fast;
+    const session = this.#session(id);
+    return session.serial(() => session.matches(text, filter));
+  }
+
   /** A live capture was written again: its new file and a context that has seen every frame become its session. */
   adopt(id: string, parsed: ParsedCapture, ctx: CaptureContext): void {
     // Only a capture someone has open keeps a session (others are parsed when asked for).

@@ -5,13 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
-import { CaptureContext } from '../common/dissect/index.ts';
+import { CaptureContext, compileFilter } from '../common/dissect/index.ts';
 import { indexFrames, parseCaptureFile } from '../common/capture/indexer.ts';
 import { writePcap, writePcapng } from '../common/pcap/index.ts';
 import { sharedPath } from '../../test/shared-path.ts';
 import { CHUNK_SIZE } from './captures.ts';
 import { Library, type LibraryOptions } from './library.ts';
-import { MIGRATIONS, migrate } from './migrations.ts';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrate } from './migrations.ts';
 
 function tempDir(t: { after: (fn: () => void) => void }): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'flotilla-captures-'));
@@ -145,7 +145,7 @@ test('migration 2 over a version-1 library keeps its labs and snapshots', (t) =>
   assert.equal(c.labId, 'a'.repeat(32));
 });
 
-test('migration 4 over a version-3 library: a capture stored with per-frame rows is indexed again from its file', (t) => {
+test('migrations 4 and 5 over a version-3 library: a capture stored with per-frame rows is indexed again from its file', (t) => {
   const dir = tempDir(t);
   const file = path.join(dir, 'library.sqlite');
   const raw = new Database(file);
@@ -165,7 +165,7 @@ test('migration 4 over a version-3 library: a capture stored with per-frame rows
   raw.close();
 
   const { lib } = open(t, dir);
-  assert.equal(lib.schemaVersion, 4);
+  assert.equal(lib.schemaVersion, LATEST_SCHEMA_VERSION);
   const rows = lib.captures.rows('c'.repeat(32), 1, 10);
   assert.deepEqual(
     rows.map((r) => r.protocol),
@@ -178,7 +178,7 @@ test('migration 4 over a version-3 library: a capture stored with per-frame rows
   assert.equal(check.prepare('SELECT count(*) FROM capture_index WHERE capture_key = ?').pluck().get(key), 1);
 });
 
-test('a lab file carries a capture without its index: the library it is imported into indexes it again', (t) => {
+test('a lab file carries a capture with its index: the library it is imported into shows the same rows', (t) => {
   const dir = tempDir(t);
   const { lib } = open(t, dir);
   const lab = lib.createLab('With capture');
@@ -191,4 +191,27 @@ test('a lab file carries a capture without its index: the library it is imported
   const [copy] = other.captures.list(imported.id);
   assert.ok(copy);
   assert.deepEqual(other.captures.rows(copy.id, 1, 10), before);
+});
+
+test('migration 5 over a version-4 library: index blocks of the older layout are dropped, the capture indexed again', (t) => {
+  const dir = tempDir(t);
+  const file = path.join(dir, 'library.sqlite');
+  const { lib } = open(t, dir);
+  const c = lib.captures.import({ name: 'u.pcap', source: 'import' }, overlay());
+  const before = lib.captures.rows(c.id, 1, 10);
+  lib.close();
+  // As schema 4 left it: a block that this layout cannot read.
+  const raw = new Database(file);
+  raw.prepare("UPDATE capture_index SET bytes = x'0102'").run();
+  raw.pragma('user_version = 4');
+  raw.close();
+  const again = open(t, dir).lib;
+  assert.equal(again.schemaVersion, LATEST_SCHEMA_VERSION);
+  assert.deepEqual(again.captures.rows(c.id, 1, 10), before);
+  const icmp = again.captures.matchFast(c.id, (() => {
+    const f = compileFilter('icmp');
+    if (!f.ok) throw new Error('icmp');
+    return f.filter;
+  })());
+  assert.deepEqual(icmp && [...icmp], before.filter((r) => r.protocol === 'ICMP').map((r) => r.number));
 });

@@ -13,7 +13,7 @@ import type { SpecialRow } from '../common/capture/first-pass.ts';
 import { CaptureRefused, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
 import { frameMeta, PrimedContext, renderRows, type RowFrame } from '../common/capture/rows.ts';
 import { ColumnValues, isFastFilter } from '../common/capture/fast-filter.ts';
-import { collectFields, type DisplayFilter } from '../common/dissect/index.ts';
+import { collectFields, type DisplayFilter, type FieldValues, type Summary } from '../common/dissect/index.ts';
 
 /** Bytes per stored chunk of a capture file. */
 export const CHUNK_SIZE = 1 << 20;
@@ -21,6 +21,8 @@ export const CHUNK_SIZE = 1 << 20;
 const BLOCK_CACHE = 8;
 /** Rows kept dissected (a few screens of the packet list either way). */
 const ROW_CACHE = 4096;
+/** File chunks one reader keeps (a reader that walks a whole capture holds no more of it). */
+const READER_CHUNKS = 16;
 /** Results of filters run over the columns, kept (by capture and filter text). */
 const FAST_FILTERS = 8;
 
@@ -135,6 +137,7 @@ class FrameReader {
       if (!r) throw new FlotillaError('internal', `capture ${this.row.id} has no chunk ${seq}`);
       c = r;
       this.#chunks.set(seq, c);
+      if (this.#chunks.size > READER_CHUNKS) this.#chunks.delete(this.#chunks.keys().next().value!);
     }
     return c;
   }
@@ -148,6 +151,17 @@ class FrameReader {
     for (let s = seq0; s <= seq1; s++) parts.push(this.#chunk(s));
     return concat(parts).subarray(offset - base, offset - base + length);
   }
+}
+
+/** A stored capture for the analyses (CaptureStore.analysisSource). */
+export interface StoredAnalysisSource {
+  readonly count: number;
+  /** Index block `seq` (frames seq * BLOCK_FRAMES + 1 ..). */
+  block(seq: number): FrameIndex;
+  /** Frame `number`'s field values and columns. */
+  fields(number: number): { values: FieldValues; summary: Summary };
+  /** Frame `number`'s Source and Destination columns. */
+  names(number: number): [string, string];
 }
 
 export class CaptureStore {
@@ -347,6 +361,32 @@ export class CaptureStore {
     if (number < 1 || number > row.packet_count) throw new FlotillaError('not-found', `Capture ${id} has ${row.packet_count} frames; there is no frame ${number}.`, 'number');
     const reader = new FrameReader(this, row);
     return { frame: reader.frame(number), fetch: reader.frame, firstTsNs: reader.firstTsNs };
+  }
+
+  /**
+   * Capture `id` as the analyses read it (follow, flow, I/O graph): its index blocks, and any frame's fields and
+   * columns from a dissection primed from the index (what a pass over the frames before it would give).
+   */
+  analysisSource(id: string): StoredAnalysisSource {
+    const row = this.#row(id);
+    const reader = new FrameReader(this, row);
+    const firstTsNs = reader.firstTsNs;
+    const fields = (number: number) => {
+      const f = reader.frame(number);
+      const primed = new PrimedContext(firstTsNs);
+      primed.prime(f, reader.frame);
+      return collectFields(f.data, frameMeta(f, firstTsNs), primed.ctx);
+    };
+    return {
+      count: row.packet_count,
+      block: (seq) => this.block(row, seq),
+      fields,
+      names: (number) => {
+        const kept = reader.frame(number).kept ? this.#q.keptRow.get(row.key, number) : undefined;
+        const s = kept ?? fields(number).summary;
+        return [s.source, s.destination];
+      },
+    };
   }
 
   /** The bytes of frames `from`..`to`, read from only the chunks that hold them. */

@@ -291,14 +291,20 @@ test('a paste onto a node lacking the copy’s networks creates them or joins on
   };
   await api.click();
   await app.keyboard.press('Control+C');
-  await pickNode2();
-  await app.keyboard.press('Control+V');
   const dialog = app.getByTestId('paste-dialog');
-  await expect(dialog).toContainText('node2 lacks a network of api');
-  await expect(dialog).toContainText('back');
+  // Asked in each theme (a screenshot of each); Escape cancels the paste.
   for (const theme of ['dark', 'light'] as const) {
-    await app.evaluate((t) => document.documentElement.setAttribute('data-theme', t), theme);
+    await app.getByTestId('theme-switch').getByText(theme === 'dark' ? 'Dark' : 'Light', { exact: true }).click();
+    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await pickNode2();
+    await app.keyboard.press('Control+V');
+    await expect(dialog).toContainText('node2 lacks a network of api');
+    await expect(dialog).toContainText('back');
     await app.screenshot({ path: testInfo.outputPath(`paste-dialog-${theme}.png`) });
+    if (theme === 'dark') {
+      await app.keyboard.press('Escape');
+      await expect(dialog).toHaveCount(0);
+    }
   }
   await dialog.getByTestId('paste-create').click();
   await expect(log).toContainText('# paste: created back on node2');

@@ -13,7 +13,7 @@ import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.
 import { lookupDissector } from '../dissect/table.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, type FrameIndexBuilder } from './frame-index.ts';
+import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, type FrameIndexBuilder } from './frame-index.ts';
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 
@@ -166,6 +166,7 @@ export class FirstPass {
   /** The filter columns of the frame: protocols met, whether they are all its values, IPv4 and UDP headers. */
   #protos = 0;
   #exact = true;
+  #namesIp = false;
   #nIp = 0;
   readonly #ip = new Uint32Array(MAX_LAYERS * 2);
   #nUdp = 0;
@@ -198,6 +199,7 @@ export class FirstPass {
     this.#http = false;
     this.#protos = 0;
     this.#exact = true;
+    this.#namesIp = false;
     this.#nIp = 0;
     this.#nUdp = 0;
     if (!this.#unsure) this.#eth(data, start, end, 0);
@@ -230,7 +232,7 @@ export class FirstPass {
         if (h === HTTP_CONTINUATION || h === HTTP_COMPLETE) protos |= PROTO_BITS.http;
       }
     }
-    ix.protos[i] = this.#exact ? (protos | EXACT) >>> 0 : protos;
+    ix.protos[i] = this.#exact ? (protos | EXACT | (this.#namesIp ? NAMES_IP : 0)) >>> 0 : protos;
   }
 
   /** udp.ts's streamOf() for UDP header `k` of the frame, on the shared state. */
@@ -302,6 +304,7 @@ export class FirstPass {
   #eth(d: Uint8Array, s: number, e: number, depth: number): void {
     if (e - s < 14) return this.#inexact();
     this.#protos |= PROTO_BITS.eth;
+    this.#namesIp = false;
     let type = u16(d, s + 12);
     let o = s + 14;
     if (type === 0x8100) {
@@ -347,6 +350,7 @@ export class FirstPass {
     this.#ip[n * 2] = src;
     this.#ip[n * 2 + 1] = dst;
     this.#nIp = n + 1;
+    this.#namesIp = true;
     // IGMP, ESP, ICMPv6: their fields are the dissector's to tell.
     if (k !== KNOWN) return k === NONE ? undefined : this.#inexact();
     const ps = o + hl;

@@ -29,6 +29,8 @@ export const NO_TCP = -1;
  */
 export const PROTO_BITS = { eth: 1, vlan: 2, arp: 4, ip: 8, icmp: 16, tcp: 32, udp: 64, vxlan: 128, dns: 256, http: 512 } as const;
 export const EXACT = 0x8000_0000;
+/** With EXACT: the Source and Destination columns are the last IPv4 header's addresses (no Ethernet header after it). */
+export const NAMES_IP = 0x4000_0000;
 /** IPv4 headers, and UDP headers, the filter columns hold per frame (VXLAN's outer and inner). */
 export const MAX_LAYERS = 2;
 

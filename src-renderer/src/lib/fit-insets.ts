@@ -2,7 +2,14 @@
 // and top; on the right stands the widest of what is open there (the inspector with its forms, the services'
 // legend, the snapshots panel, step mode's panel); an empty lab leaves room below for the hint that says how to
 // begin; the command log, at the bottom, is kept clear too. Screen pixels; each width is the panel's CSS width plus its 16 px margin and 16 px of air.
-import type { Insets } from './zoom.ts';
+
+/** Screen pixels kept free on each side (zoom.ts's Insets; declared here so this stays free of the DOM). */
+export interface Insets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
 
 export interface Floating {
   /** The inspector: something selected, or a network or service form open. */

@@ -6,14 +6,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
-import { CaptureContext, collectFields, compileFilter, type DisplayFilter } from '../dissect/index.ts';
-import { readCapture, writePcap } from '../pcap/index.ts';
-import { formatIpv4 } from '../wire/ipv4-address.ts';
-import { Library, randomId } from '../../store/library.ts';
-import { sharedPath } from '../../../test/shared-path.ts';
-import { fieldRows, writeTemp } from '../../../test/tshark.ts';
-import { ColumnValues, isFastFilter } from './fast-filter.ts';
-import { frameMeta, indexCapture, parseCaptureFile } from './indexer.ts';
+import { CaptureContext, collectFields, compileFilter, type DisplayFilter } from '../common/dissect/index.ts';
+import { readCapture, writePcap } from '../common/pcap/index.ts';
+import { formatIpv4 } from '../common/wire/ipv4-address.ts';
+import { Library, randomId } from './library.ts';
+import { sharedPath } from '../../test/shared-path.ts';
+import { fieldRows, writeTemp } from '../../test/tshark.ts';
+import { ColumnValues, isFastFilter } from '../common/capture/fast-filter.ts';
+import { frameMeta, indexCapture, parseCaptureFile } from '../common/capture/indexer.ts';
 
 const DIR = sharedPath('reference', 'linux');
 const FILES = readdirSync(DIR).filter((f) => f.endsWith('.pcap')).sort();
@@ -115,7 +115,12 @@ test('on captures whose frames are mutated (bytes flipped, frames cut), the colu
         let data = p.data.slice();
         const r = next() % 4;
         // Headers are where the walk decides: most flips land in the first 80 bytes.
-        if (r === 0) for (let k = 0; k < 1 + (next() % 3); k++) data[next() % Math.min(80, data.length)] ^= 1 << next() % 8;
+        if (r === 0) {
+          for (let k = 0; k < 1 + (next() % 3); k++) {
+            const at = next() % Math.min(80, data.length);
+            data[at] = data[at]! ^ (1 << next() % 8);
+          }
+        }
         else if (r === 1) data = data.subarray(0, next() % (data.length + 1));
         else if (r === 2) data[next() % data.length] = next() & 0xff;
         return { tsNs: p.tsNs, data };
