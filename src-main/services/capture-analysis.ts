@@ -78,7 +78,7 @@ export class CaptureAnalysis {
       if (!compiled.ok) throw new FlotillaError('internal', `the filter "${text}" was checked before`);
       return this.captures.matchNumbers(id, text, compiled.filter);
     };
-    const index = AnalysisIndex.fromColumns(this.library.captures.analysisSource(id), numbers, pause);
+    const index = AnalysisIndex.fromColumns(this.library.captures.analysisSource(id, (n) => this.captures.passedFields(id, n)), numbers, pause);
     // A failed build is not kept: the next call tries again.
     index.catch(() => this.#indexes.get(id)?.index === index && this.#indexes.delete(id));
     this.#indexes.set(id, { packets, index });

@@ -10,7 +10,7 @@ import type { CaptureSummary, DetailNode, FilterProblem, FrameDetail } from '../
 import { FlotillaError } from '../common/api/errors.ts';
 import { frameMeta, type ParsedCapture } from '../common/capture/indexer.ts';
 import { frameMeta as rowFrameMeta, PrimedContext } from '../common/capture/rows.ts';
-import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type Tree, type TreeNode } from '../common/dissect/index.ts';
+import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type FieldValues, type Summary, type Tree, type TreeNode } from '../common/dissect/index.ts';
 import { writePcap, writePcapng, type PcapngPacketIn } from '../common/pcap/index.ts';
 import { ethernetOnly } from './ethernet-export.ts';
 import type { Library } from '../store/library.ts';
@@ -67,6 +67,13 @@ class Session {
     }
   }
 
+  /** First pass up to frame `to` at once (between the slices of advance() and matches(), which read `passed` again). */
+  advanceNow(to: number): void {
+    const packets = this.parsed.capture.packets;
+    for (let i = this.passed; i < to; i++) summarize(packets[i]!.data, frameMeta(this.parsed, i), this.ctx);
+    if (to > this.passed) this.passed = to;
+  }
+
   /** The numbers of the frames `text` passes, cached. */
   async matches(text: string, filter: DisplayFilter): Promise<Uint32Array> {
     const hit = this.filters.get(text);
@@ -116,6 +123,19 @@ export class CaptureService {
     if (fast) return fast;
     const session = this.#session(id);
     return session.serial(() => session.matches(text, filter));
+  }
+
+  /** Frame `number`'s fields from the session's pass (made now up to the frame if it has not come so far). */
+  passedFields(id: string, number: number): { values: FieldValues; summary: Summary } {
+    const session = this.#session(id);
+    session.advanceNow(number);
+    const i = number - 1;
+    return collectFields(session.parsed.capture.packets[i]!.data, frameMeta(session.parsed, i), session.ctx);
+  }
+
+  /** Whether capture `id` is held open (adopt() keeps a new session only for such a capture). */
+  isOpen(id: string): boolean {
+    return this.#sessions.has(id);
   }
 
   /** A live capture was written again: its new file and a context that has seen every frame become its session. */

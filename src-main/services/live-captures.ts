@@ -356,8 +356,11 @@ export class LiveCaptures {
     this.#journeys.get(r.labId)?.refresh();
     const parsed = parseOrRefuse(framesToPcapng(r.ring, r.world.lab.epochNs, r.known, placer(r.world)));
     const ctx = new CaptureContext();
+    // The full dissector's pass over the ring is for an open session only (adopt keeps no other); the store's
+    // index needs none.
+    const open = this.captures.isOpen(r.id);
     try {
-      this.library.captures.replace(r.id, parsed, indexFrames(parsed, ctx));
+      this.library.captures.replace(r.id, parsed, open ? indexFrames(parsed, ctx) : []);
     } catch (e) {
       // Deleted while recording: the recording ends.
       if (e instanceof FlotillaError && e.code === 'not-found') {
@@ -367,7 +370,7 @@ export class LiveCaptures {
       }
       throw e;
     }
-    this.captures.adopt(r.id, parsed, ctx);
+    if (open) this.captures.adopt(r.id, parsed, ctx);
     r.lastFlushMs = performance.now() - started;
     this.hub.emit('onCaptureFrames', { id: r.id, total: parsed.capture.packets.length });
   }

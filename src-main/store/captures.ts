@@ -1,9 +1,10 @@
 // Captures kept in the library: the file's bytes in chunks, its frame index as blobs of columns (frame-index.ts:
 // where each frame is, and what the import's first pass worked out across frames), and the few rows the first
 // pass kept whole. A page of the packet list reads one or two index blocks and the chunks under its frames, and
-// dissects just those frames (rows.ts). An import indexes the whole file first and writes in one transaction: a
-// refused or failing import leaves the library as it was. A capture without an index (written before schema 4,
-// or copied from an older lab file) is indexed again from its file when first read.
+// dissects just those frames (rows.ts); a filter of protocols, addresses, ports and streams runs over the index's
+// columns (matchFast), as do the analyses (analysisSource). An import indexes the whole file first and writes in
+// one transaction: a refused or failing import leaves the library as it was. A capture without an index (written
+// before schema 5, or copied from an older lab file) is indexed again from its file when first read.
 
 import type { Database } from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
@@ -365,14 +366,17 @@ export class CaptureStore {
 
   /**
    * Capture `id` as the analyses read it (follow, flow, I/O graph): its index blocks, and any frame's fields and
-   * columns from a dissection primed from the index (what a pass over the frames before it would give).
+   * columns from a dissection primed from the index (what a pass over the frames before it would give). A frame
+   * whose row was kept whole at import (the dissector's own: a fragment, a link type the walk does not read) needs
+   * the frames before it: `kept` gives its fields from such a pass.
    */
-  analysisSource(id: string): StoredAnalysisSource {
+  analysisSource(id: string, kept: (number: number) => { values: FieldValues; summary: Summary }): StoredAnalysisSource {
     const row = this.#row(id);
     const reader = new FrameReader(this, row);
     const firstTsNs = reader.firstTsNs;
     const fields = (number: number) => {
       const f = reader.frame(number);
+      if (f.kept) return kept(number);
       const primed = new PrimedContext(firstTsNs);
       primed.prime(f, reader.frame);
       return collectFields(f.data, frameMeta(f, firstTsNs), primed.ctx);
@@ -382,8 +386,8 @@ export class CaptureStore {
       block: (seq) => this.block(row, seq),
       fields,
       names: (number) => {
-        const kept = reader.frame(number).kept ? this.#q.keptRow.get(row.key, number) : undefined;
-        const s = kept ?? fields(number).summary;
+        const whole = reader.frame(number).kept ? this.#q.keptRow.get(row.key, number) : undefined;
+        const s = whole ?? fields(number).summary;
         return [s.source, s.destination];
       },
     };
