@@ -4,24 +4,16 @@
 // FLOTILLA_SCREENSHOTS=1 also writes docs/screenshot-journey-{dark,light}.png.
 import path from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { ConsolePage } from './pages/console-page.ts';
+import { LabPage } from './pages/lab-page.ts';
 
 const DOCS = path.resolve(import.meta.dirname, '../../docs');
 
 test('a ping from a container to the other node, its journey lit on the canvas and stepped through', async ({ app }, testInfo) => {
   test.setTimeout(150_000);
-  await app.getByTestId('new-lab').click();
-  await app.getByTestId('new-lab-name').fill('Journey');
-  await app.getByTestId('new-lab-name').press('Enter');
-  const ws = new ConsolePage(app, 'workstation');
-  await expect(ws.screen).toContainText('user@workstation:~$');
-  for (const node of ['node1', 'node2']) {
-    await ws.run(`docker-machine create ${node}`);
-    await ws.idle();
-  }
-  await app.getByTestId('canvas-node').filter({ hasText: 'node1' }).locator('text.name').dblclick();
-  const n1 = new ConsolePage(app, 'node1');
-  await expect(n1.screen).toContainText('docker@node1:~$');
+  const lab = new LabPage(app);
+  const ws = await lab.create('Journey');
+  await lab.createNodes(ws, 'node1', 'node2');
+  const n1 = await lab.openNodeConsole('node1');
   await n1.run('docker run -d --name c1 alpine sleep 1000');
   await n1.idle();
 
@@ -81,8 +73,7 @@ test('a ping from a container to the other node, its journey lit on the canvas a
   await expect(card).toContainText('node1 · eth0');
 
   for (const theme of ['dark', 'light'] as const) {
-    await app.getByTestId('theme-switch').getByText(theme === 'dark' ? 'Dark' : 'Light', { exact: true }).click();
-    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await lab.setTheme(theme);
     const file = process.env.FLOTILLA_SCREENSHOTS ? path.join(DOCS, `screenshot-journey-${theme}.png`) : testInfo.outputPath(`journey-${theme}.png`);
     await app.screenshot({ path: file, animations: 'disabled' });
   }
@@ -98,8 +89,7 @@ test('a ping from a container to the other node, its journey lit on the canvas a
   const dialog = app.getByTestId('replay-dialog');
   for (const theme of ['dark', 'light'] as const) {
     // The dialog is modal: the theme is switched with it closed.
-    await app.getByTestId('theme-switch').getByText(theme === 'dark' ? 'Dark' : 'Light', { exact: true }).click();
-    await expect(app.locator('html')).toHaveAttribute('data-theme', theme);
+    await lab.setTheme(theme);
     await app.getByTestId('replay-capture').click();
     await dialog.getByTestId('replay-multiplier').check();
     await dialog.getByTestId('replay-rate').fill('2');
@@ -109,5 +99,14 @@ test('a ping from a container to the other node, its journey lit on the canvas a
     const file = process.env.FLOTILLA_SCREENSHOTS ? path.join(DOCS, `screenshot-replay-${theme}.png`) : testInfo.outputPath(`replay-${theme}.png`);
     await app.screenshot({ path: file, animations: 'disabled' });
     await dialog.getByRole('button', { name: 'Close' }).click();
+    // Focus goes back to the button that opened the dialog.
+    await expect(dialog).toHaveCount(0);
+    await expect(app.getByTestId('replay-capture')).toBeFocused();
   }
+  // Escape closes it the same way.
+  await app.getByTestId('replay-capture').click();
+  await expect(dialog).toBeVisible();
+  await app.keyboard.press('Escape');
+  await expect(dialog).toHaveCount(0);
+  await expect(app.getByTestId('replay-capture')).toBeFocused();
 });

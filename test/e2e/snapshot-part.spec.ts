@@ -2,19 +2,14 @@
 // canvas, the panel lists the commands it ran and what a partial restore leaves alone, and the rest of the node
 // keeps its changes. Screenshots of the panel (FLOTILLA_SHOTS=dir) in both themes.
 import { expect, test } from './fixtures.ts';
-import { ConsolePage } from './pages/console-page.ts';
+import { LabPage } from './pages/lab-page.ts';
 
 test('restore one container from a snapshot, the rest as it is', async ({ app }) => {
   test.setTimeout(150_000);
   await app.setViewportSize({ width: 1440, height: 900 });
-  await app.getByTestId('new-lab').click();
-  await app.getByTestId('new-lab-name').fill('Parts');
-  await app.getByTestId('new-lab-name').press('Enter');
-
-  const ws = new ConsolePage(app, 'workstation');
-  await expect(ws.screen).toContainText('user@workstation:~$');
-  await ws.run('docker-machine create node1');
-  await ws.idle();
+  const lab = new LabPage(app);
+  const ws = await lab.create('Parts');
+  await lab.createNodes(ws, 'node1');
   await ws.run('docker-machine ssh node1 docker network create dev');
   await ws.idle();
   await ws.run('docker-machine ssh node1 docker run -d --name web --net dev nginx');
@@ -56,9 +51,8 @@ test('restore one container from a snapshot, the rest as it is', async ({ app })
   const dir = process.env['FLOTILLA_SHOTS'];
   if (dir) {
     for (const theme of ['dark', 'light'] as const) {
-      await app.getByTestId('theme-switch').getByText(theme === 'dark' ? 'Dark' : 'Light', { exact: true }).click();
-      await app.waitForTimeout(300);
-      await app.screenshot({ path: `${dir}/snapshot-part-${theme}.png` });
+      await lab.setTheme(theme);
+      await app.screenshot({ path: `${dir}/snapshot-part-${theme}.png`, animations: 'disabled' });
     }
   }
 });

@@ -1,23 +1,19 @@
 // Step mode in the window: on a lab where c1 pings c2, turn step mode on (the lab pauses), step to c1's ARP
 // request and read it in plain words, step with F10 and back with Shift+F10 (the same event comes back), filter the
 // list by protocol, then play: the ping completes while the list records it.
+// FLOTILLA_SCREENSHOTS=1 also writes docs/screenshot-step-mode-{dark,light}.png.
+import path from 'node:path';
 import { expect, test } from './fixtures.ts';
-import { ConsolePage } from './pages/console-page.ts';
+import { LabPage } from './pages/lab-page.ts';
+
+const DOCS = path.resolve(import.meta.dirname, '../../docs');
 
 test('step mode: step, explain, step back, filter, play', async ({ app }, testInfo) => {
   test.setTimeout(150_000);
-  await app.getByTestId('new-lab').click();
-  await app.getByTestId('new-lab-name').fill('Step mode');
-  await app.getByTestId('new-lab-name').press('Enter');
-
-  const ws = new ConsolePage(app, 'workstation');
-  await expect(ws.screen).toContainText('user@workstation:~$');
-  await ws.run('docker-machine create node1');
-  await ws.idle();
-  const node = app.getByTestId('canvas-node').filter({ hasText: 'node1' });
-  await node.locator('text.name').dblclick();
-  const n1 = new ConsolePage(app, 'node1');
-  await expect(n1.screen).toContainText('docker@node1:~$');
+  const lab = new LabPage(app);
+  const ws = await lab.create('Step mode');
+  await lab.createNodes(ws, 'node1');
+  const n1 = await lab.openNodeConsole('node1');
   for (const line of ['docker run -d --name c1 alpine sleep 100000', 'docker run -d --name c2 alpine sleep 100000']) {
     await n1.run(line);
     await n1.idle();
@@ -60,9 +56,11 @@ test('step mode: step, explain, step back, filter, play', async ({ app }, testIn
   await panel.locator('[data-seq="1"]').click();
   await expect(explain).toContainText('#1 leaves node1/c1 eth0');
   await expect(app.getByTestId('wire-spot').first()).toHaveAttribute('data-netns', /^node1\//);
-  for (const theme of ['Light', 'Dark'] as const) {
-    await app.getByTestId('theme-switch').getByText(theme, { exact: true }).click();
-    await app.screenshot({ path: testInfo.outputPath(`step-mode-${theme.toLowerCase()}.png`), animations: 'disabled' });
+  for (const theme of ['light', 'dark'] as const) {
+    await lab.setTheme(theme);
+    const name = `step-mode-${theme}.png`;
+    const file = process.env.FLOTILLA_SCREENSHOTS ? path.join(DOCS, `screenshot-${name}`) : testInfo.outputPath(name);
+    await app.screenshot({ path: file, animations: 'disabled' });
   }
 
   // Only ARP.

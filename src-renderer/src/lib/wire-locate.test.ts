@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { LabRuntimeState, RuntimeContainer, RuntimeNetwork, RuntimeNode } from '../../../src-main/common/api/index.ts';
 import { layoutTopology } from './topology.ts';
-import { locateSpot } from './wire-locate.ts';
+import { CHIP_H, locateSpot, placeLabels } from './wire-locate.ts';
 
 const net = (id: string, name: string, driver: string, bridge: string | null, extra: Partial<RuntimeNetwork> = {}): RuntimeNetwork => ({
   id,
@@ -90,4 +90,25 @@ test('a namespace the layout does not have is nowhere', () => {
   assert.equal(locateSpot(t, { netns: 'node9', interface: 'eth0' }), null);
   // A node's device that belongs to no bar: the node's header.
   assert.deepEqual(locateSpot(t, { netns: 'node1', interface: 'lo' }), { x: n1.x + n1.w / 2, y: n1.y + 28 });
+});
+
+test('label chips: first to the left, then alternating sides, and a chip moves up past one it would cover', () => {
+  const chips = placeLabels([
+    { x: 100, y: 100, label: '1' },
+    { x: 100, y: 100, label: '2' },
+    { x: 104, y: 102, label: '3' },
+    null,
+    { x: 300, y: 100, label: '' },
+  ]);
+  const [a, b, c, none, empty] = chips;
+  assert.ok(a && b && c);
+  assert.ok(a.x + a.w <= 100, 'the first chip ends left of its spot');
+  assert.ok(b.x >= 100, 'the second starts right of its spot');
+  assert.equal(a.y, 76);
+  assert.equal(b.y, 76, 'sides differ, so no clash');
+  // The third is on the left again, over the first: it moves up one row and clears it.
+  assert.ok(c.x < a.x + a.w && a.x < c.x + c.w, 'the third overlaps the first horizontally');
+  assert.ok(c.y + CHIP_H <= a.y, 'and sits above it');
+  assert.equal(none, null);
+  assert.equal(empty, null);
 });

@@ -78,3 +78,35 @@ export function locateSpot(layout: Topology, spot: WireSpot, offsets: Offsets = 
   const o = p.node === undefined ? undefined : offsets[p.node];
   return o ? { x: p.point.x + o.dx, y: p.point.y + (p.xOnly ? 0 : o.dy) } : p.point;
 }
+
+/** A spot's label chip, in canvas coordinates. */
+export interface LabelChip {
+  x: number;
+  y: number;
+  w: number;
+}
+
+export const CHIP_H = 17;
+/** Advance of one character of the 11px monospace label font, to size a chip without measuring text. */
+const CHAR_W = 6.7;
+
+/**
+ * Chips for spot labels: left of the spot for the first, then sides alternate (the interface's own address label is
+ * drawn right of its port); a chip that would cover one placed before it moves up a row until it is clear, so hops
+ * that sit close together (a veth and its bridge) stay readable.
+ */
+export function placeLabels(spots: readonly ({ x: number; y: number; label: string } | null)[]): (LabelChip | null)[] {
+  const placed: LabelChip[] = [];
+  return spots.map((s, i) => {
+    if (!s || s.label === '') return null;
+    const w = s.label.length * CHAR_W + 10;
+    const x = i % 2 === 0 ? s.x - 12 - w : s.x + 12;
+    let y = s.y - 24;
+    for (let tries = 0; tries < 8 && placed.some((c) => x < c.x + c.w && c.x < x + w && y < c.y + CHIP_H && c.y < y + CHIP_H); tries++) {
+      y -= CHIP_H + 2;
+    }
+    const chip = { x, y, w };
+    placed.push(chip);
+    return chip;
+  });
+}
