@@ -4,10 +4,13 @@
 // A live capture taps one device of a node or container (tcpdump -i DEV: the device turns promiscuous) or every
 // device of the namespace ('any'). Frames go into a ring bounded by the user's limit (packets and bytes; the oldest
 // are dropped). Every FLUSH_MS of wall time at most, when frames came, the ring is written to the library as a
-// pcapng (one interface description per device, epb_packetid = the journey id, epb_flags = the direction) that
-// replaces the capture's stored file and index, and onCaptureFrames says how many frames it holds now. The rewrite
-// costs the ring's size, so the flush interval grows with the time the last flush took (at most a quarter of the
-// wall time is spent flushing).
+// pcapng (one interface description per device, epb_packetid = the journey id, epb_flags = the direction), and
+// onCaptureFrames says how many frames it holds now. A flush appends the new frames' blocks to the stored file
+// and index (CaptureAppender: the cost of the new frames); it writes the ring whole, replacing the stored capture,
+// when the stored file is no longer the ring's start: frames were dropped, a written frame's comment changed, a
+// device came or its description changed; and while the capture is open in the capture view (its session takes
+// the whole file and the full dissector's pass). A whole write costs the ring's size, so the flush interval grows
+// with the time the last flush took (at most a quarter of the wall time is spent flushing).
 //
 // The journey: when a lab gets its first live capture, every namespace of its world also gets an 'any' tap into a
 // bounded per-lab ring (JOURNEY_RING frames; new namespaces are picked up at every flush). captures.journey finds
@@ -31,7 +34,7 @@ import type { NetDevice, Tap, TapDirection } from '../net/device.ts';
 import type { NetNamespace } from '../net/namespace.ts';
 import { Veth } from '../net/veth.ts';
 import type { Library } from '../store/library.ts';
-import { parseOrRefuse } from '../store/captures.ts';
+import { parseOrRefuse, type CaptureAppender } from '../store/captures.ts';
 import type { CaptureService } from './capture-service.ts';
 import type { EventHub } from './events.ts';
 import type { LiveLabs } from './live-service.ts';
@@ -67,6 +70,10 @@ export class FrameRing {
   #head = 0;
   bytes = 0;
   dropped = 0;
+  /** Frames pushed ever: the newest frame's serial (the first frame's is 1). */
+  pushed = 0;
+  /** The lowest serial noteLast changed since takeEarliestNote() (Infinity: none). */
+  #earliestNote = Infinity;
 
   constructor(
     readonly maxPackets: number,
@@ -79,6 +86,7 @@ export class FrameRing {
 
   push(f: TappedFrame): void {
     this.#items.push(f);
+    this.pushed++;
     this.bytes += f.data.length;
     while (this.length > this.maxPackets || (this.bytes > this.maxBytes && this.length > 1)) {
       const old = this.#items[this.#head]!;
@@ -97,12 +105,25 @@ export class FrameRing {
     for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i]!;
   }
 
+  /** The frames kept whose serial is above `serial`, oldest first. */
+  *since(serial: number): Generator<TappedFrame> {
+    for (let i = Math.max(this.#head, this.#items.length - (this.pushed - serial)); i < this.#items.length; i++) yield this.#items[i]!;
+  }
+
+  /** The lowest serial of a frame noteLast changed since the last call (Infinity: none); starts afresh. */
+  takeEarliestNote(): number {
+    const n = this.#earliestNote;
+    this.#earliestNote = Infinity;
+    return n;
+  }
+
   /** Adds `comment` to the newest frame's; false when the ring is empty. */
   noteLast(comment: string): boolean {
     if (this.length === 0) return false;
     const i = this.#items.length - 1;
     const f = this.#items[i]!;
     this.#items[i] = { ...f, comment: f.comment === undefined ? comment : `${f.comment}\n${comment}` };
+    this.#earliestNote = Math.min(this.#earliestNote, this.pushed);
     return true;
   }
 }
@@ -124,25 +145,50 @@ export function describeInterface(netns: string, dev: string, where: Placement |
   return `${dev} in netns ${netns}${who === undefined ? '' : ` (${who})`}`;
 }
 
-/** The frames as one pcapng: an interface per device (described with its namespace), packet ids, directions. */
-export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, known: { netns: string; dev: string }[] = [], place?: Placer): Uint8Array {
+/** The interfaces of a pcapng of tapped frames: one per device, in the order first met, ids by "netns\0dev". */
+export interface PcapngLayout {
+  readonly interfaces: PcapngInterfaceIn[];
+  readonly ids: Map<string, number>;
+}
+
+const deviceKey = (netns: string, dev: string) => `${netns}\u0000${dev}`;
+
+/** The interfaces framesToPcapng writes for `frames` (the `known` devices first). */
+export function pcapngLayout(frames: Iterable<TappedFrame>, known: { netns: string; dev: string }[] = [], place?: Placer): PcapngLayout {
   const ids = new Map<string, number>();
   const interfaces: PcapngInterfaceIn[] = [];
-  const idOf = (netns: string, dev: string): number => {
-    const k = `${netns}\u0000${dev}`;
-    let id = ids.get(k);
-    if (id === undefined) {
-      id = interfaces.length;
-      ids.set(k, id);
-      interfaces.push({ name: dev, description: describeInterface(netns, dev, place?.(netns, dev)), linktype: LINKTYPE_ETHERNET, snaplen: 262144 });
-    }
-    return id;
+  const add = (netns: string, dev: string): void => {
+    const k = deviceKey(netns, dev);
+    if (ids.has(k)) return;
+    ids.set(k, interfaces.length);
+    interfaces.push({ name: dev, description: describeInterface(netns, dev, place?.(netns, dev)), linktype: LINKTYPE_ETHERNET, snaplen: 262144 });
   };
-  for (const k of known) idOf(k.netns, k.dev);
+  for (const k of known) add(k.netns, k.dev);
+  for (const f of frames) add(f.netns, f.dev);
+  if (interfaces.length === 0) add('?', 'none');
+  return { interfaces, ids };
+}
+
+/** `frames` as a pcapng of `layout`'s interfaces (which hold every frame's device). */
+function writeFrames(layout: PcapngLayout, frames: Iterable<TappedFrame>, epochNs: number): Uint8Array {
   const packets: PcapngPacketIn[] = [];
-  for (const f of frames) packets.push({ interface: idOf(f.netns, f.dev), tsNs: BigInt(epochNs) + BigInt(f.ts), data: f.data, direction: f.direction, packetId: f.journey, ...(f.comment === undefined ? {} : { comment: f.comment }) });
-  if (interfaces.length === 0) idOf('?', 'none');
-  return writePcapng({ interfaces, packets }, { epochNs: 0 });
+  for (const f of frames) packets.push({ interface: layout.ids.get(deviceKey(f.netns, f.dev))!, tsNs: BigInt(epochNs) + BigInt(f.ts), data: f.data, direction: f.direction, packetId: f.journey, ...(f.comment === undefined ? {} : { comment: f.comment }) });
+  return writePcapng({ interfaces: layout.interfaces, packets }, { epochNs: 0 });
+}
+
+/** The frames as one pcapng: an interface per device (described with its namespace), packet ids, directions. */
+export function framesToPcapng(frames: Iterable<TappedFrame>, epochNs: number, known: { netns: string; dev: string }[] = [], place?: Placer): Uint8Array {
+  const list = Array.isArray(frames) ? (frames as TappedFrame[]) : [...frames];
+  return writeFrames(pcapngLayout(list, known, place), list, epochNs);
+}
+
+/** What a recording's last whole write was made of, so that the next flushes can append to it. */
+interface Written {
+  readonly appender: CaptureAppender;
+  readonly layout: PcapngLayout;
+  readonly epochNs: number;
+  /** Bytes of the file's header (section and interface blocks). */
+  readonly head: number;
 }
 
 /** The namespace of a node, or of one of its containers. */
@@ -174,6 +220,11 @@ class Recording {
   readonly known: { netns: string; dev: string }[] = [];
   /** The comment of the next frame: the lab was rebuilt under the capture. */
   gap: string | undefined;
+  /** The last whole write, while flushes can append to it. */
+  written: Written | undefined;
+  /** The ring's newest serial and its dropped count at the last flush. */
+  flushedSerial = 0;
+  droppedAt = 0;
 
   constructor(
     readonly id: string,
@@ -354,14 +405,14 @@ export class LiveCaptures {
     r.dirty = false;
     const started = performance.now();
     this.#journeys.get(r.labId)?.refresh();
-    const parsed = parseOrRefuse(framesToPcapng(r.ring, r.world.lab.epochNs, r.known, placer(r.world)));
-    const ctx = new CaptureContext();
-    // The full dissector's pass over the ring is for an open session only (adopt keeps no other); the store's
-    // index needs none.
+    const place = placer(r.world);
+    // An open session holds the parsed file and the full dissector's context: it takes the whole file again.
     const open = this.captures.isOpen(r.id);
+    const earliestNote = r.ring.takeEarliestNote();
     try {
-      this.library.captures.replace(r.id, parsed, open ? indexFrames(parsed, ctx) : []);
+      if (open || !this.#append(r, place, earliestNote)) this.#rewrite(r, place, open);
     } catch (e) {
+      r.written = undefined;
       // Deleted while recording: the recording ends.
       if (e instanceof FlotillaError && e.code === 'not-found') {
         r.detach();
@@ -370,9 +421,45 @@ export class LiveCaptures {
       }
       throw e;
     }
-    if (open) this.captures.adopt(r.id, parsed, ctx);
+    r.flushedSerial = r.ring.pushed;
+    r.droppedAt = r.ring.dropped;
     r.lastFlushMs = performance.now() - started;
-    this.hub.emit('onCaptureFrames', { id: r.id, total: parsed.capture.packets.length });
+    this.hub.emit('onCaptureFrames', { id: r.id, total: r.ring.length });
+  }
+
+  /** Writes the ring whole, replacing the stored file and index. */
+  #rewrite(r: Recording, place: Placer, open: boolean): void {
+    r.written = undefined;
+    const epochNs = r.world.lab.epochNs;
+    const layout = pcapngLayout(r.ring, r.known, place);
+    const parsed = parseOrRefuse(writeFrames(layout, r.ring, epochNs));
+    if (open) {
+      // The full dissector's pass over the ring is for an open session only (adopt keeps no other).
+      const ctx = new CaptureContext();
+      this.library.captures.replace(r.id, parsed, indexFrames(parsed, ctx));
+      this.captures.adopt(r.id, parsed, ctx);
+      return;
+    }
+    const appender = this.library.captures.appender(r.id, parsed);
+    r.written = { appender, layout, epochNs, head: writeFrames(layout, [], epochNs).length };
+  }
+
+  /**
+   * Appends the frames that came since the last flush, when the stored file is the ring's up to them: no frame was
+   * dropped, no written frame's comment changed, the same interfaces described the same way, the same epoch.
+   * False when the ring must be written whole.
+   */
+  #append(r: Recording, place: Placer, earliestNote: number): boolean {
+    const w = r.written;
+    if (!w || !w.appender.usable || r.ring.dropped !== r.droppedAt || earliestNote <= r.flushedSerial || w.epochNs !== r.world.lab.epochNs) return false;
+    for (const [k, id] of w.layout.ids) {
+      const [netns, dev] = k.split('\u0000') as [string, string];
+      if (w.layout.interfaces[id]!.description !== describeInterface(netns, dev, place(netns, dev))) return false;
+    }
+    const fresh = [...r.ring.since(r.flushedSerial)];
+    for (const f of fresh) if (!w.layout.ids.has(deviceKey(f.netns, f.dev))) return false;
+    if (fresh.length > 0) w.appender.append(parseOrRefuse(writeFrames(w.layout, fresh, w.epochNs)), w.head);
+    return true;
   }
 
   #stop(r: Recording): void {

@@ -3,7 +3,9 @@
 // pass kept whole. A page of the packet list reads one or two index blocks and the chunks under its frames, and
 // dissects just those frames (rows.ts); a filter of protocols, addresses, ports and streams runs over the index's
 // columns (matchFast), as do the analyses (analysisSource). An import indexes the whole file first and writes in
-// one transaction: a refused or failing import leaves the library as it was. A capture without an index (written
+// one transaction: a refused or failing import leaves the library as it was. A live capture's flushes append
+// (CaptureAppender: the new frames indexed on from the kept first pass, the last chunk and index block written
+// again, then the new ones), storing what replace() of the longer file would. A capture without an index (written
 // before schema 5, or copied from an older lab file) is indexed again from its file when first read.
 
 import type { Database } from 'better-sqlite3';
@@ -11,7 +13,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import type { CaptureFileFormat, CaptureInterfaceInfo, CaptureSource, CaptureSummary, FrameRow } from '../common/api/capture-types.ts';
 import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, type FrameIndex } from '../common/capture/frame-index.ts';
 import type { SpecialRow } from '../common/capture/first-pass.ts';
-import { CaptureRefused, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
+import { CaptureRefused, FrameIndexer, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
 import { frameMeta, PrimedContext, renderRows, type RowFrame } from '../common/capture/rows.ts';
 import { ColumnValues, isFastFilter } from '../common/capture/fast-filter.ts';
 import { collectFields, type DisplayFilter, type FieldValues, type Summary } from '../common/dissect/index.ts';
@@ -84,6 +86,8 @@ function prepare(db: Database) {
     clearChunks: db.prepare<[number]>('DELETE FROM capture_chunks WHERE capture_key = ?'),
     clearIndex: db.prepare<[number]>('DELETE FROM capture_index WHERE capture_key = ?'),
     clearRows: db.prepare<[number]>('DELETE FROM capture_rows WHERE capture_key = ?'),
+    clearChunksFrom: db.prepare<[number, number]>('DELETE FROM capture_chunks WHERE capture_key = ? AND seq >= ?'),
+    clearIndexFrom: db.prepare<[number, number]>('DELETE FROM capture_index WHERE capture_key = ? AND seq >= ?'),
     all: db.prepare<[], CaptureRow>('SELECT * FROM captures ORDER BY created_at DESC, key DESC'),
     byLab: db.prepare<[string], CaptureRow>('SELECT * FROM captures WHERE lab_id = ? ORDER BY created_at DESC, key DESC'),
     delete: db.prepare<[string], { key: number; lab_id: string | null }>('DELETE FROM captures WHERE id = ? RETURNING key, lab_id'),
@@ -233,7 +237,42 @@ export class CaptureStore {
    * id, name, lab and creation time stay. `firstPass` as for insert().
    */
   replace(id: string, parsed: ParsedCapture, firstPass: Iterable<unknown> = []): CaptureSummary {
-    const indexed = indexParsedCapture(parsed);
+    return this.#replace(id, indexParsedCapture(parsed), firstPass);
+  }
+
+  /**
+   * replace(), keeping what it takes to append to the capture afterwards (CaptureAppender): the live capture's
+   * full rewrite, after which its flushes append.
+   */
+  appender(id: string, parsed: ParsedCapture, firstPass: Iterable<unknown> = []): CaptureAppender {
+    const indexer = new FrameIndexer(parsed.capture.packets.length);
+    for (const p of parsed.capture.packets) indexer.add(p, parsed.bytes, 0, parsed.capture.interfaces);
+    const { bytes, capture } = parsed;
+    this.#replace(id, { bytes, format: capture.format, interfaces: capture.interfaces, firstTsNs: indexer.firstTsNs, lastTsNs: indexer.lastTsNs, index: indexer.index, special: indexer.special }, firstPass);
+    return new CaptureAppender(id, indexer, bytes, (tail) => this.#appendTail(id, tail));
+  }
+
+  /** Writes an appender's new tail: its file from chunk `tail.chunkSeq` and its index from block `tail.blockSeq` on. */
+  #appendTail(id: string, tail: AppendedTail): void {
+    const q = this.#q;
+    const { indexer } = tail;
+    this.#db
+      .transaction(() => {
+        const row = this.#row(id);
+        const key = row.key;
+        this.#forget(id);
+        q.update.run(row.format, row.linktype, row.interfaces, indexer.index.count, tail.size, indexer.firstTsNs.toString(), Number(indexer.lastTsNs - indexer.firstTsNs), key);
+        q.clearChunksFrom.run(key, tail.chunkSeq);
+        for (let seq = tail.chunkSeq, at = 0; at < tail.bytes.length; seq++, at += CHUNK_SIZE) q.chunk.run(key, seq, tail.bytes.subarray(at, at + CHUNK_SIZE));
+        q.clearIndexFrom.run(key, tail.blockSeq);
+        const n = blockCount(indexer.index.count);
+        for (let seq = tail.blockSeq; seq < n; seq++) q.block.run(key, seq, encodeBlock(indexer.index, seq));
+        for (const r of tail.special) q.special.run(key, r.number, r.source, r.destination, r.protocol, r.info, r.colour);
+      })
+      .immediate();
+  }
+
+  #replace(id: string, indexed: IndexedCapture, firstPass: Iterable<unknown>): CaptureSummary {
     const q = this.#q;
     this.#db
       .transaction(() => {
@@ -495,6 +534,76 @@ export class CaptureStore {
     const row = this.#q.byId.get(id);
     if (!row) throw notFound(id);
     return row;
+  }
+}
+
+/** What an append writes (CaptureStore.#appendTail). */
+interface AppendedTail {
+  readonly indexer: FrameIndexer;
+  /** The file from chunk chunkSeq on. */
+  readonly bytes: Uint8Array;
+  readonly chunkSeq: number;
+  /** The file's size after the append. */
+  readonly size: number;
+  /** The first index block to write again. */
+  readonly blockSeq: number;
+  /** Rows kept whole among the new frames. */
+  readonly special: readonly SpecialRow[];
+}
+
+/**
+ * Appends frames to a stored capture (a live capture's flush): keeps the index builder and the first pass's state
+ * (FrameIndexer), the file's size and its last, partial chunk across flushes, so a flush indexes only the new
+ * frames and writes again only the last chunk and the last index block, then the new ones. The stored result is
+ * what replace() of the longer file stores (captures.test.ts). The capture's interfaces and header must not change:
+ * when they do, or frames before the new ones change, the caller writes the whole file again (CaptureStore.appender).
+ */
+export class CaptureAppender {
+  #size: number;
+  /** The file's last chunk (shorter than CHUNK_SIZE, or empty). */
+  #tail: Uint8Array;
+  #broken = false;
+
+  constructor(
+    readonly id: string,
+    private readonly indexer: FrameIndexer,
+    file: Uint8Array,
+    private readonly write: (tail: AppendedTail) => void,
+  ) {
+    this.#size = file.length;
+    this.#tail = file.slice(file.length - (file.length % CHUNK_SIZE));
+  }
+
+  /** Frames stored. */
+  get count(): number {
+    return this.indexer.index.count;
+  }
+
+  /** False after a failed append (what is stored and what is kept here may differ): write the whole file again. */
+  get usable(): boolean {
+    return !this.#broken;
+  }
+
+  /**
+   * Appends the packets of `parsed`, a file of the same header and interfaces as the stored one (its first `head`
+   * bytes, which are not appended) and only the new packets.
+   */
+  append(parsed: ParsedCapture, head: number): void {
+    if (this.#broken) throw new FlotillaError('internal', `capture ${this.id}: a failed append left it to be written again whole`);
+    const added = parsed.bytes.subarray(head);
+    if (added.length === 0) return;
+    const ix = this.indexer;
+    const count = ix.index.count;
+    const specials = ix.special.length;
+    const chunkSeq = Math.floor(this.#size / CHUNK_SIZE);
+    this.#broken = true;
+    for (const p of parsed.capture.packets) ix.add(p, added, this.#size, parsed.capture.interfaces);
+    const bytes = concat([this.#tail, added]);
+    const size = this.#size + added.length;
+    this.write({ indexer: ix, bytes, chunkSeq, size, blockSeq: Math.floor(count / BLOCK_FRAMES), special: ix.special.slice(specials) });
+    this.#size = size;
+    this.#tail = bytes.slice(bytes.length - (size % CHUNK_SIZE));
+    this.#broken = false;
   }
 }
 

@@ -4,7 +4,7 @@
 // what, where, how many packets came before. parseCaptureFile() parses into packet objects, for what needs every
 // frame's bytes at hand (display filters, export, replay); indexFrames() is the full dissector's pass over them.
 
-import { CaptureError, PCAP_MAX_CAPLEN, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface } from '../pcap/index.ts';
+import { CaptureError, PCAP_MAX_CAPLEN, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface, type CapturePacket } from '../pcap/index.ts';
 import { CaptureContext } from '../dissect/index.ts';
 import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
@@ -146,22 +146,44 @@ export function indexParsedCapture(parsed: ParsedCapture): IndexedCapture {
 }
 
 function indexParsed(bytes: Uint8Array, capture: Capture): IndexedCapture {
-  const packets = capture.packets;
-  const first = packets.length > 0 ? packets[0]!.tsNs : 0n;
-  let last = first;
-  const index = new FrameIndexBuilder(packets.length);
-  const pass = new FirstPass(new CaptureContext(), index, first);
-  const base = bytes.byteOffset;
-  for (let i = 0; i < packets.length; i++) {
-    const p = packets[i]!;
-    if (p.tsNs > last) last = p.tsNs;
-    const start = p.data.byteOffset - base;
-    index.add(start, Number(p.tsNs - first), p.data.length, p.origLen, p.interface);
-    const iface = capture.interfaces[p.interface];
-    const linktype = iface?.linktype ?? LINKTYPE_ETHERNET;
-    pass.frame(i, bytes, start, start + p.data.length, linktype, iface?.name);
+  const indexer = new FrameIndexer(capture.packets.length);
+  for (const p of capture.packets) indexer.add(p, bytes, 0, capture.interfaces);
+  return { bytes, format: capture.format, interfaces: capture.interfaces, firstTsNs: indexer.firstTsNs, lastTsNs: indexer.lastTsNs, index: indexer.index, special: indexer.special };
+}
+
+/**
+ * The index columns and the first pass, frame after frame in file order: of a whole file, or of a live capture
+ * whose new frames are appended to it across flushes (the pass's state carries over, so appending gives what
+ * indexing the longer file would).
+ */
+export class FrameIndexer {
+  readonly index: FrameIndexBuilder;
+  firstTsNs = 0n;
+  lastTsNs = 0n;
+  #pass: FirstPass | undefined;
+
+  constructor(capacity = 1024) {
+    this.index = new FrameIndexBuilder(capacity);
   }
-  return { bytes, format: capture.format, interfaces: capture.interfaces, firstTsNs: first, lastTsNs: last, index, special: pass.special };
+
+  /** Rows the full dissector computed (first-pass.ts), in frame order. */
+  get special(): readonly SpecialRow[] {
+    return this.#pass?.special ?? [];
+  }
+
+  /** Packet `p`, its bytes a view into `bytes`, which starts at `fileOffset` of the file. */
+  add(p: CapturePacket, bytes: Uint8Array, fileOffset: number, interfaces: readonly CaptureInterface[]): void {
+    const i = this.index.count;
+    if (i === 0) {
+      this.firstTsNs = this.lastTsNs = p.tsNs;
+      this.#pass = new FirstPass(new CaptureContext(), this.index, p.tsNs);
+    }
+    if (p.tsNs > this.lastTsNs) this.lastTsNs = p.tsNs;
+    const start = p.data.byteOffset - bytes.byteOffset;
+    this.index.add(fileOffset + start, Number(p.tsNs - this.firstTsNs), p.data.length, p.origLen, p.interface);
+    const iface = interfaces[p.interface];
+    this.#pass!.frame(i, bytes, start, start + p.data.length, iface?.linktype ?? LINKTYPE_ETHERNET, iface?.name);
+  }
 }
 
 /**
