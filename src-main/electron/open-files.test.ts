@@ -21,6 +21,12 @@ test('labFilesInArgv: .flotilla paths, resolved, without switches and app paths'
   assert.deepEqual(labFilesInArgv(['flotilla', '--lab=evil.flotilla', 'lab.yaml'], '/'), []);
 });
 
+test('labFilesInArgv: a file URL that names no local file is skipped, the others still open', () => {
+  // A bad escape, an encoded slash: the desktop never sends these, a hand-typed command line may.
+  const argv = ['flotilla', 'file:///tmp/100%.flotilla', 'file:///tmp/a%2Fb.flotilla', '/tmp/ok.flotilla'];
+  assert.deepEqual(labFilesInArgv(argv, '/'), ['/tmp/ok.flotilla']);
+});
+
 test('OpenQueue: files that come before the Core wait, in order, once each; later ones go straight through', () => {
   const q = new OpenQueue();
   q.push('/a.flotilla');

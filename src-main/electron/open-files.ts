@@ -4,6 +4,7 @@
 // a command line and queues them until the Core can take them; main.ts wires the events.
 
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** The extension of lab files, and their MIME type (electron-builder.yml and resources/flotilla-lab.xml). */
 export const LAB_FILE_EXTENSION = '.flotilla';
@@ -18,11 +19,24 @@ export function labFilesInArgv(argv: readonly string[], cwd: string): string[] {
   const out: string[] = [];
   for (const arg of argv) {
     if (arg.startsWith('-') || !arg.toLowerCase().endsWith(LAB_FILE_EXTENSION)) continue;
-    const file = arg.startsWith('file://') ? decodeURIComponent(new URL(arg).pathname) : arg;
+    const file = arg.startsWith('file://') ? localPathOf(arg) : arg;
+    if (file === undefined) continue;
     const abs = path.resolve(cwd, file);
     if (!out.includes(abs)) out.push(abs);
   }
   return out;
+}
+
+/**
+ * The local path a file URL names, or undefined for one that names none (a bad %-escape, an encoded slash): a
+ * command line is outside input, and one odd argument must not stop the app from starting.
+ */
+function localPathOf(fileUrl: string): string | undefined {
+  try {
+    return fileURLToPath(fileUrl);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Lab files waiting for the Core (events that come before it is ready), handed over once it is. */

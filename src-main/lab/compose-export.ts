@@ -3,6 +3,8 @@
 // docker-compose 1.x and Compose v2 read). Every string is double-quoted, so nothing in a name or a command is
 // misread as YAML.
 
+import { yamlKey, yamlString } from './yaml-text.ts';
+
 export interface ComposeNetworkModel {
   readonly name: string;
   readonly driver: string;
@@ -33,8 +35,8 @@ export interface ComposeServiceModel {
   readonly links: readonly string[];
 }
 
-const q = (s: string): string => JSON.stringify(s);
-const key = (s: string): string => (/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s) ? s : q(s));
+const q = yamlString;
+const key = yamlKey;
 
 export function formatCompose(networks: readonly ComposeNetworkModel[], services: readonly ComposeServiceModel[], comment?: string): string {
   const out: string[] = [];

@@ -4,6 +4,7 @@
 // itself is parsed elsewhere (docker/swarm/compose.ts); this takes the parsed value and checks it field by field,
 // so an error names its place: `services.web.ports[0]: …`.
 import { bool, dependsOn, fail, IPV4, IPV4_SUBNET, keyValues, kind, list, mapping, NAME, portNumber, scalarText, str, type ComposeValue } from './compose-values.ts';
+import { shellQuote } from './shell-quote.ts';
 
 export type { ComposeValue } from './compose-values.ts';
 
@@ -22,11 +23,6 @@ export interface ComposePlanOptions {
 const TOP_KEYS = ['version', 'name', 'services', 'networks'];
 const SERVICE_KEYS = ['image', 'container_name', 'command', 'ports', 'networks', 'environment', 'hostname', 'depends_on', 'restart', 'labels', 'expose', 'network_mode', 'links', 'deploy'];
 const NETWORK_KEYS = ['name', 'driver', 'internal', 'attachable', 'ipam', 'driver_opts', 'labels'];
-
-/** Quotes `s` for the console's shell when it needs it. */
-export function shellQuote(s: string): string {
-  return /^[A-Za-z0-9_.,:/=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 export function planCompose(doc: ComposeValue, where: string, opts: ComposePlanOptions): ComposePlan {
   const root = mapping(doc, where, '(root)');

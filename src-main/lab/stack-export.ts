@@ -2,6 +2,8 @@
 // read): what `docker stack deploy -c FILE STACK` needs to create the same services again. Addresses and ports the
 // swarm chose are left out (the model carries only what the user gave). Every string is double-quoted.
 
+import { yamlKey, yamlString } from './yaml-text.ts';
+
 export interface StackNetworkModel {
   /** The key in the file (the stack's own networks lose their `<stack>_` prefix). */
   readonly key: string;
@@ -38,8 +40,8 @@ export interface StackServiceModel {
   readonly restartDelay: number;
 }
 
-const q = (s: string): string => JSON.stringify(s);
-const key = (s: string): string => (/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/.test(s) ? s : q(s));
+const q = yamlString;
+const key = yamlKey;
 
 /** A Go duration for `ns` ("5s", "1m30s", "500ms"). */
 export function goDuration(ns: number): string {

@@ -18,6 +18,7 @@ import type { Container } from '../docker/daemon/container.ts';
 import type { Daemon } from '../docker/daemon/daemon.ts';
 import type { Network } from '../docker/model.ts';
 import type { DockerWorld } from '../docker/world.ts';
+import { shellQuote } from '../lab/shell-quote.ts';
 import { binaryFiles } from '../shell/nettools/index.ts';
 
 /** One command of a partial restore, with what it ended with. */
@@ -38,15 +39,10 @@ export interface PartialRestoreResult {
 
 /** Longest printf argument per command: journal lines stay far below their 64 KiB. */
 const PRINTF_CHUNK = 8 * 1024;
-const SAFE_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/;
+/** Paths that fileLines() writes bare (rm -rf, mkdir -p, printf … >): files at any other path are left as they are. */
 const SAFE_PATH = /^\/[A-Za-z0-9_@%+=:,./-]*$/;
 /** Files Docker writes into every container for its own identity and networks: the new container's are right. */
 const DOCKER_MANAGED = new Set(['/etc/hostname', '/etc/hosts', '/etc/resolv.conf']);
-
-/** Single-quoted for sh when it needs quoting. */
-export function shQuote(s: string): string {
-  return s !== '' && SAFE_WORD.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
-}
 
 /**
  * Brings node `node` of the lab (`current()`: the lab's world as it is now, read again after each command) to what
@@ -67,11 +63,11 @@ export async function restorePart(snap: DockerWorld, current: () => DockerWorld,
 
   if (container === undefined) {
     if (!sNode) {
-      if (cNode) await run(ws, `docker-machine rm -f ${shQuote(node)}`);
+      if (cNode) await run(ws, `docker-machine rm -f ${shellQuote(node)}`);
       return { steps, notRestored };
     }
     if (!cNode) {
-      await run(ws, `flotilla node add ${shQuote(node)} --ip ${sNode.ipText}/${sNode.lan.prefixLength} --engine ${shQuote(sNode.engine)}`);
+      await run(ws, `flotilla node add ${shellQuote(node)} --ip ${sNode.ipText}/${sNode.lan.prefixLength} --engine ${shellQuote(sNode.engine)}`);
       cNode = current().node(node);
       if (!cNode) throw new Error(`node ${node} could not be added again`);
       notRestored.push(`node ${node} was added again with flotilla node add (docker-machine ls shows the generic driver)`);
@@ -98,12 +94,12 @@ export async function restorePart(snap: DockerWorld, current: () => DockerWorld,
   for (const c of cContainers()) {
     const d = current().node(node)!.daemon;
     const same = wanted.get(c.name) === describe(d, c) && !networkNames(d, c).some((n) => changedNets.has(n));
-    if (!same) await run(at, `docker rm -f ${shQuote(c.name)}`);
+    if (!same) await run(at, `docker rm -f ${shellQuote(c.name)}`);
     if (!same && wanted.has(c.name)) recreate.add(c.name);
   }
   for (const c of sContainers) if (!cContainers().some((x) => x.name === c.name)) recreate.add(c.name);
 
-  if (container === undefined) for (const name of changedNets) await run(at, `docker network rm ${shQuote(name)}`);
+  if (container === undefined) for (const name of changedNets) await run(at, `docker network rm ${shellQuote(name)}`);
   // Networks the snapshot has and the lab lacks now (for one container: only those it is on).
   const needed = container === undefined ? [...sNets.keys()] : sContainers.flatMap((c) => networkNames(sd, c)).filter((n) => sNets.has(n));
   for (const name of needed) if (!cNets().has(name)) await run(at, sNets.get(name)!);
@@ -115,9 +111,9 @@ export async function restorePart(snap: DockerWorld, current: () => DockerWorld,
     const now = current().node(node)!.daemon;
     const live = now.containerList().find((x) => x.name === c.name);
     if (live?.running && c.status !== 'created') {
-      for (const line of fileLines(c.machine.fs, live.machine.fs, DOCKER_MANAGED)) await run(at, `docker exec ${shQuote(c.name)} sh -c ${shQuote(line)}`);
+      for (const line of fileLines(c.machine.fs, live.machine.fs, DOCKER_MANAGED)) await run(at, `docker exec ${shellQuote(c.name)} sh -c ${shellQuote(line)}`);
     } else if (c.status === 'created') notRestored.push(`files of container ${c.name} (it never ran)`);
-    if (recreate.has(c.name) && (c.status === 'exited' || c.status === 'dead')) await run(at, `docker stop ${shQuote(c.name)}`);
+    if (recreate.has(c.name) && (c.status === 'exited' || c.status === 'dead')) await run(at, `docker stop ${shellQuote(c.name)}`);
     if (binaryFiles(c.machine.fs).size > 0) notRestored.push(`binary files of container ${c.name} (captures written with tcpdump -w)`);
   }
 
@@ -173,7 +169,7 @@ export function createLine(n: Network): string {
   for (const [k, v] of Object.entries(n.options)) args.push('-o', `${k}=${v}`);
   for (const [k, v] of Object.entries(n.labels)) args.push('--label', `${k}=${v}`);
   args.push(n.name);
-  return args.map(shQuote).join(' ');
+  return args.map(shellQuote).join(' ');
 }
 
 /** A network as Docker finds one by what the user typed: its name, else its full ID, else a unique ID prefix. */
@@ -238,7 +234,7 @@ export function recreateLines(d: Daemon, c: Container): string[] {
   if (cfg.stopTimeout !== undefined) args.push('--stop-timeout', String(cfg.stopTimeout));
   if (cfg.entrypoint !== undefined) args.push('--entrypoint', cfg.entrypoint);
   args.push(cfg.image, ...(cfg.cmd ?? []));
-  const lines = [args.map(shQuote).join(' ')];
+  const lines = [args.map(shellQuote).join(' ')];
   // Networks it was connected to since, and the one it was run on if it left it.
   for (const [id, ec] of c.networks) {
     const name = d.registry.get(id)?.name;
@@ -247,11 +243,11 @@ export function recreateLines(d: Daemon, c: Container): string[] {
     for (const a of ec.aliases) if (a !== c.name && a !== c.id.slice(0, 12)) connect.push('--alias', a);
     if (ec.ipv4) connect.push('--ip', ec.ipv4);
     connect.push(name, c.name);
-    lines.push(connect.map(shQuote).join(' '));
+    lines.push(connect.map(shellQuote).join(' '));
   }
   const onFirst = first !== undefined ? names.includes(first) : mode === 'default' ? names.includes('bridge') : true;
   if (!onFirst && (first ?? (mode === 'default' ? 'bridge' : undefined)) !== undefined) {
-    lines.push(['docker', 'network', 'disconnect', first ?? 'bridge', c.name].map(shQuote).join(' '));
+    lines.push(['docker', 'network', 'disconnect', first ?? 'bridge', c.name].map(shellQuote).join(' '));
   }
   return lines;
 }

@@ -9,7 +9,7 @@ import type { ConsoleTarget, LabDocument } from '../common/api/types.ts';
 import { swarmOf } from '../docker/swarm/node.ts';
 import type { ServiceRecord, SwarmNetworkRecord } from '../docker/swarm/types.ts';
 import type { SwarmCluster } from '../docker/swarm/cluster.ts';
-import { shellQuote } from '../lab/compose-import.ts';
+import { shellQuote } from '../lab/shell-quote.ts';
 import { DEFAULT_SEED } from '../lab/document.ts';
 import { formatLabYaml } from '../lab/lab-yaml.ts';
 import { formatStack, type StackNetworkModel, type StackServiceModel } from '../lab/stack-export.ts';

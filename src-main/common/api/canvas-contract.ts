@@ -3,7 +3,7 @@
 // never reads it, so a lab replays the same whatever it holds. src-main/lab/document.ts checks it with the same
 // schema, and resources/lab.schema.json describes it for editors.
 
-import type { MethodSpec } from './contract.ts';
+import { method } from './contract-parts.ts';
 import { FlotillaError } from './errors.ts';
 import { array, boolean, literal, number, object, optional, string, type Schema } from './schema.ts';
 
@@ -101,10 +101,6 @@ export const canvasSchema: Schema<LabCanvas> = object({
 });
 
 export const CANVAS_FIELDS = ['layout', 'snap', 'offsets', 'notes'] as const;
-
-const method =
-  <R>() =>
-  <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
 
 export const canvasMethods = {
   /** Replaces the fields it carries in the lab's `canvas` section (a running lab's document is written at once). */

@@ -2,7 +2,7 @@
 // tells a compose file from a lab.yaml (looksLikeCompose), asks "one node" or "a stack on a swarm of N nodes", and
 // sends the text here. A refusal names the file and the line or field (`app.yml: services.web.ports[0]: …`).
 
-import type { MethodSpec } from './contract.ts';
+import { method } from './contract-parts.ts';
 import { FlotillaError } from './errors.ts';
 import { integer, literal, object, optional, string, type Schema } from './schema.ts';
 import type { LabSummary } from './types.ts';
@@ -31,10 +31,6 @@ const composeData = (): Schema<string> => ({
     return value;
   },
 });
-
-const method =
-  <R>() =>
-  <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
 
 export const composeMethods = {
   /** Adds the lab a compose file describes: its containers on one node (mode 'node'), or its services deployed as

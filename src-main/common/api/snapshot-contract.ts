@@ -3,8 +3,8 @@
 // that do it, run in the lab and journaled, the rest as it is (the result lists the commands and what a partial
 // restore leaves alone) — and opening a lab file from an https URL.
 
-import type { MethodSpec } from './contract.ts';
-import { object, optional, string, type Schema } from './schema.ts';
+import { ID, method, OBJECT_NAME } from './contract-parts.ts';
+import { object, optional, string } from './schema.ts';
 import type { ConsoleTarget, LabSummary } from './types.ts';
 
 /** Longest URL a lab file is opened from. */
@@ -18,14 +18,6 @@ export interface PartialRestore {
   /** What the restore left as the lab has it (learned kernel state, swarm, ...), in sentences. */
   notRestored: string[];
 }
-
-// contract.ts's rules, repeated: it imports this file, so this one cannot take values from it.
-const ID = /^[0-9a-f]{32}$/;
-const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
-
-const method =
-  <R>() =>
-  <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
 
 export const snapshotMethods = {
   /** Brings node `node` (with `container`: only that container of it) back to snapshot `id`; the rest stays. */

@@ -1,8 +1,9 @@
 // Step mode's methods and events (spread into contract.ts's `methods` and `events`): Packet Tracer's simulation
 // mode on a running lab — pause, step to the next packet event, step back one, the event list and its explanations.
-import type { EventSpec, MethodSpec } from './contract.ts';
+import { ID, method } from './contract-parts.ts';
+import type { EventSpec } from './contract.ts';
 import { STEP_PROTOCOLS, type StepEventDetail, type StepEventsPage, type StepState } from './step-types.ts';
-import { array, boolean, integer, literal, object, optional, string, type Schema } from './schema.ts';
+import { array, boolean, integer, literal, object, optional, string } from './schema.ts';
 
 /** Bounds of the event ring the user sets. */
 export const STEP_LIMIT_MIN = 10;
@@ -12,11 +13,7 @@ export const STEP_LIMIT_DEFAULT = 5000;
 export const STEP_PAGE_MAX = 1000;
 const FILTER_MAX = 4096;
 
-const ID = /^[0-9a-f]{32}$/;
 const labId = () => string({ pattern: ID, patternName: 'lab id (32 hex digits)' });
-const method =
-  <R>() =>
-  <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
 
 export const stepMethods = {
   /** Turns step mode on (the clock pauses; every packet event is recorded, at most `limit`) or off (the list goes). */

@@ -50,6 +50,8 @@ export class AnalysisIndex {
   readonly names: string[] = [];
   readonly #ctx = new CaptureContext();
   readonly #filters = new Map<string, FilterMatch>();
+  /** A name's index in `names`. */
+  readonly #nameIds = new Map<string, number>();
   #fields: (index: number) => { values: FieldValues; summary: Summary };
   #numbers: MatchNumbers | undefined;
 
@@ -64,19 +66,20 @@ export class AnalysisIndex {
     this.destination = new Uint32Array(n);
   }
 
+  #intern(name: string): number {
+    let i = this.#nameIds.get(name);
+    if (i === undefined) {
+      i = this.names.length;
+      this.names.push(name);
+      this.#nameIds.set(name, i);
+    }
+    return i;
+  }
+
   /** The first pass; `pause` is awaited every SLICE frames. */
   static async build(parsed: ParsedCapture, pause: () => Promise<void> = async () => {}): Promise<AnalysisIndex> {
     const ix = new AnalysisIndex(parsed, parsed.capture.packets.length);
-    const ids = new Map<string, number>();
-    const intern = (s: string): number => {
-      let i = ids.get(s);
-      if (i === undefined) {
-        i = ix.names.length;
-        ix.names.push(s);
-        ids.set(s, i);
-      }
-      return i;
-    };
+    const intern = (s: string): number => ix.#intern(s);
     const packets = parsed.capture.packets;
     for (let i = 0; i < packets.length; i++) {
       const p = packets[i]!;
@@ -105,16 +108,7 @@ export class AnalysisIndex {
     const ix = new AnalysisIndex(undefined, src.count);
     ix.#fields = (index) => src.fields(index + 1);
     ix.#numbers = numbers;
-    const ids = new Map<string, number>();
-    const intern = (s: string): number => {
-      let i = ids.get(s);
-      if (i === undefined) {
-        i = ix.names.length;
-        ix.names.push(s);
-        ids.set(s, i);
-      }
-      return i;
-    };
+    const intern = (s: string): number => ix.#intern(s);
     // Addresses by their number, formatted once.
     const byAddress = new Map<number, number>();
     const name = (a: number): number => {
