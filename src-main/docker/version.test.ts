@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { apiVersionOf, engineBehaviour, parseEngineVersion } from './version.ts';
+import { apiVersionOf, engineBehaviour, formatEngineVersion, parseEngineVersion } from './version.ts';
 
 test('§0 version landmarks', () => {
   assert.deepEqual(parseEngineVersion('v20.10.24'), { major: 20, minor: 10, patch: 24 });
@@ -18,4 +18,16 @@ test('§0 version landmarks', () => {
   assert.equal(engineBehaviour('22.06.0').clusterStore, true);
   assert.equal(engineBehaviour('23.0.0').clusterStore, false);
   assert.equal(engineBehaviour().version.major, 28);
+});
+
+test('versions print as the engine prints them: two-digit months, -ce on CE 17.03 to 18.09', () => {
+  const f = (text: string) => formatEngineVersion(parseEngineVersion(text));
+  assert.equal(f('17.06.2'), '17.06.2-ce');
+  assert.equal(f('17.6.2'), '17.06.2-ce');
+  assert.equal(f('18.09.7'), '18.09.7-ce');
+  assert.equal(f('19.03.12'), '19.03.12');
+  assert.equal(f('20.10.24'), '20.10.24');
+  assert.equal(f('1.12.6'), '1.12.6');
+  assert.equal(f('28.5.2'), '28.5.2');
+  assert.equal(f('17.06.2-ce'), '17.06.2-ce', 'a printed version reads back as itself');
 });

@@ -18,7 +18,15 @@ export function parseEngineVersion(text: string): EngineVersion {
   return { major: Number(m[1]), minor: Number(m[2] ?? 0), patch: Number(m[3] ?? 0) };
 }
 
+/**
+ * As the engine prints itself: year.month releases (17.03 to 20.10) keep a two-digit month, and Docker CE 17.03 to
+ * 18.09 carried a `-ce` suffix ("17.06.2-ce", "19.03.12", "1.12.6", "28.5.2").
+ */
 export function formatEngineVersion(v: EngineVersion): string {
+  if (v.major >= 17 && v.major <= 20) {
+    const month = String(v.minor).padStart(2, '0');
+    return `${v.major}.${month}.${v.patch}${v.major <= 18 ? '-ce' : ''}`;
+  }
   return `${v.major}.${v.minor}.${v.patch}`;
 }
 

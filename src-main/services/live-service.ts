@@ -66,6 +66,8 @@ export class LiveLabs {
   /** Labs being rebuilt by replay (a second lab.start waits for the same one). */
   readonly #starting = new Map<string, Promise<LabRuntime>>();
   readonly #saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Node count of each running lab's document as last written: the lab list is told when a save changes it. */
+  readonly #savedNodeCount = new Map<string, number>();
   /** Why the last autosave of a lab failed (a read-only or full disk): the lab stays in memory. */
   readonly saveErrors = new Map<string, string>();
   /** This LiveLabs' lease token: another Core (window, process) on the same library has its own. */
@@ -135,7 +137,9 @@ export class LiveLabs {
   }
 
   async #build(labId: string, clock: { paused?: boolean; speed?: number }): Promise<LabRuntime> {
-    const document = this.library.getLab(labId).document; // not-found when the library has no such lab
+    const stored = this.library.getLab(labId); // not-found when the library has no such lab
+    const document = stored.document;
+    this.#savedNodeCount.set(labId, stored.nodeCount);
     this.#acquireLease(labId);
     let replayed: Awaited<ReturnType<typeof replayDocument>>;
     try {
@@ -247,8 +251,13 @@ export class LiveLabs {
     const rt = this.#labs.get(labId);
     if (!rt) return true;
     try {
-      this.library.updateDocument(labId, rt.document());
+      const summary = this.library.updateDocument(labId, rt.document());
       this.saveErrors.delete(labId);
+      // The window's lab list shows node counts; a lab not open there would otherwise keep an old one.
+      if (this.#savedNodeCount.get(labId) !== summary.nodeCount) {
+        this.#savedNodeCount.set(labId, summary.nodeCount);
+        this.hub.emit('onLabsChanged', this.library.listLabs());
+      }
       return true;
     } catch (err) {
       // Kept in memory: the next change tries again.
@@ -269,6 +278,7 @@ export class LiveLabs {
       this.#saveTimers.delete(labId);
     } else this.save(labId);
     this.#labs.delete(labId);
+    this.#savedNodeCount.delete(labId);
     for (const id of rt.consoleIds) this.#consoles.delete(id);
     rt.dispose();
     this.#releaseLease(labId);

@@ -7,11 +7,11 @@
 #   17.09-18.05 the task's VIP moves to lo (`inet VIP/32 scope global lo`), the DNAT stays.
 # TCP to the VIP still goes through IPVS, balanced over the tasks.
 $ flotilla node add sw1 --engine 17.06.2
-node sw1: 192.168.99.100/24, Docker Engine 17.6.2
+node sw1: 192.168.99.100/24, Docker Engine 17.06.2-ce
 $ flotilla node add sw2 --engine 17.06.2
-node sw2: 192.168.99.101/24, Docker Engine 17.6.2
+node sw2: 192.168.99.101/24, Docker Engine 17.06.2-ce
 $ flotilla node add sw3 --engine 17.12.1
-node sw3: 192.168.99.102/24, Docker Engine 17.12.1
+node sw3: 192.168.99.102/24, Docker Engine 17.12.1-ce
 $ flotilla node add sw4 --engine 1.12.6
 node sw4: 192.168.99.103/24, Docker Engine 1.12.6
 sw1$ docker swarm init --advertise-addr 192.168.99.100
