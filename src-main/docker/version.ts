@@ -53,10 +53,30 @@ export function apiVersionOf(v: EngineVersion): string {
     [24, 0, '1.43'],
     [23, 0, '1.42'],
     [20, 10, '1.41'],
+    [19, 3, '1.40'],
+    [18, 9, '1.39'],
+    [18, 6, '1.38'],
+    [18, 3, '1.37'],
+    [18, 2, '1.36'],
+    [17, 12, '1.35'],
+    [17, 11, '1.34'],
+    [17, 10, '1.33'],
+    [17, 9, '1.32'],
+    [17, 7, '1.31'],
+    [17, 6, '1.30'],
+    [17, 5, '1.29'],
+    [17, 4, '1.28'],
+    [17, 3, '1.26'],
+    [1, 13, '1.25'],
+    [1, 12, '1.24'],
   ];
   if (v.major >= 29) return '1.52';
+  // Two patch releases raised the API: 1.13.1 (1.26, as 17.03.0) and 17.03.1 (1.27).
+  if (v.major === 1 && v.minor === 13 && v.patch >= 1) return '1.26';
+  if (v.major === 17 && v.minor === 3 && v.patch >= 1) return '1.27';
   for (const [ma, mi, api] of table) if (atLeast(v, ma, mi)) return api;
-  return '1.41';
+  // Older than 1.12: API 1.23 and before, which the emulator does not model further.
+  return '1.23';
 }
 
 /** Which subnet allocator picks a network's pool when none is given (doc §2.2). */

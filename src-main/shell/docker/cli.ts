@@ -1,5 +1,5 @@
 // The `docker` command line of a node: network (create, ls, inspect, rm, prune, connect, disconnect), run, create,
-// start, stop, restart, rm, kill, ps, exec, inspect, logs, port, version — and the `container`/`network`
+// start, stop, restart, rm, kill, ps, exec, inspect, logs, port, version, info (info.ts) — and the `container`/`network`
 // management forms. Errors print as the docker CLI prints them: daemon errors as "Error response from daemon: …"
 // (exit 1; `docker run`/`create` prefix "docker: " and exit 125), flag errors as "unknown flag: --x\nSee 'docker
 // run --help'." (exit 125).
@@ -20,6 +20,7 @@ import type { DockerNode } from '../../docker/world.ts';
 import type { CommandContext, CommandImpl } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
+import { dockerInfo } from './info.ts';
 import { swarmCli } from './swarm-cli.ts';
 
 class Exit extends Error {
@@ -738,6 +739,8 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
     }
     case 'port':
       return port(cli, argv);
+    case 'info':
+      return dockerInfo(ctx, cli.lab, cli.node, daemon, argv);
     case 'version':
     case '--version':
     case '-v': {
