@@ -5,16 +5,9 @@ import test from 'node:test';
 import type { LabRuntimeState, RuntimeNode } from '../common/api/types.ts';
 import { SECOND } from '../sim/time.ts';
 import type { DockerLab } from '../shell/lab-host.ts';
+import { ok } from '../shell/testing/docker-lab.ts';
 import { createDockerLab } from './lab-world.ts';
 import { labStateView } from './lab-state.ts';
-
-async function ok(lab: DockerLab, where: string, cmd: string): Promise<string> {
-  const shell = lab.shellFor(where === '' ? { kind: 'workstation' } : { kind: 'node', name: where })!;
-  const r = await lab.complete(shell.run(cmd));
-  const out = r.output.map((c) => c.text).join('');
-  assert.equal(r.exit, 0, `${where}$ ${cmd}\n${out}`);
-  return out;
-}
 
 const view = (lab: DockerLab): LabRuntimeState => labStateView('lab', lab.world, { time: lab.world.scheduler.now, running: false, speed: 1 });
 const node = (s: LabRuntimeState, name: string): RuntimeNode => s.nodes.find((n) => n.name === name)!;

@@ -1,9 +1,10 @@
 // The capture methods and events of the contract (spread into contract.ts's `methods` and `events`): captures kept
 // in the library, the packet list's pages, one frame's detail, import and export. Bytes travel as base64.
 
-import type { EventSpec, MethodSpec } from './contract.ts';
+import type { EventSpec } from './contract.ts';
 import type { CaptureExport, CaptureInterfaceChoice, CaptureSummary, FrameDetail, FramesPage, Journey, ReplayResult, ReplaySpeed } from './capture-types.ts';
 import type { FlowPage, FollowResult, IoGraph } from './capture-analysis-types.ts';
+import { ID, method, OBJECT_NAME } from './contract-parts.ts';
 import { FlotillaError } from './errors.ts';
 import { array, boolean, integer, literal, number, object, optional, string, type Schema } from './schema.ts';
 
@@ -26,8 +27,6 @@ export const LIVE_BYTES_MAX = 512 * 1024 * 1024;
 export const REPLAY_MULTIPLIER_MAX = 1000;
 export const REPLAY_PPS_MAX = 100_000_000;
 
-const ID = /^[0-9a-f]{32}$/;
-const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const objectName = (what: string) => string({ min: 1, max: 128, pattern: OBJECT_NAME, patternName: `a ${what} name` });
 /** A Linux interface name (IFNAMSIZ - 1 characters), or 'any'. */
 const IFNAME = /^[a-zA-Z0-9_.@:-]{1,15}$/;
@@ -109,10 +108,6 @@ const captureName = (): Schema<string> => {
     },
   };
 };
-
-const method =
-  <R>() =>
-  <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
 
 export const captureMethods = {
   /** Stores a pcap or pcapng file (parsed whole first: a damaged file is refused, saying what and where). */

@@ -6,6 +6,7 @@
 import { canvasMethods } from './canvas-contract.ts';
 import { captureEvents, captureMethods } from './capture-contract.ts';
 import { composeMethods } from './compose-contract.ts';
+import { ID, method, OBJECT_NAME } from './contract-parts.ts';
 import { snapshotMethods } from './snapshot-contract.ts';
 import { stepEvents, stepMethods } from './step-contract.ts';
 import { FlotillaError } from './errors.ts';
@@ -29,11 +30,10 @@ import type {
 } from './types.ts';
 
 /** Ids are 32 lowercase hex digits (a random 128-bit value), as the store makes them. */
-export const ID_PATTERN = /^[0-9a-f]{32}$/;
+export const ID_PATTERN = ID;
 const id = (what: string) => string({ pattern: ID_PATTERN, patternName: `${what} id (32 hex digits)` });
 
 /** Names of lab objects (nodes, containers): Docker's own rule, at most 128 characters. */
-const OBJECT_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 const objectName = (what: string) => string({ min: 1, max: 128, pattern: OBJECT_NAME, patternName: `a ${what} name` });
 /** One line typed at a console: no line breaks (a heredoc arrives as several lines in one call, joined by \n). */
 export const CONSOLE_LINE_MAX = 64 * 1024;
@@ -83,10 +83,6 @@ export interface MethodSpec<P, R> {
   /** Phantom: only carries the result type. */
   readonly [resultBrand]?: R;
 }
-function method<R>() {
-  return <P>(params: Schema<P>): MethodSpec<P, R> => ({ params });
-}
-
 export const methods = {
   'app.info': method<AppInfo>()(object({})),
   'settings.get': method<Settings>()(object({})),

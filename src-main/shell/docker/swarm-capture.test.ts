@@ -6,24 +6,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { expertErrors, fieldRows, hasErrors, writeTemp } from '../../../test/tshark.ts';
-import { embeddedDnsFactory } from '../../docker/dns/embedded.ts';
-import { IMAGES } from '../../docker/images/catalog.ts';
 import { SECOND } from '../../sim/time.ts';
-import { DockerLab } from '../lab-host.ts';
-import { netTools } from '../nettools/index.ts';
-
-const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-async function ok(lab: DockerLab, where: string, cmd: string): Promise<string> {
-  const shell = lab.shellFor(where === '' ? { kind: 'workstation' } : { kind: 'node', name: where })!;
-  const r = await lab.complete(shell.run(cmd));
-  const out = r.output.map((c) => c.text).join('');
-  assert.equal(r.exit, 0, `${where}$ ${cmd}\n${out}`);
-  return out;
-}
+import type { DockerLab } from '../lab-host.ts';
+import { newDockerLab, ok } from '../testing/docker-lab.ts';
 
 function newLab(): DockerLab {
-  return new DockerLab({ seed: 11, settle, images: IMAGES, dns: embeddedDnsFactory, providers: [(t) => netTools(t.machine)] });
+  return newDockerLab(11);
 }
 
 test('swarm underlay: service create, routing-mesh requests and gossip are tshark-clean', async () => {

@@ -2,28 +2,12 @@
 // published port the swarm chooses (in the Endpoint, not in the spec), and internal overlays without egress.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { embeddedDnsFactory } from '../../docker/dns/embedded.ts';
-import { IMAGES } from '../../docker/images/catalog.ts';
 import { SECOND } from '../../sim/time.ts';
-import { DockerLab } from '../lab-host.ts';
-import { netTools } from '../nettools/index.ts';
-
-const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-async function sh(lab: DockerLab, where: string, cmd: string): Promise<{ exit: number; out: string }> {
-  const shell = lab.shellFor(where === '' ? { kind: 'workstation' } : { kind: 'node', name: where })!;
-  const r = await lab.complete(shell.run(cmd));
-  return { exit: r.exit, out: r.output.map((c) => c.text).join('') };
-}
-
-async function ok(lab: DockerLab, where: string, cmd: string): Promise<string> {
-  const r = await sh(lab, where, cmd);
-  assert.equal(r.exit, 0, `${where}$ ${cmd}\n${r.out}`);
-  return r.out;
-}
+import type { DockerLab } from '../lab-host.ts';
+import { newDockerLab, ok } from '../testing/docker-lab.ts';
 
 async function oneNode(): Promise<DockerLab> {
-  const lab = new DockerLab({ seed: 3, settle, images: IMAGES, dns: embeddedDnsFactory, providers: [(t) => netTools(t.machine)] });
+  const lab = newDockerLab(3);
   await ok(lab, '', 'docker-machine create m1');
   await ok(lab, 'm1', 'docker swarm init --advertise-addr 192.168.99.100');
   return lab;

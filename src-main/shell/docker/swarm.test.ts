@@ -2,36 +2,15 @@
 // service VIPs, the routing mesh, a node failure and an encrypted overlay — checked on the packets.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { embeddedDnsFactory } from '../../docker/dns/embedded.ts';
-import { IMAGES } from '../../docker/images/catalog.ts';
 import { swarmOf } from '../../docker/swarm/node.ts';
 import type { CapturedFrame } from '../../net/capture.ts';
 import { SECOND } from '../../sim/time.ts';
-import { DockerLab } from '../lab-host.ts';
-import { netTools } from '../nettools/index.ts';
-
-const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
-
-interface Ran {
-  exit: number;
-  out: string;
-}
-
-async function sh(lab: DockerLab, where: string, cmd: string): Promise<Ran> {
-  const shell = lab.shellFor(where === '' ? { kind: 'workstation' } : { kind: 'node', name: where })!;
-  const r = await lab.complete(shell.run(cmd));
-  return { exit: r.exit, out: r.output.map((c) => c.text).join('') };
-}
-
-async function ok(lab: DockerLab, where: string, cmd: string): Promise<string> {
-  const r = await sh(lab, where, cmd);
-  assert.equal(r.exit, 0, `${where}$ ${cmd}\n${r.out}`);
-  return r.out;
-}
+import type { DockerLab } from '../lab-host.ts';
+import { newDockerLab, ok } from '../testing/docker-lab.ts';
 
 /** Three nodes (sw1 leader, sw2 and sw3 workers). */
 async function swarmLab(): Promise<DockerLab> {
-  const lab = new DockerLab({ seed: 7, settle, images: IMAGES, dns: embeddedDnsFactory, providers: [(t) => netTools(t.machine)] });
+  const lab = newDockerLab(7);
   for (const n of ['sw1', 'sw2', 'sw3']) await ok(lab, '', `docker-machine create ${n}`);
   await ok(lab, 'sw1', 'docker swarm init --advertise-addr 192.168.99.100');
   const token = (await ok(lab, 'sw1', 'docker swarm join-token -q worker')).trim();
