@@ -3,7 +3,7 @@
 // clock and its timers live here, never in the core: the pacer (sim/pacer.ts) is handed performance.now and
 // setTimeout, and lets promise reactions settle between events so console commands interleave with the packets.
 import { FlotillaError } from '../common/api/errors.ts';
-import type { ConsoleInfo, ConsoleOutput, ConsoleTarget, JournalEntry, LabClockState, LabDocument, LabRuntimeState } from '../common/api/types.ts';
+import type { ConsoleInfo, ConsoleOutput, ConsoleRunResult, ConsoleTarget, JournalEntry, LabClockState, LabDocument, LabRuntimeState } from '../common/api/types.ts';
 import type { Container } from '../docker/daemon/container.ts';
 import { DockerError } from '../docker/errors.ts';
 import type { DockerNode, DockerWorld } from '../docker/world.ts';
@@ -41,6 +41,8 @@ export interface LabRuntimeOptions {
   readonly onState: (labId: string, state: LabRuntimeState) => void;
   readonly onOutput: (output: ConsoleOutput) => void;
   readonly onConsoleExit: (consoleId: string, reason: string) => void;
+  /** A console runs a command its window did not start, or it ended (onConsoleBusy). */
+  readonly onConsoleBusy?: (busy: { consoleId: string; busy: boolean; prompt?: string }) => void;
   readonly seed?: number;
   /** The world to go live with (replay.ts rebuilt it from `document`); default: a fresh one. */
   readonly lab?: DockerLab;
@@ -80,6 +82,8 @@ export class LabRuntime {
   #lastConsole: number;
   /** Told when swapLab put another world in place of `old` (live captures move their taps to it). */
   readonly onSwap = new Set<(old: DockerWorld, now: DockerWorld, why: string) => void>();
+  /** Consoles the window was told are busy with an adopted command (onConsoleBusy), and that command. */
+  readonly #toldBusy = new Map<string, Promise<ConsoleRunResult>>();
 
   constructor(o: LabRuntimeOptions) {
     this.#o = o;
@@ -340,6 +344,9 @@ export class LabRuntime {
       // on in the new lab ends there; the others stop.
       if (adopted && wasBusy) c.handOver(adopted);
       else if (c.shell !== asking) c.close();
+      // The window believes this console idle: it must wait for the command (and let Ctrl-C reach it) until it ends.
+      // A command told so before and adopted again keeps it busy (the earlier adoption's end is not its end).
+      if (adopted && (!wasBusy || this.#toldBusy.has(c.id))) this.#tellBusy(session, adopted, wasBusy);
       // After what the old session still had to send, before anything of the new one (sent on the next turn).
       if (going || wasBusy) {
         const at = `[flotilla: ${why}, to ${formatVirtualTime(this.lab.world.scheduler.now)} of virtual time; `;
@@ -352,6 +359,20 @@ export class LabRuntime {
     this.#o.onJournal?.();
     if (playing) this.#startLoop();
     this.requestState();
+  }
+
+  /** Tells the window a console is busy with an adopted command, then idle at its end (after its last output). */
+  #tellBusy(session: ConsoleSession, adopted: Promise<ConsoleRunResult>, already: boolean): void {
+    const tell = this.#o.onConsoleBusy;
+    if (!tell) return;
+    if (!already) tell({ consoleId: session.id, busy: true });
+    this.#toldBusy.set(session.id, adopted);
+    const end = () => {
+      if (this.#toldBusy.get(session.id) !== adopted) return;
+      this.#toldBusy.delete(session.id);
+      tell({ consoleId: session.id, busy: false, prompt: session.prompt() });
+    };
+    adopted.then(end, end);
   }
 
   /** The journal entry of a line the replay left running, told how it ends (undefined when the journal lacks it). */

@@ -165,6 +165,7 @@ export class LiveLabs {
       onJournal: () => this.#scheduleSave(labId),
       onState: (id, state) => this.hub.emit('onLabState', { labId: id, state }),
       onOutput: (output) => this.hub.emit('onConsoleOutput', output),
+      onConsoleBusy: (busy) => this.hub.emit('onConsoleBusy', busy),
       onConsoleExit: (consoleId, reason) => {
         this.#consoles.delete(consoleId);
         this.hub.emit('onConsoleExit', { consoleId, reason });

@@ -13,9 +13,11 @@ import { tempCore } from './helpers.ts';
 let core: Core;
 let dispose: () => void;
 const output = new Map<string, string>();
+const busy: { consoleId: string; busy: boolean; prompt?: string }[] = [];
 before(() => {
   ({ core, dispose } = tempCore());
   core.subscribe((event, payload) => {
+    if (event === 'onConsoleBusy') busy.push(payload as (typeof busy)[number]);
     if (event !== 'onConsoleOutput') return;
     const o = payload as ConsoleOutput;
     output.set(o.consoleId, (output.get(o.consoleId) ?? '') + o.data);
@@ -93,6 +95,41 @@ test('a step back: the running ping goes on in its console, and the live capture
   const doc = (await api.labs.open({ id: labId })).document;
   const entry = doc.journal.find((e) => e.line === 'docker exec c1 ping -c 4 172.17.0.3')!;
   assert.equal(entry.exit, 0, 'the adopted line was journaled as ended');
+});
+
+test('a step back to before a command ended: the window is told its console is busy again, until the command ends', async () => {
+  const api = core.api;
+  const { labId, n1 } = await labWithTwoContainers('Busy again');
+  await api.lab.stepMode({ labId, on: true, limit: 10_000 });
+  let ended = false;
+  const pinging = api.console.run({ consoleId: n1, line: 'docker exec c1 ping -c 2 172.17.0.3' });
+  void pinging.then(() => (ended = true));
+  while (!ended) {
+    await api.lab.step({ labId });
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal((await pinging).exit, 0);
+  assert.deepEqual(busy.filter((b) => b.consoleId === n1), [], 'the window ran that line itself');
+
+  // Back across the instant it ended: in the rebuilt lab the ping runs again, in a console the window thinks idle.
+  let back = await api.lab.stepBack({ labId });
+  while (back.lastRewind === null) back = await api.lab.stepBack({ labId });
+  assert.deepEqual(busy.filter((b) => b.consoleId === n1), [{ consoleId: n1, busy: true }]);
+  const mark = (output.get(n1) ?? '').length;
+  await assert.rejects(api.console.run({ consoleId: n1, line: 'echo early' }), /still running/);
+  // Back once more: the command is adopted again, and the window hears of no end in between.
+  back = await api.lab.stepBack({ labId });
+  while (back.lastRewind === null) back = await api.lab.stepBack({ labId });
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(busy.filter((b) => b.consoleId === n1), [{ consoleId: n1, busy: true }]);
+
+  await api.lab.clock({ labId, action: 'play', speed: 50 });
+  while (busy.filter((b) => b.consoleId === n1).length < 2) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.deepEqual(busy.filter((b) => b.consoleId === n1).slice(1), [{ consoleId: n1, busy: false, prompt: 'docker@node1:~$ ' }]);
+  assert.match((output.get(n1) ?? '').slice(mark), /2 packets transmitted, 2 packets received/, 'its end reached the console before the busy: false');
+  assert.equal((await api.console.run({ consoleId: n1, line: 'echo free' })).exit, 0, 'the console is free once it is told so');
+  await api.lab.stop({ labId });
 });
 
 test('a snapshot restored at a console: a capture goes on, one on a container the snapshot lacks ends', async () => {

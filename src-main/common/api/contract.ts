@@ -167,6 +167,9 @@ export const events = {
   onConsoleOutput: event<ConsoleOutput>(),
   /** A console's session ended: `exit`, its container stopped, its node went, or the lab stopped. */
   onConsoleExit: event<ConsoleExit>(),
+  /** A console runs a command its window did not start (a rebuilt lab took it over: step back, snapshot restore),
+   * or that command ended: while busy, typing waits and Ctrl-C interrupts; the end brings the next prompt. */
+  onConsoleBusy: event<{ consoleId: string; busy: boolean; prompt?: string }>(),
   // onCapturesChanged
   ...captureEvents,
   // onStepState

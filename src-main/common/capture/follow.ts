@@ -1,6 +1,8 @@
 // Follow stream (Wireshark's Analyze → Follow): the conversation of one TCP or UDP stream as the two sides'
 // bytes, in the order they were delivered; for HTTP also its requests and responses, for DNS its queries and
-// answers in words. A stream is picked by a frame in it, or by its index (tcp.stream, udp.stream).
+// answers in words (over UDP, or over TCP where each message has a 2-byte length before it). A stream is picked by
+// a frame in it, or by its index (tcp.stream, udp.stream). For DNS a frame in a TCP stream (even inside VXLAN)
+// follows that stream, and a stream index is the UDP one.
 
 import type { DnsExchangeView, FollowChunk, FollowEndpoint, FollowProtocol, FollowResult, HttpMessageView } from '../api/capture-analysis-types.ts';
 import { FlotillaError } from '../api/errors.ts';
@@ -144,7 +146,44 @@ function followTcp(ix: AnalysisIndex, protocol: FollowProtocol, stream: number):
   w.finish();
   const result: FollowResult = { protocol, stream, filter: `tcp.stream eq ${stream}`, nodes: nodes!, bytes: w.bytes, frames, chunks: w.chunks, truncated: w.truncated };
   if (protocol === 'http') result.http = httpOf(pieces);
+  if (protocol === 'dns') result.dns = dnsExchanges(dnsOverTcp(pieces));
   return result;
+}
+
+/**
+ * Each direction's delivered bytes cut at their 2-byte length prefixes (RFC 1035 4.2.2) into DNS messages, both
+ * sides merged in the order their last byte arrived (the frame that completed a message answers for it). A gap
+ * loses the framing, so a side is read only up to its first gap; a message cut short at the end is left out.
+ */
+function dnsOverTcp(pieces: readonly Piece[]): DnsDatagram[] {
+  const out: DnsDatagram[] = [];
+  for (const dir of [0, 1] as const) {
+    const mine: Extract<Piece, { kind: 'data' }>[] = [];
+    for (const p of pieces) {
+      if (p.dir !== dir) continue;
+      if (p.kind === 'gap') break;
+      mine.push(p);
+    }
+    const size = mine.reduce((n, p) => n + p.data.length, 0);
+    if (size > FOLLOW_BYTES_MAX) continue;
+    const bytes = new Uint8Array(size);
+    const ends: number[] = [];
+    let at = 0;
+    for (const p of mine) {
+      bytes.set(p.data, at);
+      at += p.data.length;
+      ends.push(at);
+    }
+    let piece = 0;
+    for (let m = 0; m + 2 <= size; ) {
+      const end = m + 2 + ((bytes[m]! << 8) | bytes[m + 1]!);
+      if (end > size) break;
+      while (ends[piece]! < end) piece++;
+      out.push({ frame: mine[piece]!.frame, time: mine[piece]!.time, payload: bytes.subarray(m + 2, end) });
+      m = end;
+    }
+  }
+  return out.sort((a, b) => a.frame - b.frame);
 }
 
 /** Each direction's delivered bytes (gaps left out) read as HTTP messages, paired request to response. */
@@ -198,9 +237,13 @@ function followUdp(ix: AnalysisIndex, protocol: FollowProtocol, stream: number):
   return result;
 }
 
-/** Follows the TCP (tcp, http) or UDP (udp, dns) stream of `target`. */
+/** Follows the TCP (tcp, http) or UDP (udp, dns) stream of `target`; DNS follows TCP when the frame is in one. */
 export function followStream(ix: AnalysisIndex, protocol: FollowProtocol, target: FollowTarget): FollowResult {
   const what = { tcp: 'TCP', http: 'TCP (HTTP)', udp: 'UDP', dns: 'UDP (DNS)' }[protocol];
   if (protocol === 'tcp' || protocol === 'http') return followTcp(ix, protocol, pickStream(ix, 'tcp', target, what));
+  const n = target.number;
+  if (protocol === 'dns' && n !== undefined && n >= 1 && n <= ix.count && ix.tcpStream[n - 1]! >= 0) {
+    return followTcp(ix, protocol, pickStream(ix, 'tcp', target, 'TCP (DNS)'));
+  }
   return followUdp(ix, protocol, pickStream(ix, 'udp', target, what));
 }

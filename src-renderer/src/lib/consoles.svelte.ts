@@ -62,9 +62,11 @@ export class ConsolesState {
   follow(): () => void {
     const offOutput = this.#api.onConsoleOutput(({ consoleId, data }) => this.#tab(consoleId)?.session.output(data));
     const offExit = this.#api.onConsoleExit(({ consoleId, reason }) => this.#tab(consoleId)?.session.ended(reason));
+    const offBusy = this.#api.onConsoleBusy(({ consoleId, busy, prompt }) => this.#tab(consoleId)?.session.adopted(busy, prompt));
     return () => {
       offOutput();
       offExit();
+      offBusy();
     };
   }
 

@@ -28,6 +28,8 @@ export class TerminalSession {
   #prompt: string;
   #busy = false;
   #completing = false;
+  /** Busy with a command a rebuilt lab took over (adopted), not one this terminal's console.run waits for. */
+  #adopting = false;
   #ended = false;
   #queue: string[] = [];
   /** The last character a command printed (to end its output with a line break before the prompt). */
@@ -94,6 +96,29 @@ export class TerminalSession {
     this.#last = data[data.length - 1] as string;
     if (this.#busy || this.#ended) this.term.write(text);
     else this.term.write(this.#editor.erase() + text + (text.endsWith('\n') ? '' : '\r\n') + this.#editor.redraw());
+  }
+
+  /**
+   * A command this terminal did not start runs in its console (a rebuilt lab took it over), or it ended
+   * (onConsoleBusy): until then the console is running — typed keys wait, Ctrl-C interrupts it.
+   */
+  adopted(busy: boolean, prompt?: string): void {
+    if (this.#ended) return;
+    if (busy) {
+      if (this.#busy) return;
+      this.#adopting = true;
+      this.term.write(this.#editor.erase());
+      this.#last = '\n';
+      this.#setBusy(true);
+      return;
+    }
+    if (!this.#adopting) return;
+    this.#adopting = false;
+    if (prompt !== undefined) this.#prompt = prompt;
+    if (this.#last !== '\n') this.term.write('\r\n');
+    this.#setBusy(false);
+    this.term.write(this.#editor.begin(colourPrompt(this.#prompt)));
+    this.#drain();
   }
 
   /** The session ended in the services (exit, its container stopped, the lab stopped). */
