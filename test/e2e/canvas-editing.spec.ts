@@ -6,28 +6,8 @@
 import { readFileSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures.ts';
+import { drag, settledBox } from './pages/pointer.ts';
 import { ConsolePage } from './pages/console-page.ts';
-
-async function settledBox(page: Page, el: Locator): Promise<{ x: number; y: number; width: number; height: number } | null> {
-  let last = await el.boundingBox();
-  for (let i = 0; i < 120; i++) {
-    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-    const now = await el.boundingBox();
-    if (now && last && now.x === last.x && now.y === last.y && now.width === last.width && now.height === last.height) return now;
-    last = now;
-  }
-  return last;
-}
-
-async function drag(page: Page, from: Locator, to: Locator, offset = { x: 0, y: 0 }): Promise<void> {
-  const a = await settledBox(page, from);
-  const b = await settledBox(page, to);
-  if (!a || !b) throw new Error('nothing to drag from or to');
-  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.width / 2 + offset.x, b.y + b.height / 2 + offset.y, { steps: 12 });
-  await page.mouse.up();
-}
 
 /** Selects a node by a click on its frame, right of its name (where nothing else is drawn). */
 async function selectNode(page: Page, node: Locator): Promise<void> {
