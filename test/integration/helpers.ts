@@ -23,3 +23,12 @@ export function tempRenderer(): string {
   writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Flotilla</title>');
   return dir;
 }
+
+/** Polls `cond` every `every` ms until it holds; throws `timed out waiting for <what>` after `ms`. */
+export async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000, every = 10): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}

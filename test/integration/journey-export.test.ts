@@ -9,7 +9,7 @@ import { after, before, test } from 'node:test';
 import { writePcapng } from '../../src-main/common/pcap/index.ts';
 import type { Core } from '../../src-main/services/core.ts';
 import { expertErrors, fieldRows, hasErrors, writeTemp } from '../tshark.ts';
-import { tempCore } from './helpers.ts';
+import { tempCore, until } from './helpers.ts';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
@@ -26,14 +26,6 @@ before(() => {
   });
 });
 after(() => dispose());
-
-const until = async (what: string, cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 const bytes = (b64: string) => new Uint8Array(Buffer.from(b64, 'base64'));
 

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { compileFilter } from '../../src-main/common/dissect/index.ts';
 import type { Core } from '../../src-main/services/core.ts';
 import { Library } from '../../src-main/store/library.ts';
-import { tempCore } from './helpers.ts';
+import { tempCore, until } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
@@ -25,14 +25,6 @@ before(() => {
   });
 });
 after(() => dispose());
-
-const until = async (what: string, cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 function storedOf(file: string, id: string) {
   const db = new Database(file, { readonly: true });

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Core } from '../../src-main/services/core.ts';
 import { sharedPath } from '../shared-path.ts';
-import { tempCore } from './helpers.ts';
+import { tempCore, until } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
@@ -22,14 +22,6 @@ before(() => {
   });
 });
 after(() => dispose());
-
-const until = async (what: string, cond: () => boolean, ms = 20_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 test('a live capture on node1 eth0, the journey of a ping, replay of a reference capture', async () => {
   const api = core.api;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { ConsoleOutput, LabRuntimeState } from '../../src-main/common/api/types.ts';
 import type { Core } from '../../src-main/services/core.ts';
-import { tempCore } from './helpers.ts';
+import { tempCore, until } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
@@ -22,14 +22,6 @@ before(() => {
   });
 });
 after(() => dispose());
-
-const until = async (what: string, cond: () => boolean, ms = 10_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
 
 test('a live lab: consoles, streamed output, virtual time, Ctrl-C, completion, state, stop', async () => {
   const api = core.api;
@@ -55,7 +47,7 @@ test('a live lab: consoles, streamed output, virtual time, Ctrl-C, completion, s
   assert.equal((await run('docker run -d --name web --net dev -p 8080:80 nginx')).exit, 0);
 
   // The state event shows the node, its network and the container with its address and port.
-  await until('the container in onLabState', () => states.some((s) => s.nodes[0]?.containers.some((c) => c.name === 'web' && c.state === 'running')));
+  await until('the container in onLabState', () => states.some((s) => s.nodes[0]?.containers.some((c) => c.name === 'web' && c.state === 'running')), 10_000);
   const state = await api.lab.state({ labId });
   const node = state.nodes[0]!;
   assert.equal(node.address, '192.168.99.100');
@@ -78,7 +70,7 @@ test('a live lab: consoles, streamed output, virtual time, Ctrl-C, completion, s
   // Ctrl-C: ping without -c stops and prints its statistics.
   const mark = (output.get(n1.consoleId) ?? '').length;
   const endless = run('ping 172.18.0.2');
-  await until('two replies', () => ((output.get(n1.consoleId) ?? '').slice(mark).match(/bytes from/g)?.length ?? 0) >= 2);
+  await until('two replies', () => ((output.get(n1.consoleId) ?? '').slice(mark).match(/bytes from/g)?.length ?? 0) >= 2, 10_000);
   await api.console.interrupt({ consoleId: n1.consoleId });
   const stopped = await endless;
   assert.equal(stopped.exit, 0);
@@ -119,7 +111,7 @@ test('a live lab: consoles, streamed output, virtual time, Ctrl-C, completion, s
   // A container console closes when its container stops.
   const again = await api.console.open({ labId, target: { kind: 'container', node: 'node1', container: 'web' } });
   await run('docker stop web');
-  await until('the console of the stopped container to close', () => exits.some((e) => e.consoleId === again.consoleId));
+  await until('the console of the stopped container to close', () => exits.some((e) => e.consoleId === again.consoleId), 10_000);
 
   await api.lab.stop({ labId });
   await assert.rejects(api.lab.state({ labId }), (e: Error & { code?: string }) => e.code === 'not-found');

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { StepState } from '../../src-main/common/api/step-types.ts';
 import type { Core } from '../../src-main/services/core.ts';
-import { tempCore } from './helpers.ts';
+import { tempCore, until } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
@@ -18,14 +18,6 @@ before(() => {
   });
 });
 after(() => dispose());
-
-const until = async (what: string, cond: () => Promise<boolean>, ms = 30_000): Promise<void> => {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 test('step mode: step, step back, step again, filter, explain, play', async () => {
   const api = core.api;
@@ -105,7 +97,7 @@ test('step mode: step, step back, step again, filter, explain, play', async () =
   await until('three echo replies reach c1', async () => {
     const page = await api.lab.events({ labId, offset: 0, limit: 1000, filter: 'icmp.type == 0 && ip.dst == 172.17.0.2' });
     return page.events.filter((e) => e.where === 'node1/c1' && e.direction === 'in').length >= 3;
-  });
+  }, 30_000, 20);
   const all = await api.lab.events({ labId, offset: 0, limit: 1000 });
   assert.deepEqual(all.events.map((e) => e.seq), all.events.map((_, i) => i + 1), 'no gap in the list');
   const arpOnly = await api.lab.events({ labId, offset: 0, limit: 1000, protocols: ['arp'] });
