@@ -27,7 +27,14 @@ test('switching theme restyles the window and survives a reload', async ({ app }
 });
 
 test('system follows the operating system preference', async ({ app }) => {
-  await app.getByTestId('theme-switch').getByText('System', { exact: true }).click();
+  const themes = app.getByTestId('theme-switch');
+  // Start from a stored choice, whatever an earlier test on this library left. The page shows "System" until
+  // the stored preference arrives, and clicking an option already checked changes nothing: so choose Light,
+  // see it checked, then choose System.
+  await themes.getByText('Light', { exact: true }).click();
+  await expect(themes.getByRole('radio', { name: 'Light' })).toBeChecked();
+  await themes.getByText('System', { exact: true }).click();
+  await expect(themes.getByRole('radio', { name: 'System' })).toBeChecked();
   await app.emulateMedia({ colorScheme: 'dark' });
   await expect(app.locator('html')).toHaveAttribute('data-theme', 'dark');
   await app.emulateMedia({ colorScheme: 'light' });

@@ -32,6 +32,8 @@ export class ThemeState {
   readonly #api: Api;
   readonly #media = window.matchMedia(DARK_QUERY);
   readonly #onMedia = (e: MediaQueryListEvent) => (this.systemDark = e.matches);
+  /** Counts the user's choices, so a read that started before one cannot undo it when its reply comes late. */
+  #choices = 0;
 
   constructor(api: Api) {
     this.#api = api;
@@ -41,7 +43,9 @@ export class ThemeState {
 
   /** Reads the stored preference; call again after a reconnect. */
   async load(): Promise<void> {
-    this.#take(await this.#api.settings.get());
+    const choices = this.#choices;
+    const settings = await this.#api.settings.get();
+    if (choices === this.#choices) this.#take(settings);
   }
 
   /** Follows changes made elsewhere (another window, the CLI). */
@@ -51,6 +55,7 @@ export class ThemeState {
 
   async set(preference: ThemePreference): Promise<void> {
     const before = this.preference;
+    this.#choices += 1;
     this.preference = preference;
     try {
       this.#take(await this.#api.settings.set({ theme: preference }));
