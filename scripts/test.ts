@@ -15,6 +15,7 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'flotilla-test-'));
 let passed = 0;
 let failed = 0;
 let skipped = 0;
+let flaky = 0;
 
 function run(title: string, cmd: string, args: string[], env: Record<string, string> = {}): boolean {
   console.log(`\n── ${title} ──`);
@@ -82,6 +83,7 @@ try {
         passed += (stats.expected ?? 0) + (stats.flaky ?? 0);
         failed += stats.unexpected ?? 0;
         skipped += stats.skipped ?? 0;
+        flaky += stats.flaky ?? 0;
       } else failed++;
     } else failed++;
   }
@@ -92,5 +94,5 @@ try {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-console.log(`\ntotal: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+console.log(`\ntotal: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}${flaky ? `, ${flaky} flaky (passed on a retry)` : ''}`);
 process.exit(failed === 0 ? 0 : 1);
