@@ -197,8 +197,12 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   const scale = h.resolution === 'ns' ? 1 : 1000;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;
-  // Frames are at least 16 bytes of record header apart: guess from the size, grow if wrong.
-  const index = new FrameIndexBuilder(Math.min(1 << 22, Math.ceil(n / 80)));
+  // Count the records first (a walk over their headers alone costs little next to the pass) so the columns are
+  // allocated once at their final size: a guess from the file size zero-fills twice the memory on small frames,
+  // and growing copies every column.
+  const count = countRecords(view, le, reader.offset, n, limit);
+  if (count === undefined) return undefined;
+  const index = new FrameIndexBuilder(count);
   let at = reader.offset;
   let sec0 = 0;
   let frac0 = 0;
@@ -230,4 +234,17 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
     at = start + caplen;
   }
   return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass?.special ?? [] };
+}
+
+/** How many records classic pcap holds from `at`, or undefined when one is damaged (as indexPcap refuses it). */
+function countRecords(view: DataView, le: boolean, at: number, n: number, limit: number): number | undefined {
+  let count = 0;
+  while (at < n) {
+    if (at + 16 > n) return undefined;
+    const caplen = view.getUint32(at + 8, le);
+    if (caplen > limit || at + 16 + caplen > n) return undefined;
+    at += 16 + caplen;
+    count++;
+  }
+  return count;
 }
