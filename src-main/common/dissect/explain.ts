@@ -96,6 +96,10 @@ function explainLayer(p: string, r: Reader): ExplainedLayer | undefined {
       return ipv4(r);
     case 'icmp':
       return icmp(r);
+    case 'ipv6':
+      return ipv6(r);
+    case 'icmpv6':
+      return icmpv6(r);
     case 'udp':
       return udp(r);
     case 'tcp':
@@ -209,6 +213,56 @@ function icmp(r: Reader): ExplainedLayer {
   } else if (type === 11) text = 'ICMP: time exceeded — a router dropped the packet because its TTL reached zero (traceroute relies on this).';
   else text = `ICMP: type ${type ?? '?'} message.`;
   return { protocol: 'icmp', title: 'ICMP', text };
+}
+
+/** Next headers that are IPv6 extension headers, not the upper layer the packet carries. */
+const IPV6_EXTENSIONS = new Set([0, 43, 44, 60]);
+
+function ipv6(r: Reader): ExplainedLayer {
+  r.enter('ipv6');
+  const src = r.text('ipv6.src') ?? '?';
+  const dst = r.text('ipv6.dst') ?? '?';
+  const nxt = r.num('ipv6.nxt');
+  const name = nxt === undefined ? undefined : (IP_PROTOCOLS[nxt] ?? `protocol ${nxt}`);
+  // ipv6.nxt is the first next header only: when it is an extension header, the upper layer comes after it.
+  const carries = name === undefined ? '' : nxt !== undefined && IPV6_EXTENSIONS.has(nxt) ? ` An extension header (${name}) comes before what it carries.` : ` It carries ${name}.`;
+  return {
+    protocol: 'ipv6',
+    title: 'IPv6',
+    text: `IPv6: from ${src} to ${dst}, hop limit ${r.num('ipv6.hlim') ?? '?'} — IPv6's name for IPv4's TTL: each router lowers it by one and drops the packet at zero.${carries}`,
+  };
+}
+
+/** Neighbour discovery in words; undefined for the other types. */
+function neighbourDiscovery(type: number | undefined, r: Reader): string | undefined {
+  const target = r.text('icmpv6.nd.ns.target_address') ?? '?';
+  // The dissector does not read the NDP options (the link-layer address option); the advertiser sends from its
+  // own MAC, so the Ethernet source of the frame that carries it (the innermost one) is the answer.
+  const mac = r.all('eth.src').at(-1) ?? 'its sender\'s MAC address';
+  switch (type) {
+    case 135:
+      return `ICMPv6: neighbor solicitation — who has ${target}? IPv6's ARP: the sender knows the IPv6 address but not the MAC address to put in the frame, so it asks, and the owner answers with a neighbor advertisement.`;
+    case 136:
+      return `ICMPv6: neighbor advertisement — ${target} is at ${mac}. IPv6's answer to an ARP request: the asker keeps it in its neighbour table and can now send its packets.`;
+    case 133:
+      return 'ICMPv6: router solicitation — a host asks the routers on its link to announce themselves, so it need not wait for their next advertisement.';
+    case 134:
+      return 'ICMPv6: router advertisement — a router announces itself (and usually the prefixes of the link), so hosts learn their default route and can build their own addresses.';
+    default:
+      return undefined;
+  }
+}
+
+function icmpv6(r: Reader): ExplainedLayer {
+  r.enter('icmpv6');
+  const type = r.num('icmpv6.type');
+  const id = r.num('icmpv6.echo.identifier');
+  const seq = r.num('icmpv6.echo.sequence_number');
+  let text: string;
+  if (type === 128) text = `ICMPv6: echo request (ping), id ${id ?? '?'}, sequence ${seq ?? '?'} — "are you there?"; the destination answers with an echo reply.`;
+  else if (type === 129) text = `ICMPv6: echo reply (the answer to ping sequence ${seq ?? '?'}, id ${id ?? '?'}) — the destination is reachable.`;
+  else text = neighbourDiscovery(type, r) ?? `ICMPv6: type ${r.text('icmpv6.type') ?? '?'}, code ${r.num('icmpv6.code') ?? '?'} message.`;
+  return { protocol: 'icmpv6', title: 'ICMPv6', text };
 }
 
 function portName(port: number | undefined): string {
