@@ -19,6 +19,7 @@ import { colourCode, colourOf, compileColourRules, type CompiledColourRule } fro
 import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, type FrameIndexBuilder } from './frame-index.ts';
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
+import { TupleTable } from './tuple-table.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -138,17 +139,18 @@ export class FirstPass {
   readonly #echo: EchoState;
   readonly #httpState: HttpState;
   readonly #udpState: UdpState;
-  /** udp.stream by a compact key of addresses and ports (the lower endpoint first), beside udp.ts's text keys. */
-  readonly #udpConvs = new Map<string, number>();
+  /** udp.stream by addresses and ports (the lower endpoint first: conversationKey), beside udp.ts's text keys. */
+  readonly #udpConvs = new TupleTable();
   /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
   readonly #httpKeys: string[] = [];
   readonly #names = new Map<number, string>();
-  /** Echo requests the walk saw since the dissector last took a frame, by a compact key. */
-  readonly #requests = new Map<string, number>();
-  /** The dissector's TCP conversations by a compact key of addresses and ports (the lower endpoint first). */
-  readonly #convs = new Map<string, Conversation>();
-  /** Which end of its compact key sent a conversation's first segment (for those the walk made). */
-  readonly #firstEnd = new WeakMap<Conversation, number>();
+  /** Echo requests the walk saw since the dissector last took a frame: (source, destination, id << 16 | seq) → frame. */
+  readonly #requests = new TupleTable();
+  /** The dissector's TCP conversations by addresses and ports (conversationKey), as indexes into #convList. */
+  readonly #convs = new TupleTable();
+  readonly #convList: Conversation[] = [];
+  /** Per #convList entry: which end of its numeric key (0: the lower) sent the conversation's first segment. */
+  readonly #convEnd: number[] = [];
   #rules: CompiledColourRule[] | undefined;
 
   // The frame being walked: not sure, and the one stateful operation found (done only if the frame is sure).
@@ -210,22 +212,33 @@ export class FirstPass {
 
   /** Writes the frame's filter columns, and numbers its UDP headers as udp.ts does (the walk was sure). */
   #commit(i: number): void {
+    // A frame's columns start empty (zero, streams -1) and each is written once: only what the frame holds is
+    // stored, as writing every column of every frame costs more in memory traffic than the walk.
     const ix = this.#index;
     const ip = this.#ip;
-    ix.ipCount[i] = this.#nIp;
-    ix.ipSrc0[i] = ip[0]!;
-    ix.ipDst0[i] = ip[1]!;
-    ix.ipSrc1[i] = ip[2]!;
-    ix.ipDst1[i] = ip[3]!;
+    const nIp = this.#nIp;
+    if (nIp > 0) {
+      ix.ipCount[i] = nIp;
+      ix.ipSrc0[i] = ip[0]!;
+      ix.ipDst0[i] = ip[1]!;
+      if (nIp > 1) {
+        ix.ipSrc1[i] = ip[2]!;
+        ix.ipDst1[i] = ip[3]!;
+      }
+    }
     const n = this.#nUdp;
-    ix.udpCount[i] = n;
-    const ports = this.#udpPorts;
-    ix.udpSport0[i] = ports[0]!;
-    ix.udpDport0[i] = ports[1]!;
-    ix.udpSport1[i] = ports[2]!;
-    ix.udpDport1[i] = ports[3]!;
-    if (n > 0) ix.udpStream0[i] = this.#udpStream(0);
-    if (n > 1) ix.udpStream1[i] = this.#udpStream(1);
+    if (n > 0) {
+      const ports = this.#udpPorts;
+      ix.udpCount[i] = n;
+      ix.udpSport0[i] = ports[0]!;
+      ix.udpDport0[i] = ports[1]!;
+      ix.udpStream0[i] = this.#udpStream(0);
+      if (n > 1) {
+        ix.udpSport1[i] = ports[2]!;
+        ix.udpDport1[i] = ports[3]!;
+        ix.udpStream1[i] = this.#udpStream(1);
+      }
+    }
     let protos = this.#protos;
     if (this.#op === OP_TCP) {
       ix.tcpSport[i] = this.#sp;
@@ -245,21 +258,21 @@ export class FirstPass {
     const sp = this.#udpPorts[k * 2]!;
     const dp = this.#udpPorts[k * 2 + 1]!;
     const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
-    const compact = srcFirst
-      ? String.fromCharCode(sIp >>> 16, sIp & 0xffff, sp, dIp >>> 16, dIp & 0xffff, dp)
-      : String.fromCharCode(dIp >>> 16, dIp & 0xffff, dp, sIp >>> 16, sIp & 0xffff, sp);
-    let stream = this.#udpConvs.get(compact);
-    if (stream !== undefined) return stream;
-    const a = `${this.#name(sIp)}:${sp}`;
-    const b = `${this.#name(dIp)}:${dp}`;
-    const key = a < b ? `${a} ${b}` : `${b} ${a}`;
+    const a = srcFirst ? sIp : dIp;
+    const b = srcFirst ? dIp : sIp;
+    const ports = srcFirst ? (sp << 16) | dp : (dp << 16) | sp;
+    const known = this.#udpConvs.get(a, b, ports);
+    if (known >= 0) return known;
+    const x = `${this.#name(sIp)}:${sp}`;
+    const y = `${this.#name(dIp)}:${dp}`;
+    const key = x < y ? `${x} ${y}` : `${y} ${x}`;
     const st = this.#udpState;
-    stream = st.convs.get(key);
+    let stream = st.convs.get(key);
     if (stream === undefined) {
       stream = st.next++;
       st.convs.set(key, stream);
     }
-    this.#udpConvs.set(compact, stream);
+    this.#udpConvs.set(a, b, ports, stream);
     return stream;
   }
 
@@ -292,8 +305,12 @@ export class FirstPass {
     this.#flushRequests();
     const streams = this.#tcp.next;
     const { values, summary } = collectFields(frame, meta, this.#ctx);
-    // The dissector made or replaced a conversation: the compact keys may point at one it replaced.
-    if (this.#tcp.next !== streams) this.#convs.clear();
+    // The dissector made or replaced a conversation: the numeric keys may point at one it replaced.
+    if (this.#tcp.next !== streams) {
+      this.#convs.clear();
+      this.#convList.length = 0;
+      this.#convEnd.length = 0;
+    }
     this.#rules ??= compileColourRules();
     this.special.push({ number: i + 1, source: summary.source, destination: summary.destination, protocol: summary.protocol, info: summary.info, colour: colourCode(colourOf(this.#rules, values)) });
     ix.kind[i] = KIND_SPECIAL;
@@ -498,9 +515,9 @@ export class FirstPass {
   }
 
   /**
-   * tcp.ts's analyze(), first pass, on the shared state. The conversations are found by a compact key of the
-   * numbers (the same objects the dissector finds by its text key), as formatting the addresses costs more than
-   * the rest of the walk; a conversation the dissector made or replaced since is looked up by its text key.
+   * tcp.ts's analyze(), first pass, on the shared state. The conversations are found by a numeric key of the
+   * addresses and ports (the same objects the dissector finds by its text key), as formatting the addresses costs
+   * more than the rest of the walk; a conversation the dissector made or replaced since is looked up by its text key.
    */
   #analyzeTcp(i: number): void {
     const flags = this.#flags;
@@ -512,10 +529,12 @@ export class FirstPass {
     const dp = this.#dp;
     const st = this.#tcp;
     const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
-    const compact = srcFirst
-      ? String.fromCharCode(sIp >>> 16, sIp & 0xffff, sp, dIp >>> 16, dIp & 0xffff, dp)
-      : String.fromCharCode(dIp >>> 16, dIp & 0xffff, dp, sIp >>> 16, sIp & 0xffff, sp);
-    let c = this.#convs.get(compact);
+    const ka = srcFirst ? sIp : dIp;
+    const kb = srcFirst ? dIp : sIp;
+    const kp = srcFirst ? (sp << 16) | dp : (dp << 16) | sp;
+    const at = this.#convs.get(ka, kb, kp);
+    let c = at >= 0 ? this.#convList[at] : undefined;
+    let end = at >= 0 ? this.#convEnd[at]! : 0;
     let src: string | undefined;
     let key: string | undefined;
     if (!c) {
@@ -523,7 +542,11 @@ export class FirstPass {
       const dst = `${this.#name(dIp)}:${dp}`;
       key = src < dst ? `${src} ${dst}` : `${dst} ${src}`;
       c = st.convs.get(key);
-      if (c) this.#convs.set(compact, c);
+      if (c) {
+        // The dissector's conversation: its first sender is known by text, once.
+        end = c.first === (srcFirst ? src : dst) ? 0 : 1;
+        this.#remember(ka, kb, kp, c, end);
+      }
     }
     const syn = (flags & (SYN | ACK)) === SYN;
     if (!c || (syn && c.synSeq !== undefined && c.synSeq !== seq && c.closed)) {
@@ -534,13 +557,10 @@ export class FirstPass {
       }
       c = { stream: st.next++, first: src, base: [undefined, undefined], shift: [undefined, undefined], synSeq: undefined, closed: false };
       st.convs.set(key, c);
-      this.#convs.set(compact, c);
-      this.#firstEnd.set(c, srcFirst ? 0 : 1);
+      end = srcFirst ? 0 : 1;
+      this.#remember(ka, kb, kp, c, end);
     }
-    let dir: number;
-    const end = this.#firstEnd.get(c);
-    if (end !== undefined) dir = (srcFirst ? 0 : 1) === end ? 0 : 1;
-    else dir = c.first === (src ?? `${this.#name(sIp)}:${sp}`) ? 0 : 1;
+    const dir = (srcFirst ? 0 : 1) === end ? 0 : 1;
     const rev = 1 - dir;
     if (syn && c.synSeq === undefined) c.synSeq = seq;
     if ((flags & SYN) !== 0) c.shift[dir] = this.#shift >= 0 ? this.#shift : -2;
@@ -553,6 +573,16 @@ export class FirstPass {
     const baseRev = c.base[rev];
     const relAck = (flags & ACK) !== 0 && baseRev !== undefined ? (ack - baseRev) >>> 0 : 0;
     this.#store(i, c.stream, dir, (seq - c.base[dir]!) >>> 0, relAck, shift);
+  }
+
+  /**
+   * Conversation `c` under its numeric key, `end` the end of it that sent its first segment (a replaced one keeps
+   * its slot in #convList, unreachable).
+   */
+  #remember(a: number, b: number, ports: number, c: Conversation, end: number): void {
+    this.#convs.set(a, b, ports, this.#convList.length);
+    this.#convList.push(c);
+    this.#convEnd.push(end);
   }
 
   #store(i: number, stream: number, dir: number, seq: number, ack: number, shift: number): void {
@@ -630,7 +660,7 @@ export class FirstPass {
   }
 
   /**
-   * icmp.ts's matchEcho(), first pass. The walk's requests wait in a map by a compact key, and move into the
+   * icmp.ts's matchEcho(), first pass. The walk's requests wait in a table by their numbers, and move into the
    * dissector's map (its text keys) before the dissector next takes a frame; a reply is looked up in the walk's
    * map, then in the dissector's.
    */
@@ -640,22 +670,19 @@ export class FirstPass {
     const id = this.#sp;
     const seq = this.#dp;
     if (this.#flags === 8) {
-      this.#requests.set(String.fromCharCode(s >>> 16, s & 0xffff, d >>> 16, d & 0xffff, id, seq), i + 1);
+      this.#requests.set(s, d, (id << 16) | seq, i + 1);
       return;
     }
-    let req = this.#requests.get(String.fromCharCode(d >>> 16, d & 0xffff, s >>> 16, s & 0xffff, id, seq));
-    if (req === undefined && this.#echo.requests.size > 0) req = this.#echo.requests.get(`${this.#name(d)} ${this.#name(s)} ${id} ${seq}`);
+    let req: number | undefined = this.#requests.get(d, s, (id << 16) | seq);
+    if (req < 0) req = this.#echo.requests.size > 0 ? this.#echo.requests.get(`${this.#name(d)} ${this.#name(s)} ${id} ${seq}`) : undefined;
     if (req !== undefined) this.#index.icmpReq[i] = req;
   }
 
   /** Hands the walk's echo requests to the dissector's map. */
   #flushRequests(): void {
     const to = this.#echo.requests;
-    for (const [k, n] of this.#requests) {
-      const s = ((k.charCodeAt(0) << 16) | k.charCodeAt(1)) >>> 0;
-      const d = ((k.charCodeAt(2) << 16) | k.charCodeAt(3)) >>> 0;
-      to.set(`${this.#name(s)} ${this.#name(d)} ${k.charCodeAt(4)} ${k.charCodeAt(5)}`, n);
-    }
+    if (this.#requests.size === 0) return;
+    this.#requests.forEach((s, d, idSeq, n) => to.set(`${this.#name(s)} ${this.#name(d)} ${idSeq >>> 16} ${idSeq & 0xffff}`, n));
     this.#requests.clear();
   }
 }

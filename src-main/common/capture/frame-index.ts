@@ -162,9 +162,13 @@ export class FrameIndexBuilder implements FrameIndex {
 
   constructor(capacity = 1024) {
     Object.assign(this, allocate(Math.max(16, capacity)));
+    this.#unset(0);
   }
 
-  /** Appends frame `count` (zeroed analysis columns, tcpStream NO_TCP) and returns its index. */
+  /**
+   * Appends frame `count` (zeroed analysis columns, tcpStream NO_TCP) and returns its index. Only what every frame
+   * has is written here: the first pass writes what a frame holds, and a column it leaves keeps its empty value.
+   */
   add(offset: number, tsRelNs: number, caplen: number, origLen: number, iface: number): number {
     const i = this.count;
     if (i === this.offset.length) this.#grow(i * 2);
@@ -173,17 +177,23 @@ export class FrameIndexBuilder implements FrameIndex {
     this.caplen[i] = caplen;
     this.origLen[i] = origLen;
     this.iface[i] = iface;
-    this.tcpStream[i] = NO_TCP;
-    this.udpStream0[i] = -1;
-    this.udpStream1[i] = -1;
     this.count = i + 1;
     return i;
   }
 
   #grow(capacity: number): void {
     const next = allocate(capacity);
+    const from = this.offset.length;
     for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
     Object.assign(this, next);
+    this.#unset(from);
+  }
+
+  /** The stream columns' "none" (-1) from frame `from` on: one fill, rather than three stores a frame. */
+  #unset(from: number): void {
+    this.tcpStream.fill(NO_TCP, from);
+    this.udpStream0.fill(-1, from);
+    this.udpStream1.fill(-1, from);
   }
 }
 
