@@ -20,6 +20,7 @@ import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, 
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
+import { bodyLengthOf, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -693,90 +694,6 @@ export function tcpAnalysisAt(ix: { tcpStream: Int32Array; tcpDir: Uint8Array; t
   if (stream < 0) return undefined;
   const shift = ix.tcpShift[i]!;
   return { stream, dir: ix.tcpDir[i]!, seq: ix.tcpSeq[i]!, ack: ix.tcpAck[i]!, scale: shift < 0 ? shift : 2 ** shift };
-}
-
-// http.ts's reading of a message head (the same rules, so the walk's outcome is the dissector's).
-const MAX_PDU = 4 * 1024 * 1024;
-const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
-const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
-
-/** Bytes as characters 0-255, as http.ts reads them. */
-function ascii(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  if (e - s <= 256) {
-    for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
-    return out;
-  }
-  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, b.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
-  return out;
-}
-
-function headerEnd(b: Uint8Array): number {
-  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
-  return -1;
-}
-
-export function firstLineOf(b: Uint8Array): string {
-  let e = 0;
-  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
-  return ascii(b, 0, e);
-}
-
-const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
-
-/**
- * http.ts's bodyLength(ascii(head)) read from the bytes of a head `b[0, he)` that ends in CRLF CRLF: the status
- * line's code, then the first "\r\ncontent-length:" (any case) followed by blanks and digits.
- */
-function bodyLengthOf(b: Uint8Array, he: number): number {
-  let le = 0;
-  while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  const first = ascii(b, 0, le);
-  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
-  if (status !== undefined && (status < 200 || status === 204 || status === 304)) return 0;
-  const n = CONTENT_LENGTH.length;
-  for (let i = 0; i + n <= he; i++) {
-    let k = 0;
-    for (; k < n; k++) {
-      const x = b[i + k]!;
-      const c = CONTENT_LENGTH[k]!;
-      // The letters in either case (the regex's "i"), the rest as they are.
-      if (x !== c && !(c >= 97 && c <= 122 && x === c - 32)) break;
-    }
-    if (k < n) continue;
-    let j = i + n;
-    while (j < he && (b[j] === 32 || b[j] === 9)) j++;
-    let v = 0;
-    let digits = 0;
-    while (j < he && b[j]! >= 48 && b[j]! <= 57) {
-      v = v * 10 + (b[j]! - 48);
-      digits++;
-      j++;
-    }
-    if (digits > 0) return Math.min(v, MAX_PDU);
-  }
-  return 0;
-}
-
-/** First bytes a request line (a method) or a status line ("HTTP/") can start with. */
-const LINE_START = new Uint8Array(256);
-for (const c of 'GPDHOCT') LINE_START[c.charCodeAt(0)] = 1;
-
-function looksLikeHttp(b: Uint8Array): boolean {
-  // Most payloads (a body's later segments) fail on their first byte: no text made for them.
-  if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
-  const line = firstLineOf(b);
-  return METHODS.test(line) || STATUS.test(line);
-}
-
-export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 const PROTO_NAMES = Object.entries(PROTO_BITS);

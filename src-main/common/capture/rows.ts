@@ -7,7 +7,8 @@ import type { FrameRow } from '../api/capture-types.ts';
 import { CaptureContext, collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourName, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
 import { FrameIndexBuilder, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
-import { concat, FirstPass, firstLineOf, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
+import { FirstPass, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
+import { concat, firstLineOf } from './http-head.ts';
 
 let rules: CompiledColourRule[] | undefined;
 

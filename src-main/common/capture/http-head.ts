@@ -1,0 +1,86 @@
+// HTTP's first pass reads a message head from the raw bytes of its TCP payload, as http.ts reads it from text:
+// the same rules (a request or status line, the end of the head, Content-Length), so the import's walk
+// (first-pass.ts) comes to the dissector's outcome without a dissection, and mostly without making text.
+
+export const MAX_PDU = 4 * 1024 * 1024;
+const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
+const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
+
+/** Bytes as characters 0-255, as http.ts reads them. */
+function ascii(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  if (e - s <= 256) {
+    for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
+    return out;
+  }
+  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, b.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
+  return out;
+}
+
+export function headerEnd(b: Uint8Array): number {
+  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
+  return -1;
+}
+
+export function firstLineOf(b: Uint8Array): string {
+  let e = 0;
+  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
+  return ascii(b, 0, e);
+}
+
+const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
+
+/**
+ * http.ts's bodyLength(ascii(head)) read from the bytes of a head `b[0, he)` that ends in CRLF CRLF: the status
+ * line's code, then the first "\r\ncontent-length:" (any case) followed by blanks and digits.
+ */
+export function bodyLengthOf(b: Uint8Array, he: number): number {
+  let le = 0;
+  while (!(b[le] === 13 && b[le + 1] === 10)) le++;
+  const first = ascii(b, 0, le);
+  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
+  if (status !== undefined && (status < 200 || status === 204 || status === 304)) return 0;
+  const n = CONTENT_LENGTH.length;
+  for (let i = 0; i + n <= he; i++) {
+    let k = 0;
+    for (; k < n; k++) {
+      const x = b[i + k]!;
+      const c = CONTENT_LENGTH[k]!;
+      // The letters in either case (the regex's "i"), the rest as they are.
+      if (x !== c && !(c >= 97 && c <= 122 && x === c - 32)) break;
+    }
+    if (k < n) continue;
+    let j = i + n;
+    while (j < he && (b[j] === 32 || b[j] === 9)) j++;
+    let v = 0;
+    let digits = 0;
+    while (j < he && b[j]! >= 48 && b[j]! <= 57) {
+      v = v * 10 + (b[j]! - 48);
+      digits++;
+      j++;
+    }
+    if (digits > 0) return Math.min(v, MAX_PDU);
+  }
+  return 0;
+}
+
+/** First bytes a request line (a method) or a status line ("HTTP/") can start with. */
+const LINE_START = new Uint8Array(256);
+for (const c of 'GPDHOCT') LINE_START[c.charCodeAt(0)] = 1;
+
+export function looksLikeHttp(b: Uint8Array): boolean {
+  // Most payloads (a body's later segments) fail on their first byte: no text made for them.
+  if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
+  const line = firstLineOf(b);
+  return METHODS.test(line) || STATUS.test(line);
+}
+
+export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
