@@ -120,8 +120,34 @@ Insecure Registries:
  127.0.0.0/8
 Live Restore Enabled: false
 old$ docker version | grep 'API version'
- API version:       1.30
-  API version:      1.30 (minimum version 1.24)
+ API version:  1.30
+ API version:  1.30 (minimum version 1.12)
+
+# docker version: an engine since 18.09 puts the server's lines under Engine, in wider columns; 25.0 raised the
+# minimum API version to 1.24. -f reads the same fields as the CLI's template.
+sw1$ docker version
+Client:
+ Version:           28.5.2
+ API version:       1.51
+ OS/Arch:           linux/amd64
+
+Server:
+ Engine:
+  Version:          28.5.2
+  API version:      1.51 (minimum version 1.24)
+  OS/Arch:          linux/amd64
+sw1$ docker version -f '{{.Server.Version}} {{.Server.MinAPIVersion}} {{.Client.APIVersion}}'
+28.5.2 1.24 1.51
+old$ docker version -f '{{.Server.Version}} {{.Server.APIVersion}}'
+17.06.2-ce 1.30
+sw1$ docker version extra
+"docker version" accepts no arguments.
+See 'docker version --help'.
+
+Usage:  docker version [OPTIONS]
+
+Show the Docker version information
+[exit 1]
 sw1$ docker info extra
 "docker info" accepts no arguments.
 See 'docker info --help'.

@@ -21,6 +21,7 @@ import type { CommandContext, CommandImpl } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
 import { dockerInfo } from './info.ts';
+import { dockerVersion } from './version-command.ts';
 import { swarmCli } from './swarm-cli.ts';
 
 class Exit extends Error {
@@ -749,8 +750,7 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
         ctx.stdout(`Docker version ${v}, build flotilla\n`);
         return 0;
       }
-      ctx.stdout(`Client:\n Version:           ${v}\n API version:       ${daemon.behaviour.apiVersion}\n OS/Arch:           linux/amd64\n\nServer:\n Engine:\n  Version:          ${v}\n  API version:      ${daemon.behaviour.apiVersion} (minimum version 1.24)\n  OS/Arch:          linux/amd64\n`);
-      return 0;
+      return dockerVersion(ctx, cli.node, daemon, argv);
     }
     case undefined:
     case '--help':
