@@ -2,8 +2,12 @@
 // come from the store (each page's frames dissected with a context primed from the import's index). A display
 // filter needs every frame dissected in order, so an open capture keeps a session (the parsed file and a context
 // that has seen frames 1..passed) in a small LRU, and each session caches the frame numbers every recent filter
-// passes. A detail tree comes from the session when it has passed the frame or the capture is small enough to
-// pass now, else from a context primed from the index (as the packet list's row).
+// passes (and how many frames that result covers). A live capture's flush that appends to the stored file extends
+// its open session (extend(): the longer file, the same context and pass, which go on over the new frames when
+// asked for; a cached filter result is extended by testing only the new frames when next asked for); one that
+// writes the ring whole gives it the new file and a context that has seen every frame (adopt()). A detail tree
+// comes from the session when it has passed the frame or the capture is small enough to pass now, else from a
+// context primed from the index (as the packet list's row).
 
 import type { Handlers } from '../common/api/contract.ts';
 import type { CaptureSummary, DetailNode, FilterProblem, FrameDetail } from '../common/api/capture-types.ts';
@@ -11,7 +15,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import { frameMeta, type ParsedCapture } from '../common/capture/indexer.ts';
 import { frameMeta as rowFrameMeta, PrimedContext } from '../common/capture/rows.ts';
 import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type FieldValues, type Summary, type Tree, type TreeNode } from '../common/dissect/index.ts';
-import { writePcap, writePcapng, type PcapngPacketIn } from '../common/pcap/index.ts';
+import { writePcap, writePcapng, type CapturePacket, type PcapngPacketIn } from '../common/pcap/index.ts';
 import { ethernetOnly } from './ethernet-export.ts';
 import type { Library } from '../store/library.ts';
 import { parseOrRefuse } from '../store/captures.ts';
@@ -34,16 +38,66 @@ const DETAIL_PASS = 20_000;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A cached filter result: the numbers of the frames it passes among frames 1..covered. */
+interface FilterResult {
+  readonly numbers: Uint32Array;
+  readonly covered: number;
+}
+
 /** One capture held open: its parsed file, a context that has seen frames 1..passed, and recent filter results. */
 class Session {
   passed = 0;
-  readonly filters = new Map<string, Uint32Array>();
+  readonly filters = new Map<string, FilterResult>();
   #queue: Promise<unknown> = Promise.resolve();
+  /** The buffer the file grows in as extend() appends to it (parsed.bytes is its start), once extended. */
+  #room: Uint8Array | undefined;
 
   constructor(
-    readonly parsed: ParsedCapture,
+    public parsed: ParsedCapture,
     readonly ctx: CaptureContext,
   ) {}
+
+  /**
+   * Appends the packets of `appended` (a file of this one's header and interfaces: its first `head` bytes are not
+   * appended) to the file. The longer file is one buffer (grown by half when full) and every packet's `data` a
+   * view into it, as parseCaptureFile gives, so `p.data.byteOffset - bytes.byteOffset` stays a frame's offset.
+   * The context, `passed` and the filter results are kept: they cover frames the file still holds, unchanged.
+   */
+  extend(appended: ParsedCapture, head: number): void {
+    const old = this.parsed;
+    const added = appended.bytes.subarray(head);
+    if (appended.capture.packets.length === 0) return;
+    const size = old.bytes.length;
+    const end = size + added.length;
+    let room = this.#room;
+    let packets: CapturePacket[];
+    if (room !== undefined && old.bytes.buffer === room.buffer && old.bytes.byteOffset === room.byteOffset && room.length >= end) {
+      packets = old.capture.packets.slice();
+    } else {
+      const grown = new Uint8Array(Math.ceil(end * 1.5));
+      grown.set(old.bytes);
+      // Views into the old file move to the new buffer (one that is not, a copy, stays as it is).
+      packets = old.capture.packets.map((p) => {
+        const at = p.data.byteOffset - old.bytes.byteOffset;
+        if (p.data.buffer !== old.bytes.buffer || at < 0 || at + p.data.length > size) return p;
+        return { ...p, data: grown.subarray(at, at + p.data.length) };
+      });
+      room = this.#room = grown;
+    }
+    room.set(added, size);
+    const base = appended.bytes.byteOffset + head;
+    for (const p of appended.capture.packets) {
+      const at = size + p.data.byteOffset - base;
+      packets.push({ ...p, data: room.subarray(at, at + p.data.length) });
+    }
+    const first = old.capture.packets.length === 0;
+    this.parsed = {
+      bytes: room.subarray(0, end),
+      capture: { ...old.capture, packets },
+      firstTsNs: first ? appended.firstTsNs : old.firstTsNs,
+      lastTsNs: first || appended.lastTsNs > old.lastTsNs ? appended.lastTsNs : old.lastTsNs,
+    };
+  }
 
   get total(): number {
     return this.parsed.capture.packets.length;
@@ -74,27 +128,34 @@ class Session {
     if (to > this.passed) this.passed = to;
   }
 
-  /** The numbers of the frames `text` passes, cached. */
+  /**
+   * The numbers of the frames `text` passes, cached; a cached result that covers fewer frames than the file now
+   * holds (extend() came since) is extended by testing only the frames past it.
+   */
   async matches(text: string, filter: DisplayFilter): Promise<Uint32Array> {
+    // The file as it is now (extend() may come between the slices: the frames it adds are for the next call).
+    const parsed = this.parsed;
+    const packets = parsed.capture.packets;
     const hit = this.filters.get(text);
     if (hit) {
       this.filters.delete(text);
       this.filters.set(text, hit);
-      return hit;
+      if (hit.covered >= packets.length) return hit.numbers;
     }
-    const packets = this.parsed.capture.packets;
-    const out = new Uint32Array(packets.length);
-    let m = 0;
-    for (let i = 0; i < packets.length; i++) {
+    const from = hit?.covered ?? 0;
+    let m = hit?.numbers.length ?? 0;
+    const out = new Uint32Array(m + packets.length - from);
+    if (hit) out.set(hit.numbers);
+    for (let i = from; i < packets.length; i++) {
       // A frame past `passed` gets its first pass here (collectFields records what summarize would).
-      if (filter.test(collectFields(packets[i]!.data, frameMeta(this.parsed, i), this.ctx).values)) out[m++] = i + 1;
+      if (filter.test(collectFields(packets[i]!.data, frameMeta(parsed, i), this.ctx).values)) out[m++] = i + 1;
       if (i + 1 > this.passed) this.passed = i + 1;
-      if ((i + 1) % SLICE === 0) await tick();
+      if ((i + 1 - from) % SLICE === 0) await tick();
     }
-    const result = out.slice(0, m);
+    const result: FilterResult = { numbers: out.slice(0, m), covered: packets.length };
     this.filters.set(text, result);
     while (this.filters.size > FILTERS) this.filters.delete(this.filters.keys().next().value!);
-    return result;
+    return result.numbers;
   }
 }
 
@@ -138,13 +199,29 @@ export class CaptureService {
     return this.#sessions.has(id);
   }
 
-  /** A live capture was written again: its new file and a context that has seen every frame become its session. */
+  /** A live capture was written again whole: its new file and a context that has seen every frame become its session. */
   adopt(id: string, parsed: ParsedCapture, ctx: CaptureContext): void {
     // Only a capture someone has open keeps a session (others are parsed when asked for).
     if (!this.#sessions.has(id)) return;
     const session = new Session(parsed, ctx);
     session.passed = session.total;
     this.#keep(id, session);
+  }
+
+  /**
+   * A live capture's flush appended the packets of `appended` (a file of the stored one's header and interfaces,
+   * its first `head` bytes not appended) to the stored file, which held `before` frames: an open session of it
+   * takes them, keeping its context, its pass and its filter results (Session.extend).
+   */
+  extend(id: string, before: number, appended: ParsedCapture, head: number): void {
+    const session = this.#sessions.get(id);
+    if (!session) return;
+    // A session of another version of the file (not expected): dropped, it is read again when next asked for.
+    if (session.total !== before) {
+      this.#sessions.delete(id);
+      return;
+    }
+    session.extend(appended, head);
   }
 
   #mark(s: CaptureSummary): CaptureSummary {

@@ -8,9 +8,11 @@
 // onCaptureFrames says how many frames it holds now. A flush appends the new frames' blocks to the stored file
 // and index (CaptureAppender: the cost of the new frames); it writes the ring whole, replacing the stored capture,
 // when the stored file is no longer the ring's start: frames were dropped, a written frame's comment changed, a
-// device came or its description changed; and while the capture is open in the capture view (its session takes
-// the whole file and the full dissector's pass). A whole write costs the ring's size, so the flush interval grows
-// with the time the last flush took (at most a quarter of the wall time is spent flushing).
+// device came or its description changed. While the capture is open in the capture view, an append also extends
+// its session (CaptureService.extend: the longer file; its context, pass and filter results carry on over the new
+// frames when asked for), and a whole write runs the full dissector's pass over the ring for the session that
+// adopts the new file. A whole write costs the ring's size, so the flush interval grows with the time the last
+// flush took (at most a quarter of the wall time is spent flushing).
 //
 // The journey: when a lab gets its first live capture, every namespace of its world also gets an 'any' tap into a
 // bounded per-lab ring (JOURNEY_RING frames; new namespaces are picked up at every flush). captures.journey finds
@@ -406,11 +408,12 @@ export class LiveCaptures {
     const started = performance.now();
     this.#journeys.get(r.labId)?.refresh();
     const place = placer(r.world);
-    // An open session holds the parsed file and the full dissector's context: it takes the whole file again.
+    // An open session holds the parsed file and the full dissector's context: an append extends it, a whole write
+    // gives it the new file and a context that has seen every frame.
     const open = this.captures.isOpen(r.id);
     const earliestNote = r.ring.takeEarliestNote();
     try {
-      if (open || !this.#append(r, place, earliestNote)) this.#rewrite(r, place, open);
+      if (!this.#append(r, place, earliestNote)) this.#rewrite(r, place, open);
     } catch (e) {
       r.written = undefined;
       // Deleted while recording: the recording ends.
@@ -433,21 +436,17 @@ export class LiveCaptures {
     const epochNs = r.world.lab.epochNs;
     const layout = pcapngLayout(r.ring, r.known, place);
     const parsed = parseOrRefuse(writeFrames(layout, r.ring, epochNs));
-    if (open) {
-      // The full dissector's pass over the ring is for an open session only (adopt keeps no other).
-      const ctx = new CaptureContext();
-      this.library.captures.replace(r.id, parsed, indexFrames(parsed, ctx));
-      this.captures.adopt(r.id, parsed, ctx);
-      return;
-    }
-    const appender = this.library.captures.appender(r.id, parsed);
+    // The full dissector's pass over the ring is for an open session only (adopt keeps no other).
+    const ctx = open ? new CaptureContext() : undefined;
+    const appender = this.library.captures.appender(r.id, parsed, ctx ? indexFrames(parsed, ctx) : []);
+    if (ctx) this.captures.adopt(r.id, parsed, ctx);
     r.written = { appender, layout, epochNs, head: writeFrames(layout, [], epochNs).length };
   }
 
   /**
    * Appends the frames that came since the last flush, when the stored file is the ring's up to them: no frame was
-   * dropped, no written frame's comment changed, the same interfaces described the same way, the same epoch.
-   * False when the ring must be written whole.
+   * dropped, no written frame's comment changed, the same interfaces described the same way, the same epoch; an
+   * open session of the capture takes them too (CaptureService.extend). False when the ring must be written whole.
    */
   #append(r: Recording, place: Placer, earliestNote: number): boolean {
     const w = r.written;
@@ -458,7 +457,11 @@ export class LiveCaptures {
     }
     const fresh = [...r.ring.since(r.flushedSerial)];
     for (const f of fresh) if (!w.layout.ids.has(deviceKey(f.netns, f.dev))) return false;
-    if (fresh.length > 0) w.appender.append(parseOrRefuse(writeFrames(w.layout, fresh, w.epochNs)), w.head);
+    if (fresh.length === 0) return true;
+    const before = w.appender.count;
+    const appended = parseOrRefuse(writeFrames(w.layout, fresh, w.epochNs));
+    w.appender.append(appended, w.head);
+    this.captures.extend(r.id, before, appended, w.head);
     return true;
   }
 
