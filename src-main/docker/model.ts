@@ -223,6 +223,8 @@ export interface CreateEndpointRequest {
   readonly serial?: boolean;
   /** ipvlan: the parent's MAC. */
   readonly parentMac?: MacAddress;
+  /** No DNS names (a swarm lb-<net> endpoint: only NetworkDB records name things on a swarm network). */
+  readonly anonymous?: boolean;
 }
 
 /** The daemon's network table. */
@@ -570,7 +572,7 @@ export class NetworkRegistry {
       ...(ipv6 ? { ipv6 } : {}),
       mac,
       aliases,
-      dnsNames: isUserDefinedNetworkName(nw.name) ? buildDnsNames(req.name, aliases, req.containerId, req.hostname) : [],
+      dnsNames: isUserDefinedNetworkName(nw.name) && req.anonymous !== true ? buildDnsNames(req.name, aliases, req.containerId, req.hostname) : [],
       ...(req.ipv4 ? { requestedIpv4: req.ipv4 } : {}),
       ...(req.ipv6 ? { requestedIpv6: req.ipv6 } : {}),
       seq: this.epSeq++,

@@ -132,6 +132,13 @@ export interface EngineBehaviour {
    * answered by the pinging container itself.
    */
   readonly vipPingDnat: boolean;
+  /**
+   * ≥18.06: east-west load balancing moves out of the client containers into a per-node, per-overlay sandbox
+   * `lb-<net>` (endpoint `<net>-endpoint` with the node's LB IP, every VIP of the network as a /32 on it, IPVS in
+   * NAT mode SNATing to the LB IP); before, each container balances in its own IPVS (libnetwork c47239d1, moby
+   * daemon/network.go NetworkOptionLBEndpoint from v18.06.0-ce; docker-networking.md §6.5, §7.3).
+   */
+  readonly lbSandbox: boolean;
 }
 
 export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE_VERSION): EngineBehaviour {
@@ -158,5 +165,6 @@ export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE
     clusterStore: !atLeast(v, 23),
     taskVipAddress: atLeast(v, 18, 6) ? 'none' : atLeast(v, 17, 9) ? 'lo' : 'iface',
     vipPingDnat: atLeast(v, 1, 13) && !atLeast(v, 18, 6),
+    lbSandbox: atLeast(v, 18, 6),
   };
 }

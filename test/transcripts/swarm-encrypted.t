@@ -42,14 +42,15 @@ node1$ docker service ps front back --format '{{.Name}} {{.Node}} {{.DesiredStat
 back.1 node2 Running
 front.1 node1 Running
 
-# the task brought the network to node2, with the manager's ID, subnet, VNI and the encrypted option
+# the task brought the network to node2, with the manager's ID, subnet, VNI and the encrypted option, and with it
+# node2's load-balancer sandbox lb-secure (18.06+), listed after the task (Go ranges over the map's sorted keys)
 node2$ docker network ls --filter driver=overlay --format '{{.Name}}'
 ingress
 secure
 node2$ docker network inspect -f '{{json .Options}}' secure
 {"com.docker.network.driver.overlay.vxlanid_list":"4097","encrypted":""}
 node2$ docker network inspect -f '{{.Scope}} {{range .IPAM.Config}}{{.Subnet}}{{end}} {{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}' secure
-swarm 10\.0\.1\.0/24 back\.1\.\w{25} 10\.0\.1\.\d+/24 (re)
+swarm 10\.0\.1\.0/24 back\.1\.\w{25} 10\.0\.1\.\d+/24secure-endpoint 10\.0\.1\.\d+/24 (re)
 $ test "$(docker-machine ssh node1 docker network inspect -f '{{.Id}}' secure)" = "$(docker-machine ssh node2 docker network inspect -f '{{.Id}}' secure)" && echo same id
 same id
 node2$ B=$(docker ps -q -f name=back); docker exec $B ip -o link show eth0 | grep -o 'mtu [0-9]*'

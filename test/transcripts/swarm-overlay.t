@@ -42,10 +42,12 @@ ingress
 lab
 sw1$ docker run -d --name beta --network lab alpine sleep 1d
 [0-9a-f]{64} (re)
+# (10.20.0.3 went to sw2's load-balancer endpoint lb-lab, allocated by the manager when alpha brought the network
+# there, 18.06+; beta gets the next address)
 sw2$ docker exec alpha ping -c 2 beta
-PING beta (10.20.0.3): 56 data bytes
-64 bytes from 10.20.0.3: seq=0 ttl=64 time=0\.\d+ ms (re)
-64 bytes from 10.20.0.3: seq=1 ttl=64 time=0\.\d+ ms (re)
+PING beta (10.20.0.4): 56 data bytes
+64 bytes from 10.20.0.4: seq=0 ttl=64 time=0\.\d+ ms (re)
+64 bytes from 10.20.0.4: seq=1 ttl=64 time=0\.\d+ ms (re)
 
 --- beta ping statistics ---
 2 packets transmitted, 2 packets received, 0% packet loss

@@ -3,7 +3,8 @@
 // gossip and endpoint table (gossip.ts), and the daemon hooks (daemon/swarm-hooks.ts) that make swarm networks
 // real here: instantiated when a task or an attachable container needs them, plumbed by the overlay driver
 // (daemon/overlay.ts), docker_gwbridge for every overlay container, the ingress sandbox with the routing mesh's
-// rules (lb.ts), DNS for services and tasks.
+// rules (lb.ts), the east-west load balancer (lb.ts: engines ≥18.06 in a per-overlay lb-<net> sandbox built like the
+// ingress one, older engines in each container), DNS for services and tasks.
 
 import { formatIpv4 } from '../../common/wire/ipv4-address.ts';
 import { formatMac } from '../../common/wire/mac.ts';
@@ -84,6 +85,17 @@ interface LocalTask {
   stopping: boolean;
 }
 
+/** A per-overlay load-balancer sandbox `lb-<net>` (engines ≥18.06). */
+interface LbNetSandbox {
+  readonly ns: NetNamespace;
+  readonly lb: LbSandbox;
+  /** The node's LB address as the manager allocated it ("10.0.1.5/24"). */
+  readonly cidr: string;
+  readonly endpointId: string;
+  readonly veth: string;
+  readonly record: EndpointRecord;
+}
+
 interface PlumbedEndpoint {
   readonly networkId: string;
   readonly sandboxVeth: string;
@@ -114,6 +126,10 @@ export class NodeSwarm implements SwarmHooks {
   private creatingTask = false;
   private ingressSbox: { ns: NetNamespace; lb: LbSandbox; gwIp: string; ingressIp: string; veth: string; hostVeth: string } | undefined;
   private readonly ingressPorts = new Set<string>();
+  /** Engines ≥18.06: the lb-<net> sandbox of each overlay this node has joined, by network ID (§6.5, §7.3). */
+  private readonly lbSboxes = new Map<string, LbNetSandbox>();
+  /** How many lb-<net> sandboxes each network has had here (a re-created one gets a fresh namespace). */
+  private readonly lbGen = new Map<string, number>();
   addr = '';
   /** Powered off (flotilla node stop): nothing runs until resume(). */
   suspended = false;
@@ -380,6 +396,7 @@ export class NodeSwarm implements SwarmHooks {
       if (!['complete', 'failed', 'rejected'].includes(t.state)) t.state = 'shutdown';
     }
     this.teardownIngress();
+    for (const id of [...this.lbSboxes.keys()]) this.teardownLb(id);
   }
 
   /** Powered on (after the daemon started): the same member again — gossip, ingress, the agent's session. */
@@ -581,6 +598,7 @@ export class NodeSwarm implements SwarmHooks {
 
   /** Drops a swarm network from this daemon's table (its endpoints gone). */
   private forgetNetwork(id: string): void {
+    this.teardownLb(id);
     const nw = this.daemon.registry.get(id);
     if (!nw) return;
     this.overlay.destroy(id);
@@ -595,11 +613,16 @@ export class NodeSwarm implements SwarmHooks {
   /** Workers keep a swarm network only while something here uses it. */
   private maybeForget(id: string): void {
     const rec = this.cluster?.networks.get(id);
+    const nw = this.daemon.registry.get(id);
+    const wanted = [...this.tasks.values()].some((t) => !t.stopping && t.a.networks.some((n) => n.network.id === id));
+    // the lb-<net> sandbox goes with the node's last other endpoint on the network (libnetwork network.delete), on
+    // managers too, although their copy of the network stays here
+    const lb = this.lbSboxes.get(id);
+    if (lb && nw && !wanted && nw.endpointList().every((e) => e.id === lb.endpointId)) this.teardownLb(id);
     if (this.role === 'manager' && rec) return;
     if (rec?.ingress) return;
-    const nw = this.daemon.registry.get(id);
     if (!nw || nw.endpoints.size > 0) return;
-    if ([...this.tasks.values()].some((t) => !t.stopping && t.a.networks.some((n) => n.network.id === id))) return;
+    if (wanted) return;
     this.forgetNetwork(id);
   }
 
@@ -609,6 +632,7 @@ export class NodeSwarm implements SwarmHooks {
     const recs = db.byNetwork(networkId);
     this.overlay.setPeers(networkId, recs.map((r) => ({ ip: r.ip.split('/')[0]!, mac: r.mac, vtep: r.vtep })), this.cluster?.key);
     for (const lb of this.lbs.values()) lb.sync(networkId, recs);
+    this.lbSboxes.get(networkId)?.lb.sync(networkId, recs);
     const ingress = this.cluster?.ingressNetwork();
     if (ingress && networkId === ingress.id && this.ingressSbox) {
       this.ingressSbox.lb.sync(networkId, recs);
@@ -644,12 +668,10 @@ export class NodeSwarm implements SwarmHooks {
     const nw = this.instantiate(ingress);
     const gw = this.ensureGwbridge();
     // a node that powered off and on again gets a fresh sandbox (the old one went with the machine)
-    const key = `${this.node.name}/ingress_sbox${this.ingressGen++ === 0 ? '' : `@${this.ingressGen}`}`;
-    const ns = this.sw.world.lab.namespace(key, { kernel: this.node.name });
-    ns.sysctl.ipForward = true;
+    const key = `ingress_sbox${this.ingressGen++ === 0 ? '' : `@${this.ingressGen}`}`;
     // eth0 on ingress
-    const ep = this.daemon.registry.createEndpoint(nw, { name: 'ingress-endpoint', key: 'ingress-sbox', ipv4: me.ingressIp });
-    const { sandboxVeth } = this.overlay.attach(this.info(ingress), ns, 'eth0', macText(ep.mac), `${me.ingressIp}/${ingress.subnet.split('/')[1]!}`);
+    const { ns, ep, sandboxVeth } = this.overlaySandbox(ingress, nw, key, { name: 'ingress-endpoint', key: 'ingress-sbox' }, me.ingressIp);
+    ns.sysctl.ipForward = true;
     // eth1 on docker_gwbridge
     const gep = this.daemon.registry.createEndpoint(gw, { name: 'gateway_ingress-sbox', key: 'ingress-sbox' });
     const br = this.daemon.bridgeOf(gw)!;
@@ -691,6 +713,17 @@ export class NodeSwarm implements SwarmHooks {
     });
   }
 
+  /**
+   * A load-balancer sandbox's namespace `<node>/<key>` with its one endpoint `eth0` on the overlay at `ip`: the
+   * common part of ingress-sbox and of the per-overlay lb-<net> sandboxes (libnetwork createLoadBalancerSandbox).
+   */
+  private overlaySandbox(rec: SwarmNetworkRecord, nw: Network, key: string, ep: { name: string; key: string; anonymous?: boolean }, ip: string): { ns: NetNamespace; ep: Endpoint; sandboxVeth: string } {
+    const ns = this.sw.world.lab.namespace(`${this.node.name}/${key}`, { kernel: this.node.name });
+    const e = this.daemon.registry.createEndpoint(nw, { name: ep.name, key: ep.key, ipv4: ip, ...(ep.anonymous === true ? { anonymous: true } : {}) });
+    const { sandboxVeth } = this.overlay.attach(this.info(rec), ns, 'eth0', macText(e.mac), `${ip}/${rec.subnet.split('/')[1]!}`);
+    return { ns, ep: e, sandboxVeth };
+  }
+
   private teardownIngress(): void {
     const sb = this.ingressSbox;
     if (!sb) return;
@@ -701,6 +734,60 @@ export class NodeSwarm implements SwarmHooks {
     const gw = this.daemon.registry.byName('docker_gwbridge');
     if (gw) for (const ep of gw.endpointList()) if (ep.key === 'ingress-sbox') this.daemon.registry.deleteEndpoint(gw, ep.id);
     this.ingressSbox = undefined;
+  }
+
+  // ------------------------------------------------------------------------- lb-<net> (engines ≥18.06)
+
+  /**
+   * The node's lb-<net> sandbox, made when the node first joins the network (a task or an attachable container;
+   * §6.5 lazy instantiation), modelled on ingress-sbox. Its LB IP is a node attachment the manager allocates from the
+   * network's IPAM (§6.5). The document fixes no moment for that allocation, only a sample (§9.2: a task at .3, the
+   * lb endpoint at .5); the emulator allocates it at the node's first join, right after the joining endpoint's own
+   * address (a task's came with the task, an attachable container's just before) — the simplest rule that fits the
+   * sample (VIP .2, two tasks .3 and .4, then the nodes' lb endpoints in the order they join).
+   */
+  private ensureLbSandbox(rec: SwarmNetworkRecord, nw: Network): void {
+    const cl = this.cluster;
+    if (!cl || rec.ingress || !this.daemon.behaviour.lbSandbox || this.lbSboxes.has(rec.id)) return;
+    const cidr = cl.allocateAddress(rec.id);
+    const ip = cidr.split('/')[0]!;
+    const gen = this.lbGen.get(rec.id) ?? 0;
+    this.lbGen.set(rec.id, gen + 1);
+    // sandbox ID lb_<nid> (§1: its netns name is 12 characters, lb_ + 9 of the network ID)
+    const key = `lb_${rec.id.slice(0, 9)}${gen === 0 ? '' : `@${gen + 1}`}`;
+    const name = `${rec.name}-endpoint`;
+    const { ns, ep, sandboxVeth } = this.overlaySandbox(rec, nw, key, { name, key: `lb-${rec.name}`, anonymous: true }, ip);
+    // as in ingress-sbox: a backend's reply, de-SNATed back to the client's address, is forwarded (IPVS restores the
+    // VIP as its source on the way), which needs ip_forward in this namespace
+    ns.sysctl.ipForward = true;
+    const lb = new LbSandbox(enableNetfilter(ns, { ipvs: true }), 'lb', (k) => this.mark(k), false, {
+      add: (vip) => {
+        if (ns.hasDevice('eth0')) ns.addAddress('eth0', `${vip}/32`);
+      },
+      del: (vip) => {
+        if (ns.addresses.some((a) => a.dev.name === 'eth0' && formatIpv4(a.address) === vip)) ns.delAddress('eth0', `${vip}/32`);
+      },
+    });
+    lb.addNetwork(rec.id, rec.subnet, ip);
+    // gossiped like ingress-endpoint: the other nodes learn where the LB IP lives (their tasks answer it), no DNS name
+    const record: EndpointRecord = { networkId: rec.id, endpointId: ep.id, nodeId: this.nodeId, vtep: this.addr, name, ip, mac: macText(ep.mac), aliases: [], anonymous: true };
+    this.lbSboxes.set(rec.id, { ns, lb, cidr, endpointId: ep.id, veth: sandboxVeth, record });
+    this.gossip?.publish('add', record);
+    lb.sync(rec.id, this.db?.byNetwork(rec.id) ?? []);
+    for (const e of lb.errors) this.daemon.firewall.errors.push(`lb-${rec.name}: ${e}`);
+  }
+
+  /** The lb-<net> sandbox goes (libnetwork deleteLoadBalancerSandbox, with the network's last other endpoint). */
+  private teardownLb(networkId: string): void {
+    const sb = this.lbSboxes.get(networkId);
+    if (!sb) return;
+    this.lbSboxes.delete(networkId);
+    sb.lb.removeNetwork(networkId);
+    this.overlay.detach(networkId, sb.veth);
+    const nw = this.daemon.registry.get(networkId);
+    if (nw?.endpoints.has(sb.endpointId)) this.daemon.registry.deleteEndpoint(nw, sb.endpointId);
+    this.gossip?.publish('del', sb.record);
+    this.cluster?.releaseAddress(networkId, sb.cidr);
   }
 
   private syncIngressPorts(recs: readonly EndpointRecord[]): void {
@@ -777,7 +864,7 @@ export class NodeSwarm implements SwarmHooks {
     c.removeNetworkRecord(rec);
     for (const m of this.sw.members(c)) {
       const local = m.daemon.registry.get(rec.id);
-      if (local && [...local.endpoints.values()].every((e) => e.key === 'ingress-sbox')) m.forgetNetwork(rec.id);
+      if (local && [...local.endpoints.values()].every((e) => e.key === 'ingress-sbox' || e.key === `lb-${rec.name}`)) m.forgetNetwork(rec.id);
     }
     return true;
   }
@@ -835,6 +922,7 @@ export class NodeSwarm implements SwarmHooks {
     this.plumbed.set(`${c.id}/${nw.id}`, { networkId: nw.id, sandboxVeth, record, ...(task ? {} : { attachable: `${formatIpv4(ep.ipv4!.address)}/${ep.ipv4!.prefixLength}` }) });
     this.overlay.setPeers(nw.id, (this.db?.byNetwork(nw.id) ?? []).map((r) => ({ ip: r.ip, mac: r.mac, vtep: r.vtep })), cl.key);
     this.gossip?.publish('add', record);
+    this.ensureLbSandbox(rec, nw);
     return { networkId: nw.id, endpoint: ep, config: ec, ifname, hostVeth: dev };
   }
 
@@ -861,7 +949,9 @@ export class NodeSwarm implements SwarmHooks {
       }
     }
     if (task) this.addTaskVips(c, task);
-    // east-west load balancing on each swarm network (not ingress)
+    // 18.06+: east-west load balancing happens in the node's lb-<net> sandboxes, nothing in the container
+    if (d.behaviour.lbSandbox) return;
+    // before: in the container itself, on each swarm network (not ingress)
     let lb = this.lbs.get(c.id);
     if (!lb) {
       lb = new LbSandbox(fw, 'container', (k) => this.mark(k), d.behaviour.vipPingDnat);

@@ -74,6 +74,8 @@ test("bridges, the overlay's sandbox devices, the node's eth0 and the LAN's port
   assert.deepEqual(locateSpot(t, { netns: 'node1', interface: 'docker0' }), { x: n1.uplink.x, y: docker0.y });
   assert.deepEqual(locateSpot(t, { netns: 'node1/1-abcdef0123', interface: 'br0', node: 'node1' }), { x: n1.uplink.x - 24, y: ov.y });
   assert.deepEqual(locateSpot(t, { netns: 'node1/1-abcdef0123', interface: 'vxlan0', node: 'node1' }), { x: n1.uplink.x + 24, y: ov.y });
+  // The overlay's lb_<9 of its ID> sandbox (18.06+), beyond br0 on the same bar.
+  assert.deepEqual(locateSpot(t, { netns: 'node1/lb_abcdef012', interface: 'eth0', node: 'node1' }), { x: n1.uplink.x - 48, y: ov.y });
   assert.deepEqual(locateSpot(t, { netns: 'node2', interface: 'eth0' }), { x: n2.uplink.x, y: n2.y });
   assert.deepEqual(locateSpot(t, { netns: 'ul', interface: 'p-node2' }), { x: n2.uplink.x, y: n2.uplink.y1 });
   const ws = t.workstation.links[0]!;

@@ -27,6 +27,8 @@ function barOf(box: NodeBox, netns: string, dev: string) {
   const sandbox = netns.slice(netns.indexOf('/') + 1);
   if (sandbox.startsWith('1-')) return box.bars.find((b) => b.network.id.startsWith(sandbox.slice(2)));
   if (sandbox.startsWith('ingress_sbox')) return box.bars.find((b) => b.network.ingress);
+  // An overlay's load-balancer sandbox (engines 18.06+): lb_ and 9 characters of the network's ID.
+  if (sandbox.startsWith('lb_')) return box.bars.find((b) => b.network.id.startsWith(sandbox.slice(3, 12)));
   return undefined;
 }
 
@@ -63,9 +65,11 @@ function place(layout: Topology, spot: WireSpot): { point: WirePoint; node?: str
   if (spot.netns === box.node.name && spot.interface === 'eth0') return { point: { x: box.uplink.x, y: box.y }, node: box.key };
   const bar = barOf(box, spot.netns, spot.interface);
   if (bar) {
-    // Under the uplink, so the route runs bridge → eth0 straight up; an overlay's br0 and vxlan0 either side of it.
+    // Under the uplink, so the route runs bridge → eth0 straight up; an overlay's br0 and vxlan0 either side of it,
+    // its load-balancer sandbox beyond br0 (a VIP's packets turn there and come back through br0).
     const sandbox = spot.netns !== box.node.name;
-    const x = box.uplink.x + (spot.interface.startsWith('vxlan') ? 24 : sandbox ? -24 : 0);
+    const lb = spot.netns.startsWith(`${box.node.name}/lb_`);
+    const x = box.uplink.x + (spot.interface.startsWith('vxlan') ? 24 : lb ? -48 : sandbox ? -24 : 0);
     return { point: { x, y: bar.y }, node: box.key };
   }
   return { point: { x: box.x + box.w / 2, y: box.y + 28 }, node: box.key };
