@@ -31,11 +31,11 @@ export class CaptureAnalysis {
 
   handlers(): AnalysisHandlers {
     return {
-      'captures.follow': async ({ id, protocol, number, stream }) => {
+      'captures.follow': async ({ id, protocol, number, stream, transport }) => {
         if (number === undefined && stream === undefined) throw new FlotillaError('invalid-argument', 'number: give a frame of the stream (number) or the stream index (stream)', 'number');
         if (number !== undefined && stream !== undefined) throw new FlotillaError('invalid-argument', 'stream: give a frame (number) or a stream index (stream), not both', 'stream');
         const ix = await this.#index(id);
-        return followStream(ix, protocol, number !== undefined ? { number } : { stream: stream! });
+        return followStream(ix, protocol, { ...(number !== undefined ? { number } : { stream: stream! }), ...(transport ? { transport } : {}) });
       },
       'captures.flow': async ({ id, filter, offset, limit }) => {
         const ix = await this.#index(id);

@@ -45,6 +45,15 @@ test('follow TCP and HTTP streams, filter to one, its flow diagram and I/O graph
   await expect(http).toContainText('GET /4k.txt HTTP/1.1');
   await expect(http).toContainText('Body: 4,000 bytes (text/plain)');
   await expect(app.getByTestId('follow-stream-index')).toHaveText('TCP stream 1');
+  // DNS of a packet in a TCP stream follows that stream; ‹ and › step along TCP streams, not onto UDP ones.
+  const index = app.getByTestId('follow-stream-index');
+  await app.getByTestId('follow-proto-dns').click();
+  await expect(index).toHaveText('TCP stream 1');
+  await app.getByRole('button', { name: 'Previous stream' }).click();
+  await expect(index).toHaveText('TCP stream 0');
+  await expect(app.getByTestId('follow-summary')).toContainText('tcp.stream eq 0');
+  await app.getByRole('button', { name: 'Next stream' }).click();
+  await expect(index).toHaveText('TCP stream 1');
 
   await app.getByTestId('follow-filter').click();
   await expect(panel).toBeHidden();

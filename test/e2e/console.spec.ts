@@ -54,12 +54,28 @@ test('consoles drive a live lab: nodes, networks and containers appear on the ca
   await expect(n1.screen).toContainText('64 bytes from 172.18.0.2: seq=1');
   await n1.idle();
 
-  // Ctrl-C interrupts a ping that would run forever; it prints its statistics and the prompt comes back.
+  // Ctrl-C interrupts a ping that would run forever; it prints its statistics and the prompt comes back. On the
+  // screen, as in a Linux terminal: the tty's "^C" on a line of its own, the statistics, the rtt line, the prompt.
   await n1.run('ping 172.18.0.2');
   await expect(n1.screen).toContainText('icmp_seq=2');
   await app.keyboard.press('Control+C');
   await expect(n1.screen).toContainText('--- 172.18.0.2 ping statistics ---');
   await n1.idle();
+  const after = async (row: string, count: number) => {
+    const rows = (await n1.screen.locator(':scope > div').allTextContents()).map((r) => r.replace(/\u00a0/g, ' ').trimEnd());
+    const at = rows.lastIndexOf(row);
+    return at < 0 ? [] : rows.slice(at, at + count);
+  };
+  await expect
+    .poll(() => after('^C', 5))
+    .toEqual(['^C', '--- 172.18.0.2 ping statistics ---', expect.stringMatching(/^\d+ packets transmitted, \d+ received, \d+% packet loss, time \d+ms$/), expect.stringMatching(/^rtt min\/avg\/max\/mdev = [\d./]+ ms$/), 'docker@node1:~$']);
+  // A command that prints nothing as it stops: the prompt comes on the line after the "^C", and the console goes on.
+  await n1.run('sleep 100');
+  await app.keyboard.press('Control+C');
+  await n1.idle();
+  await expect.poll(() => after('^C', 2)).toEqual(['^C', 'docker@node1:~$']);
+  await n1.run('echo status $?');
+  await expect.poll(() => after('status 130', 2)).toEqual(['status 130', 'docker@node1:~$']);
 
   // History: ↑ brings the last command back.
   await n1.pane.click();

@@ -34,6 +34,10 @@ test('follow a TCP stream with HTTP from a frame, and a DNS exchange over the ov
   // The same stream by index, as tcp.stream says; the filter it gives selects its frames.
   const again = await core.api.captures.follow({ id: http.id, protocol: 'tcp', stream: 0 });
   assert.deepEqual(again.chunks, f.chunks);
+  // A DNS index with transport 'tcp' is the TCP stream (the Follow panel's ‹ › from DNS over TCP ask so).
+  const overTcp = await core.api.captures.follow({ id: http.id, protocol: 'dns', stream: 0, transport: 'tcp' });
+  assert.equal(overTcp.filter, 'tcp.stream eq 0');
+  assert.deepEqual(overTcp.chunks, f.chunks);
   const page = await core.api.captures.frames({ id: http.id, offset: 0, limit: 100, filter: f.filter });
   assert.equal(page.matched, again.frames);
 
@@ -50,6 +54,7 @@ test('follow refuses what it cannot follow, saying why', async () => {
   await rejectsWith(core.api.captures.follow({ id: c.id, protocol: 'tcp' }), 'invalid-argument', /^number: give a frame/);
   await rejectsWith(core.api.captures.follow({ id: c.id, protocol: 'tcp', number: 1, stream: 0 }), 'invalid-argument', /not both/);
   await rejectsWith(core.api.captures.follow({ id: c.id, protocol: 'udp', number: 500 }), 'not-found', /no frame 500/);
+  await rejectsWith(core.api.captures.follow({ id: c.id, protocol: 'tcp', stream: 0, transport: 'udp' }), 'invalid-argument', /^transport: a TCP stream is followed over TCP/);
   await rejectsWith(core.api.captures.follow({ id: UNKNOWN, protocol: 'tcp', number: 1 }), 'not-found', /./);
 });
 

@@ -258,6 +258,9 @@ const malformed: Record<MethodName, [unknown, string][]> = {
     [{ id: ID, protocol: 'udp', stream: -1 }, 'stream'],
     [{ id: ID, protocol: 'udp', stream: 1.5 }, 'stream'],
     [{ id: ID, protocol: 'tcp', number: 1, direction: 0 }, 'direction'],
+    [{ id: ID, protocol: 'dns', stream: 1, transport: 'sctp' }, 'transport'],
+    [{ id: ID, protocol: 'dns', stream: 1, transport: 6 }, 'transport'],
+    [{ id: ID, protocol: 'dns', stream: 1, transport: 'TCP' }, 'transport'],
   ],
   'captures.flow': [
     [{ offset: 0, limit: 10 }, 'id'],

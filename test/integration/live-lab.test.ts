@@ -136,3 +136,58 @@ test('a lab keeps at most 64 consoles: the oldest idle one makes room', async ()
   assert.equal((await core.api.console.run({ consoleId: ids[64]!, line: 'true' })).exit, 0);
   await core.api.lab.stop({ labId });
 });
+
+test('Ctrl-C on a command that holds the console: it stops as the real tool does, the prompt comes back', async () => {
+  const api = core.api;
+  const { id: labId } = await api.labs.create({ name: 'Interrupts' });
+  await api.lab.start({ labId });
+  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
+  assert.equal((await api.console.run({ consoleId: ws.consoleId, line: 'docker-machine create node1' })).exit, 0);
+  const n1 = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
+  const run = (line: string) => api.console.run({ consoleId: n1.consoleId, line });
+  const since = (mark: number) => (output.get(n1.consoleId) ?? '').slice(mark);
+  const mark = () => (output.get(n1.consoleId) ?? '').length;
+  assert.equal((await run('docker network create dev')).exit, 0);
+  assert.equal((await run('docker run -d --name web --net dev nginx')).exit, 0);
+  await api.lab.clock({ labId, action: 'play', speed: 20 });
+
+  // iputils ping on SIGINT: a blank line (after the tty's "^C", which the terminal draws), then its statistics
+  // and the rtt line, and it exits 0 as it had replies; nothing else follows, and the prompt comes back.
+  let m = mark();
+  const ping = run('ping 172.18.0.2');
+  await until('three replies', () => (since(m).match(/bytes from/g)?.length ?? 0) >= 3, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const pinged = await ping;
+  assert.deepEqual([pinged.exit, pinged.prompt, pinged.closed], [0, 'docker@node1:~$ ', false]);
+  const stats = /\n\n--- 172\.18\.0\.2 ping statistics ---\n(\d+) packets transmitted, (\d+) received, \d+% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(since(m));
+  assert.ok(stats, since(m));
+  assert.equal(Number(stats[2]), since(m).match(/bytes from/g)?.length, 'received counts the reply lines');
+  assert.ok(Number(stats[1]) >= Number(stats[2]));
+  // A second Ctrl-C with nothing running does nothing; the console takes the next line and $? is ping's.
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  m = mark();
+  assert.equal((await run('echo status $?')).exit, 0);
+  assert.equal(since(m), 'status 0\n');
+
+  // tcpdump on SIGINT: a blank line on stdout, then its counts on stderr, which match the packets it printed.
+  assert.equal((await run('docker run -d --name pinger --net dev alpine ping web')).exit, 0);
+  m = mark();
+  const dump = run('tcpdump -n -i any icmp');
+  await until('four packets', () => (since(m).match(/ICMP echo/g)?.length ?? 0) >= 4, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const dumped = await dump;
+  assert.deepEqual([dumped.exit, dumped.prompt], [0, 'docker@node1:~$ ']);
+  const counts = /\n\n(\d+) packets captured\n\1 packets received by filter\n0 packets dropped by kernel\n$/.exec(since(m));
+  assert.ok(counts, since(m));
+  assert.equal(Number(counts[1]), since(m).match(/ICMP echo/g)?.length, 'captured counts the lines printed');
+
+  // A command that prints nothing at interrupt (sleep) ends with 130; the console goes on.
+  const slept = run('sleep 100');
+  await new Promise((r) => setTimeout(r, 30));
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  assert.deepEqual([(await slept).exit, (await slept).prompt], [130, 'docker@node1:~$ ']);
+  m = mark();
+  assert.equal((await run('echo status $?; hostname')).exit, 0);
+  assert.equal(since(m), 'status 130\nnode1\n');
+  await api.lab.stop({ labId });
+});

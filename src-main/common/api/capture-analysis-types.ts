@@ -5,6 +5,9 @@ import type { FilterProblem } from './capture-types.ts';
 
 export type FollowProtocol = 'tcp' | 'udp' | 'http' | 'dns';
 
+/** The kind of stream a follow reads: TCP (tcp, http, DNS over TCP) or UDP (udp, dns). */
+export type FollowTransport = 'tcp' | 'udp';
+
 /** 0: the side that sent the stream's first frame (the client, as Wireshark's "Node 0"); 1: the other. */
 export type FollowDirection = 0 | 1;
 

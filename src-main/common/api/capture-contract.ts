@@ -164,9 +164,19 @@ export const captureMethods = {
       ),
     }),
   ),
-  /** Follow stream: the TCP (tcp, http) or UDP (udp, dns) stream of frame `number`, or stream index `stream`. */
+  /**
+   * Follow stream: the TCP (tcp, http) or UDP (udp, dns) stream of frame `number`, or stream index `stream`.
+   * `transport` says which kind of stream: DNS goes over either, so stepping from a DNS-over-TCP stream to the
+   * next index gives 'tcp' (without it a DNS index is the UDP one); tcp and http take only 'tcp', udp only 'udp'.
+   */
   'captures.follow': method<FollowResult>()(
-    object({ id: id('capture'), protocol: literal('tcp', 'udp', 'http', 'dns'), number: optional(integer({ min: 1 })), stream: optional(integer({ min: 0 })) }),
+    object({
+      id: id('capture'),
+      protocol: literal('tcp', 'udp', 'http', 'dns'),
+      number: optional(integer({ min: 1 })),
+      stream: optional(integer({ min: 0 })),
+      transport: optional(literal('tcp', 'udp')),
+    }),
   ),
   /** A page of the flow (sequence) diagram of the frames a display filter passes: endpoint columns, one arrow per frame. */
   'captures.flow': method<FlowPage>()(

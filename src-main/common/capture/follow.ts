@@ -2,9 +2,10 @@
 // bytes, in the order they were delivered; for HTTP also its requests and responses, for DNS its queries and
 // answers in words (over UDP, or over TCP where each message has a 2-byte length before it). A stream is picked by
 // a frame in it, or by its index (tcp.stream, udp.stream). For DNS a frame in a TCP stream (even inside VXLAN)
-// follows that stream, and a stream index is the UDP one.
+// follows that stream, and a stream index is the UDP one unless the target names the transport (stepping from a
+// DNS-over-TCP stream to the next must stay on TCP).
 
-import type { DnsExchangeView, FollowChunk, FollowEndpoint, FollowProtocol, FollowResult, HttpMessageView } from '../api/capture-analysis-types.ts';
+import type { DnsExchangeView, FollowChunk, FollowEndpoint, FollowProtocol, FollowResult, FollowTransport, HttpMessageView } from '../api/capture-analysis-types.ts';
 import { FlotillaError } from '../api/errors.ts';
 import type { FieldValue, FieldValues } from '../dissect/index.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
@@ -21,6 +22,8 @@ export interface FollowTarget {
   number?: number;
   /** Or the stream's index. */
   stream?: number;
+  /** The kind of stream: only DNS has a choice (by default a frame's TCP stream if it has one, else UDP). */
+  transport?: FollowTransport;
 }
 
 function toBase64(bytes: Uint8Array): string {
@@ -237,13 +240,19 @@ function followUdp(ix: AnalysisIndex, protocol: FollowProtocol, stream: number):
   return result;
 }
 
-/** Follows the TCP (tcp, http) or UDP (udp, dns) stream of `target`; DNS follows TCP when the frame is in one. */
+/**
+ * Follows the TCP (tcp, http) or UDP (udp, dns) stream of `target`; DNS follows TCP when `target.transport` says
+ * so, or, without it, when the frame is in a TCP stream.
+ */
 export function followStream(ix: AnalysisIndex, protocol: FollowProtocol, target: FollowTarget): FollowResult {
+  const fixed = protocol === 'dns' ? undefined : protocol === 'udp' ? 'udp' : 'tcp';
+  if (fixed && target.transport && target.transport !== fixed) {
+    throw new FlotillaError('invalid-argument', `transport: a ${protocol.toUpperCase()} stream is followed over ${fixed.toUpperCase()}, not ${target.transport.toUpperCase()}`, 'transport');
+  }
   const what = { tcp: 'TCP', http: 'TCP (HTTP)', udp: 'UDP', dns: 'UDP (DNS)' }[protocol];
   if (protocol === 'tcp' || protocol === 'http') return followTcp(ix, protocol, pickStream(ix, 'tcp', target, what));
   const n = target.number;
-  if (protocol === 'dns' && n !== undefined && n >= 1 && n <= ix.count && ix.tcpStream[n - 1]! >= 0) {
-    return followTcp(ix, protocol, pickStream(ix, 'tcp', target, 'TCP (DNS)'));
-  }
+  const overTcp = target.transport ? target.transport === 'tcp' : protocol === 'dns' && n !== undefined && n >= 1 && n <= ix.count && ix.tcpStream[n - 1]! >= 0;
+  if (protocol === 'dns' && overTcp) return followTcp(ix, protocol, pickStream(ix, 'tcp', target, 'TCP (DNS)'));
   return followUdp(ix, protocol, pickStream(ix, 'udp', target, what));
 }

@@ -3,7 +3,7 @@
 // series per filter. Shown in one panel over the capture view; which analysis it shows is `panel`.
 
 import { createContext } from 'svelte';
-import type { Api, FlowPage, FollowProtocol, FollowResult, IoGraph } from '../../../src-main/common/api/index.ts';
+import type { Api, FlowPage, FollowProtocol, FollowResult, FollowTransport, IoGraph } from '../../../src-main/common/api/index.ts';
 import { describeError } from './errors.ts';
 import type { PacketView } from './packet-view.svelte.ts';
 
@@ -44,8 +44,11 @@ export class CaptureAnalysisState {
     this.panel = null;
   }
 
-  /** Follows the stream of the view's selected frame (or `stream` of the shown protocol's kind). */
-  async openFollow(view: PacketView, protocol: FollowProtocol, stream?: number): Promise<void> {
+  /**
+   * Follows the stream of the view's selected frame, or stream index `stream` of the protocol's kind; `transport`
+   * picks the kind where the protocol has a choice (DNS over TCP or UDP).
+   */
+  async openFollow(view: PacketView, protocol: FollowProtocol, stream?: number, transport?: FollowTransport): Promise<void> {
     this.panel = 'follow';
     this.followProtocol = protocol;
     const number = view.selectedNumber;
@@ -57,7 +60,8 @@ export class CaptureAnalysisState {
     const seq = ++this.#seq;
     this.followBusy = true;
     try {
-      const r = await this.#api.captures.follow({ id: view.capture.id, protocol, ...(stream === undefined ? { number: number! } : { stream }) });
+      const target = stream === undefined ? { number: number! } : { stream, ...(transport ? { transport } : {}) };
+      const r = await this.#api.captures.follow({ id: view.capture.id, protocol, ...target });
       if (seq !== this.#seq) return;
       this.follow = r;
       this.followError = null;

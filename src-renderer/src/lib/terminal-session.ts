@@ -217,7 +217,11 @@ export class TerminalSession {
   }
 
   #interrupt(): void {
+    // The tty's echo of Ctrl-C. A command that prints nothing as it stops (sleep, one abandoned) leaves the line
+    // open: the prompt then goes on the next line, as bash's does, not after the "^C". One that does print
+    // starts with its own line break (ping's "\n--- … ping statistics ---", tcpdump's blank line).
     this.term.write('^C');
+    this.#last = 'C';
     this.#api.console.interrupt({ consoleId: this.#id }).catch(() => undefined);
   }
 
