@@ -41,8 +41,13 @@ export interface HttpMessageView {
   contentType: string | null;
   /** Body bytes the message carries (after de-chunking). */
   bodyLength: number;
-  /** The body as text when there is one and it is text (cut at a limit), else null. */
+  /** The body as text when there is one and it is text (cut at a limit), else null; decoded when `decoded` says so. */
   bodyText: string | null;
+  /**
+   * Set when the body has a Content-Encoding that is undone here (gzip, deflate): the coding as sent, the decoded
+   * size (null when decoding failed) and why it failed (null when it worked). bodyLength stays the encoded size.
+   */
+  decoded?: { coding: string; length: number | null; error: string | null };
   /** False when the stream ended before the message did. */
   complete: boolean;
 }

@@ -1,7 +1,9 @@
 // HTTP/1.x messages read back from a direction's bytes: Content-Length, chunked coding, HEAD, pipelining, a body
-// delimited by the close, a message the stream cut short; and which frames carried each message.
+// delimited by the close, a message the stream cut short, gzip and deflate bodies decoded; and which frames carried
+// each message.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { deflateRawSync, gzipSync } from 'node:zlib';
 import { pairHttp, parseHttpMessages, type ByteOrigin } from './http-messages.ts';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
@@ -50,6 +52,18 @@ describe('HTTP messages', () => {
     assert.deepEqual([cut[0]!.complete, cut[0]!.bodyLength], [false, 3]);
     const noHeadersEnd = parseHttpMessages(bytes('GET / HTTP/1.1\r\nHost: x\r\n'), 0, one);
     assert.equal(noHeadersEnd[0]!.complete, false);
+  });
+
+  it('decodes a gzip or deflate body for its text, and leaves a coding it does not know as binary', () => {
+    const deflated = deflateRawSync(bytes('raw deflate, as some servers send it'));
+    const m = parseHttpMessages(new Uint8Array([...bytes(`HTTP/1.1 200 OK\r\nContent-Encoding: deflate\r\nContent-Length: ${deflated.length}\r\n\r\n`), ...deflated]), 1, one);
+    assert.deepEqual([m[0]!.bodyText, m[0]!.bodyLength, m[0]!.decoded], ['raw deflate, as some servers send it', deflated.length, { coding: 'deflate', length: 36, error: null }]);
+    const br = parseHttpMessages(bytes('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Encoding: br\r\nContent-Length: 3\r\n\r\nabc'), 1, one);
+    assert.deepEqual([br[0]!.bodyText, br[0]!.decoded], [null, undefined]);
+    const cut = gzipSync(bytes('cut short')).subarray(0, 15);
+    const bad = parseHttpMessages(new Uint8Array([...bytes('HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\n\r\n'), ...cut]), 1, one);
+    assert.deepEqual([bad[0]!.bodyText, bad[0]!.decoded?.length], [null, null]);
+    assert.match(bad[0]!.decoded!.error!, /^deflate: truncated: /);
   });
 
   it('stops at bytes that do not start a message, and keeps binary bodies out of the text', () => {

@@ -1,8 +1,10 @@
 // HTTP/1.x messages read back from one reassembled direction of a TCP stream (Follow HTTP stream): start line,
 // headers, and the body as Content-Length, chunked transfer coding or the connection's close delimits it
-// (RFC 9112 6.3). Requests and responses are then paired in order, as HTTP/1.1 pipelining answers them.
+// (RFC 9112 6.3), its content coding (gzip, deflate) undone for the text. Requests and responses are then paired
+// in order, as HTTP/1.1 pipelining answers them.
 
 import type { HttpExchange, HttpMessageView } from '../api/capture-analysis-types.ts';
+import { decodableCoding, decodeContent, InflateError } from '../compress/index.ts';
 import type { Direction } from './tcp-reassembly.ts';
 
 /** Body text kept per message. */
@@ -145,7 +147,20 @@ export function parseHttpMessages(bytes: Uint8Array, dir: Direction, origins: re
       else body = bytes.subarray(he); // delimited by the connection's close
     }
     const { frames, time } = framesOf(origins, pos, end);
-    const text = isText(contentType, body) && (header('content-encoding') ?? 'identity') === 'identity';
+    const encoding = header('content-encoding');
+    const coding = body.length > 0 ? decodableCoding(encoding) : null;
+    let shown: Uint8Array | null = (encoding ?? 'identity').toLowerCase() === 'identity' ? body : null;
+    let decoded: HttpMessageView['decoded'];
+    if (coding !== null) {
+      try {
+        shown = decodeContent(coding, body);
+        decoded = { coding: encoding!, length: shown.length, error: null };
+      } catch (e) {
+        if (!(e instanceof InflateError)) throw e;
+        decoded = { coding: encoding!, length: null, error: e.message };
+      }
+    }
+    const text = shown !== null && shown.length > 0 && isText(contentType, shown) ? shown : null;
     out.push({
       dir,
       kind,
@@ -155,7 +170,8 @@ export function parseHttpMessages(bytes: Uint8Array, dir: Direction, origins: re
       headers,
       contentType,
       bodyLength: body.length,
-      bodyText: text && body.length > 0 ? new TextDecoder('utf-8').decode(body.subarray(0, HTTP_BODY_TEXT_MAX)) : null,
+      bodyText: text ? new TextDecoder('utf-8').decode(text.subarray(0, HTTP_BODY_TEXT_MAX)) : null,
+      ...(decoded ? { decoded } : {}),
       complete,
     });
     pos = end;

@@ -311,6 +311,7 @@ export const fields = {
     host: t('http.host', 'Host', 'string'),
     content_type: t('http.content_type', 'Content-Type', 'string'),
     content_length: u('http.content_length', 'Content length'),
+    content_encoding: t('http.content_encoding', 'Content-Encoding', 'string'),
     file_data: t('http.file_data', 'File Data', 'bytes'),
   },
   sll: {

@@ -2,6 +2,8 @@
 // segments as Content-Length says. As in Wireshark, the segments before the last are "[TCP segment of a
 // reassembled PDU]" (protocol TCP) and the last one shows HTTP with the reassembled message as a second data
 // source. Chunked bodies and bodies delimited by the connection's close are taken as what the segment holds.
+// A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
+import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
 import { fields } from '../registry.ts';
 import { callNamed, registerDissector, type Packet } from '../table.ts';
 import type { Item } from '../tree.ts';
@@ -149,6 +151,7 @@ function dissectMessage(buf: Uint8Array, s: number, e: number, pkt: Packet, tree
   let pos = 0;
   let first = '';
   let mediaType = '';
+  let contentEncoding = '';
   while (pos < hEnd) {
     let le = pos;
     while (le < hEnd && buf[s + le] !== 10) le++;
@@ -183,21 +186,73 @@ function dissectMessage(buf: Uint8Array, s: number, e: number, pkt: Packet, tree
         item.add(F.content_type, s + pos, s + lineEnd, value);
         mediaType = value.split(';')[0]!.trim().toLowerCase();
       } else if (name === 'content-length' && /^\d+$/.test(value)) item.add(F.content_length, s + pos, s + lineEnd, Number(value));
+      else if (name === 'content-encoding') {
+        item.add(F.content_encoding, s + pos, s + lineEnd, value);
+        contentEncoding = value;
+      }
     }
     pos = lineEnd;
   }
   let info = `${first} `;
   if (hEnd < msg.length) {
-    t.add(F.file_data, s + hEnd, e, msg.subarray(hEnd), `File Data: ${msg.length - hEnd} bytes`);
     if (mediaType) info += ` (${mediaType})`;
-    if (mediaType.startsWith('text/')) {
-      pkt.layers.push('data-text-lines');
-      tree.text(`Line-based text data: ${mediaType}`, s + hEnd, e);
-    } else {
-      callNamed('data', buf, s + hEnd, e, pkt, tree);
-    }
+    if (contentEncoding !== '' && contentEncoding.toLowerCase() !== 'identity') dissectEncodedBody(buf, s + hEnd, e, contentEncoding, mediaType, pkt, t, tree);
+    else dissectBody(buf, s + hEnd, e, mediaType, pkt, t, tree);
   }
   return info;
+}
+
+/** The body at buf[s, e) as it is: File Data, then the text or data in it. */
+function dissectBody(buf: Uint8Array, s: number, e: number, mediaType: string, pkt: Packet, http: Item, tree: Item): void {
+  http.add(F.file_data, s, e, buf.subarray(s, e), `File Data: ${e - s} bytes`);
+  if (mediaType.startsWith('text/')) {
+    pkt.layers.push('data-text-lines');
+    tree.text(`Line-based text data: ${mediaType}`, s, e);
+  } else {
+    callNamed('data', buf, s, e, pkt, tree);
+  }
+}
+
+/**
+ * A body with a Content-Encoding, as Wireshark shows it: "Content-encoded entity body (gzip): N bytes -> M bytes"
+ * over the encoded bytes, and the decoded body as a new data source ("Uncompressed entity body") that File Data and
+ * the text or data point into. When it does not decode, the item says so and why, with the encoded bytes as Data
+ * under it and no File Data (as Wireshark).
+ */
+function dissectEncodedBody(buf: Uint8Array, s: number, e: number, coding: string, mediaType: string, pkt: Packet, http: Item, tree: Item): void {
+  const encoded = buf.subarray(s, e);
+  const label = `Content-encoded entity body (${coding}): ${encoded.length} bytes`;
+  const known = decodableCoding(coding);
+  let decoded: Uint8Array | undefined;
+  let problem = '';
+  let at = s;
+  if (known === null) problem = `${coding} is not a coding this dissector decodes (gzip and deflate are)`;
+  else {
+    try {
+      decoded = decodeContent(known, encoded);
+    } catch (err) {
+      if (!(err instanceof InflateError)) throw err;
+      problem = err.message;
+      at = Math.min(s + err.offset, e - 1);
+    }
+  }
+  if (decoded === undefined) {
+    const et = http.text(`${label} [Error: Decompression failed]`, s, e);
+    // Where the decoder stopped: the byte it names, so the hex pane shows it.
+    et.text(`[Decompression failed: ${problem}]`, at, at + 1, { generated: true });
+    callNamed('data', buf, s, e, pkt, et);
+    return;
+  }
+  http.text(`${label} -> ${decoded.length} bytes`, s, e);
+  const b = pkt.builder;
+  const saved = b.source;
+  b.sources.push({ name: 'Uncompressed entity body', bytes: decoded });
+  b.source = b.sources.length - 1;
+  try {
+    dissectBody(decoded, 0, decoded.length, mediaType, pkt, http, tree);
+  } finally {
+    b.source = saved;
+  }
 }
 
 for (const port of PORTS) registerDissector('tcp.port', port, dissectHttp);
