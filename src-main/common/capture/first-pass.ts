@@ -20,7 +20,8 @@ import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, 
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
-import { bodyLengthOf, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
+import { bodyLengthOf, chunkedHead, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
+import { CHUNKS_MALFORMED, scanChunks } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -58,6 +59,7 @@ interface Pending {
   frames: number[];
   size: number;
   need: number | undefined;
+  chunkAt?: number | undefined;
 }
 /** A message the walk began: how many of its frames the walk saw (http.ts ignores the extra property). */
 interface WalkedPending extends Pending {
@@ -643,8 +645,20 @@ export class FirstPass {
     let all: Uint8Array | undefined;
     if (p.need === undefined) {
       all = p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
-      const he = headerEnd(all);
-      if (he >= 0) p.need = he + bodyLengthOf(all, he);
+      if (p.chunkAt === undefined) {
+        const he = headerEnd(all);
+        if (he >= 0) {
+          if (chunkedHead(all, he)) p.chunkAt = he;
+          else p.need = he + bodyLengthOf(all, he);
+        }
+      }
+      // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).
+      if (p.chunkAt !== undefined) {
+        const scan = scanChunks(all, p.chunkAt);
+        if (scan.end === CHUNKS_MALFORMED) p.need = p.size;
+        else if (scan.end >= 0) p.need = scan.end;
+        else p.chunkAt = scan.resume;
+      }
     }
     if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
       pending.delete(key);
@@ -654,7 +668,7 @@ export class FirstPass {
       all ??= p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
       return { kind: 'complete', pdu: all.subarray(0, Math.min(p.need ?? p.size, p.size)), frames: p.frames };
     }
-    const first = p.frames.length === 1 && p.need !== undefined;
+    const first = p.frames.length === 1 && (p.need !== undefined || p.chunkAt !== undefined);
     ix.httpKind[i] = first ? HTTP_FIRST_SEGMENT : HTTP_SEGMENT;
     if (clean) return undefined;
     return first ? { kind: 'segment', firstLine: firstLineOf(payload) } : { kind: 'segment' };

@@ -16,7 +16,7 @@ import { parseIpv4 } from '../wire/ipv4-address.ts';
 import { parseMac } from '../wire/mac.ts';
 import { ACK, PSH, SYN, encode as encodeTcp } from '../wire/tcp.ts';
 import { readPcap, writePcap } from '../pcap/index.ts';
-import { CaptureContext, collectFields, dissect, type FrameMeta } from '../dissect/dissect.ts';
+import { CaptureContext, collectFields, dissect, summarize, type FrameMeta } from '../dissect/dissect.ts';
 import type { Tree, TreeNode } from '../dissect/tree.ts';
 import { AnalysisIndex } from './analysis-index.ts';
 import { parseCaptureFile } from './indexer.ts';
@@ -144,6 +144,51 @@ describe('HTTP content coding in the detail tree', () => {
     const verbose = run(['-Y', 'frame.number == 5', '-V']);
     const [entity] = labelled(t[4]!, /^Content-encoded entity body/);
     assert.ok(verbose.includes(`    ${entity!.label}\n`), verbose);
+  });
+});
+
+describe('a chunked body in the packet list and the detail tree', () => {
+  const { trees: t, frames } = trees();
+  const pcapPath = () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'flotilla-http-chunked-')), 'chunked.pcap');
+    writeFileSync(path, PCAP);
+    return path;
+  };
+
+  it('is gathered to its last chunk: the first segment is a TCP segment of the PDU, the last one the HTTP message', () => {
+    const ctx = new CaptureContext();
+    const rows = frames.map((f) => summarize(f.data, f.meta, ctx));
+    assert.deepEqual([rows[6]!.protocol, rows[6]!.info.endsWith('[TCP segment of a reassembled PDU]')], ['TCP', true]);
+    assert.deepEqual([rows[7]!.protocol, rows[7]!.info], ['HTTP', 'HTTP/1.1 200 OK  (text/plain)']);
+  });
+
+  it('shows each chunk, the end of the coding, and the body de-chunked then decoded', () => {
+    const tree = t[7]!;
+    const [chunked] = labelled(tree, /^HTTP chunked response$/);
+    assert.deepEqual(
+      chunked!.children.map((c) => c.label),
+      ['Data chunk (10 octets)', `Data chunk (${zlib.deflateSync(te(DEFLATE_TEXT)).length - 10} octets)`, 'End of chunked encoding', '\\r\\n'],
+    );
+    assert.deepEqual(chunked!.children[0]!.children.map((c) => c.label.split(':')[0]), ['Chunk size', 'Chunk data', 'Chunk boundary']);
+    const dechunked = tree.sources.findIndex((d) => d.name.startsWith('De-chunked entity body'));
+    assert.ok(dechunked > 0);
+    const [entity] = labelled(tree, /^Content-encoded entity body/);
+    assert.equal(entity!.source, dechunked);
+    const [file] = all(tree.roots).filter((n) => n.abbrev === 'http.file_data');
+    assert.equal(file?.label, `File Data: ${DEFLATE_TEXT.length} bytes`);
+  });
+
+  it('agrees with tshark: the rows, and the chunked subtree line by line', { skip: !HAVE_TSHARK && 'tshark is not installed' }, () => {
+    const path = pcapPath();
+    const run = (args: string[]) => execFileSync('tshark', ['-r', path, ...args], { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    const cols = run(['-T', 'fields', '-e', '_ws.col.Protocol', '-e', '_ws.col.Info']).trim().split('\n');
+    const ctx = new CaptureContext();
+    const rows = frames.map((f) => summarize(f.data, f.meta, ctx));
+    for (const k of [6, 7]) assert.equal(`${rows[k]!.protocol}\t${rows[k]!.info}`, cols[k], `frame ${k + 1}`);
+    const verbose = run(['-Y', 'frame.number == 8', '-V']);
+    for (const n of all(labelled(t[7]!, /^HTTP chunked response$/))) assert.ok(verbose.includes(`${n.label}\n`), `tshark has no line "${n.label}"`);
+    const body = run(['-Y', 'frame.number == 8', '-T', 'fields', '-e', 'http.file_data']).trim();
+    assert.equal(body, DEFLATE_TEXT.replace(/\n/g, '\\n'));
   });
 });
 

@@ -35,21 +35,10 @@ const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0))
  * line's code, then the first "\r\ncontent-length:" (any case) followed by blanks and digits.
  */
 export function bodyLengthOf(b: Uint8Array, he: number): number {
-  let le = 0;
-  while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  const first = ascii(b, 0, le);
-  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
-  if (status !== undefined && (status < 200 || status === 204 || status === 304)) return 0;
+  if (bodylessHead(b)) return 0;
   const n = CONTENT_LENGTH.length;
   for (let i = 0; i + n <= he; i++) {
-    let k = 0;
-    for (; k < n; k++) {
-      const x = b[i + k]!;
-      const c = CONTENT_LENGTH[k]!;
-      // The letters in either case (the regex's "i"), the rest as they are.
-      if (x !== c && !(c >= 97 && c <= 122 && x === c - 32)) break;
-    }
-    if (k < n) continue;
+    if (!matchesAt(b, i, CONTENT_LENGTH)) continue;
     let j = i + n;
     while (j < he && (b[j] === 32 || b[j] === 9)) j++;
     let v = 0;
@@ -62,6 +51,42 @@ export function bodyLengthOf(b: Uint8Array, he: number): number {
     if (digits > 0) return Math.min(v, MAX_PDU);
   }
   return 0;
+}
+
+/** http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head `b` has a CRLF). */
+function bodylessHead(b: Uint8Array): boolean {
+  let le = 0;
+  while (!(b[le] === 13 && b[le + 1] === 10)) le++;
+  const first = ascii(b, 0, le);
+  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
+  return status !== undefined && (status < 200 || status === 204 || status === 304);
+}
+
+/** Whether `pattern` (lower case) is at b[i..]: its letters in either case (a regex's "i"), the rest as they are. */
+function matchesAt(b: Uint8Array, i: number, pattern: readonly number[]): boolean {
+  for (let k = 0; k < pattern.length; k++) {
+    const x = b[i + k];
+    const c = pattern[k]!;
+    if (x !== c && !(c >= 97 && c <= 122 && x === c - 32)) return false;
+  }
+  return true;
+}
+
+const TRANSFER_ENCODING = Array.from('\r\ntransfer-encoding:', (c) => c.charCodeAt(0));
+const CHUNKED = Array.from('chunked', (c) => c.charCodeAt(0));
+
+/**
+ * http.ts's chunkedBody(ascii(head)) read from the bytes of a head `b[0, he)`: not bodyless, and a
+ * "\r\ntransfer-encoding:" (any case) whose line holds "chunked" (any case).
+ */
+export function chunkedHead(b: Uint8Array, he: number): boolean {
+  if (bodylessHead(b)) return false;
+  const n = TRANSFER_ENCODING.length;
+  for (let i = 0; i + n <= he; i++) {
+    if (!matchesAt(b, i, TRANSFER_ENCODING)) continue;
+    for (let j = i + n; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
+  }
+  return false;
 }
 
 /** First bytes a request line (a method) or a status line ("HTTP/") can start with. */

@@ -6,6 +6,7 @@
 import type { HttpExchange, HttpMessageView } from '../api/capture-analysis-types.ts';
 import { decodableCoding, decodeContent, InflateError } from '../compress/index.ts';
 import type { Direction } from './tcp-reassembly.ts';
+import { dechunk } from '../wire/http-chunked.ts';
 
 /** Body text kept per message. */
 export const HTTP_BODY_TEXT_MAX = 64 * 1024;
@@ -53,42 +54,6 @@ function isText(contentType: string | null, body: Uint8Array): boolean {
   return true;
 }
 
-/** Decodes a chunked body from `from`; returns the body and where the message ends, or null if it is cut short. */
-function dechunk(b: Uint8Array, from: number): { body: Uint8Array; end: number } | null {
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  let pos = from;
-  for (;;) {
-    const le = lineEnd(b, pos);
-    if (le < 0) return null;
-    const n = parseInt(latin1(b, pos, le).split(';')[0]!.trim(), 16);
-    if (!Number.isFinite(n) || n < 0) return null;
-    pos = le + 1;
-    if (n === 0) {
-      // Trailer fields, then the blank line.
-      for (;;) {
-        const te = lineEnd(b, pos);
-        if (te < 0) return null;
-        const blank = te === pos || (te === pos + 1 && b[pos] === 13);
-        pos = te + 1;
-        if (blank) break;
-      }
-      const body = new Uint8Array(size);
-      let at = 0;
-      for (const p of parts) {
-        body.set(p, at);
-        at += p.length;
-      }
-      return { body, end: pos };
-    }
-    if (pos + n > b.length) return null;
-    parts.push(b.subarray(pos, pos + n));
-    size += n;
-    pos += n;
-    if (b[pos] === 13) pos++;
-    if (b[pos] === 10) pos++;
-  }
-}
 
 function framesOf(origins: readonly ByteOrigin[], start: number, end: number): { frames: number[]; time: number } {
   const frames: number[] = [];

@@ -12,6 +12,11 @@ import { KIND_SPECIAL } from './frame-index.ts';
 import { frameMeta, indexCapture, indexFrames, parseCaptureFile } from './indexer.ts';
 import { PrimedContext, frameMeta as rowMeta, renderRows } from './rows.ts';
 import { colourName } from './colouring.ts';
+import { encode as encodeEthernet, ETHERTYPE_IPV4 } from '../wire/ethernet.ts';
+import { encode as encodeIpv4, PROTO_TCP } from '../wire/ipv4.ts';
+import { parseIpv4 } from '../wire/ipv4-address.ts';
+import { parseMac } from '../wire/mac.ts';
+import { ACK, PSH, SYN, encode as encodeTcp } from '../wire/tcp.ts';
 
 /** Every row, as the full dissector's pass over every frame in order gives it. */
 function truth(bytes: Uint8Array): FrameRow[] {
@@ -169,6 +174,61 @@ test('HTTP heads read as http.ts reads them: Content-Length in any case, blanks,
       assertSameRows(`${JSON.stringify(v)} ${digit ?? ''}`, writePcap(frames));
     }
   }
+});
+
+/** A TCP conversation 10.0.1.2:40000 → 10.0.1.11:80 carrying `segments` (true: from the client), after a handshake. */
+function tcpConversation(segments: readonly [boolean, Uint8Array][]): { tsNs: bigint; data: Uint8Array }[] {
+  const ends = [
+    { mac: parseMac('02:42:0a:00:01:02'), ip: parseIpv4('10.0.1.2'), port: 40000 },
+    { mac: parseMac('02:42:0a:00:01:0b'), ip: parseIpv4('10.0.1.11'), port: 80 },
+  ] as const;
+  const frame = (fromClient: boolean, seq: number, ack: number, flags: number, payload: Uint8Array) => {
+    const [a, b] = fromClient ? [ends[0], ends[1]] : [ends[1], ends[0]];
+    const tcp = encodeTcp({ srcPort: a.port, dstPort: b.port, seq, ack, flags, window: 502, urgentPointer: 0, options: [], payload }, { src: a.ip, dst: b.ip });
+    const ip = encodeIpv4({ dscp: 0, ecn: 0, identification: 1, dontFragment: true, moreFragments: false, fragmentOffset: 0, ttl: 64, protocol: PROTO_TCP, src: a.ip, dst: b.ip, options: new Uint8Array(0), payload: tcp });
+    return encodeEthernet({ dst: b.mac, src: a.mac, ethertype: ETHERTYPE_IPV4, payload: ip });
+  };
+  let c = 1001;
+  let sv = 5001;
+  const out = [frame(true, 1000, 0, SYN, new Uint8Array(0)), frame(false, 5000, c, SYN | ACK, new Uint8Array(0)), frame(true, c, sv, ACK, new Uint8Array(0))];
+  for (const [fromClient, payload] of segments) {
+    out.push(frame(fromClient, fromClient ? c : sv, fromClient ? sv : c, PSH | ACK, payload));
+    if (fromClient) c += payload.length;
+    else sv += payload.length;
+  }
+  return out.map((data, i) => ({ tsNs: 1_000_000_000n + BigInt(i) * 1_000_000n, data }));
+}
+
+test('chunked HTTP bodies gathered as http.ts gathers them: split anywhere, header variants, broken sizes, trailers', () => {
+  const enc = new TextEncoder();
+  const request = enc.encode('GET /c HTTP/1.1\r\nHost: web\r\n\r\n');
+  const body = '5\r\nhello\r\n1a;ext=1\r\nabcdefghijklmnopqrstuvwxyz\r\n0\r\nX-Trailer: 1\r\n\r\n';
+  const variants = ['Transfer-Encoding: chunked', 'transfer-encoding: gzip, CHUNKED', 'Transfer-Encoding: identity', 'Transfer-Encodin: chunked', 'Transfer-Encoding:\tchunked'];
+  const bodies = [body, body.replace('1a;ext=1', 'zz'), body.replace(/\r\n/g, '\n').replace('HTTP', 'HTTP'), '0\r\n\r\n'];
+  let n = 0;
+  for (const v of variants) {
+    for (const b of bodies) {
+      const response = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n${v}\r\n\r\n${b}`);
+      // The response cut in two at every point, then another request and response on the same connection.
+      for (let cut = 1; cut < response.length; cut += 3) {
+        const frames = tcpConversation([
+          [true, request],
+          [false, response.subarray(0, cut)],
+          [false, response.subarray(cut)],
+          [true, request],
+          [false, response],
+        ]);
+        assertSameRows(`${JSON.stringify(v)} cut ${cut}`, writePcap(frames));
+        n++;
+      }
+    }
+  }
+  assert.ok(n > 100);
+  // The rows themselves: the cut response is one HTTP message in its last segment.
+  const response = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n${body}`);
+  const rows = truth(writePcap(tcpConversation([[true, request], [false, response.subarray(0, 60)], [false, response.subarray(60, 90)], [false, response.subarray(90)]])));
+  assert.deepEqual(rows.slice(4).map((r) => r.protocol), ['TCP', 'TCP', 'HTTP']);
+  assert.equal(rows[6]!.info, 'HTTP/1.1 200 OK  (text/plain)');
 });
 
 /** A tree as text, without what no column holds (udp.stream, DNS's "Request In": the primed tree lacks them). */

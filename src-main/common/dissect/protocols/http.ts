@@ -1,9 +1,11 @@
 // HTTP/1.x (tcp.port 80, 8080, …): request and status lines, headers, and the body gathered from as many
 // segments as Content-Length says. As in Wireshark, the segments before the last are "[TCP segment of a
 // reassembled PDU]" (protocol TCP) and the last one shows HTTP with the reassembled message as a second data
-// source. Chunked bodies and bodies delimited by the connection's close are taken as what the segment holds.
-// A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
+// source. A chunked body is gathered until its last chunk and trailer (wire/http-chunked.ts), shown chunk by chunk
+// and de-chunked into a data source of its own; a body delimited by the connection's close is taken as what the
+// segment holds. A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
 import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
+import { CHUNKS_MALFORMED, dechunk, scanChunks } from '../../wire/http-chunked.ts';
 import { fields } from '../registry.ts';
 import { callNamed, registerDissector, type Packet } from '../table.ts';
 import type { Item } from '../tree.ts';
@@ -19,8 +21,10 @@ interface Pending {
   chunks: Uint8Array[];
   frames: number[];
   size: number;
-  /** Header length + Content-Length, once the headers are complete. */
+  /** Header length + Content-Length, once the headers are complete; for a chunked body, once its end is in. */
   need: number | undefined;
+  /** A chunked body: where reading its chunks goes on (the walk of first-pass.ts keeps it the same way). */
+  chunkAt?: number | undefined;
 }
 
 type Outcome =
@@ -54,13 +58,30 @@ function looksLikeHttp(b: Uint8Array): boolean {
   return METHODS.test(line) || STATUS.test(line);
 }
 
-/** The body length the headers announce (0 when none applies). */
-function bodyLength(head: string): number {
+/** A response that has no body whatever its headers say (1xx, 204, 304). */
+function bodyless(head: string): boolean {
   const first = head.slice(0, head.indexOf('\r\n'));
   const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
-  if (status !== undefined && (status < 200 || status === 204 || status === 304)) return 0;
+  return status !== undefined && (status < 200 || status === 204 || status === 304);
+}
+
+/** The body length the headers announce (0 when none applies). */
+function bodyLength(head: string): number {
+  if (bodyless(head)) return 0;
   const m = /\r\ncontent-length:[ \t]*(\d+)/i.exec(head);
   return m ? Math.min(Number(m[1]), MAX_PDU) : 0;
+}
+
+/** Whether the body is sent chunked (Transfer-Encoding names chunked; it wins over a Content-Length). */
+function chunkedBody(head: string): boolean {
+  return !bodyless(head) && /\r\ntransfer-encoding:[^\r\n]*chunked/i.test(head);
+}
+
+/** Bytes as Wireshark prints a bytes field: hex, cut with an ellipsis past 36 bytes. */
+function hexOf(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < Math.min(e, s + 36); i++) out += b[i]!.toString(16).padStart(2, '0');
+  return e - s > 36 ? `${out}…` : out;
 }
 
 function concat(chunks: Uint8Array[], size: number): Uint8Array {
@@ -87,15 +108,29 @@ function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   p.size += payload.length;
   const all = p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
   if (p.need === undefined) {
-    const he = headerEnd(all);
-    if (he >= 0) p.need = he + bodyLength(ascii(all, 0, he));
+    if (p.chunkAt === undefined) {
+      const he = headerEnd(all);
+      if (he >= 0) {
+        const head = ascii(all, 0, he);
+        if (chunkedBody(head)) p.chunkAt = he;
+        else p.need = he + bodyLength(head);
+      }
+    }
+    if (p.chunkAt !== undefined) {
+      const scan = scanChunks(all, p.chunkAt);
+      // A broken coding cannot delimit the message: it is what came.
+      if (scan.end === CHUNKS_MALFORMED) p.need = p.size;
+      else if (scan.end >= 0) p.need = scan.end;
+      else p.chunkAt = scan.resume;
+    }
   }
   if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
     st.pending.delete(key);
     const pdu = all.subarray(0, Math.min(p.need ?? p.size, p.size));
     return { kind: 'complete', pdu, frames: p.frames };
   }
-  return p.frames.length === 1 && p.need !== undefined ? { kind: 'segment', firstLine: firstLineOf(all) } : { kind: 'segment' };
+  const headIn = p.need !== undefined || p.chunkAt !== undefined;
+  return p.frames.length === 1 && headIn ? { kind: 'segment', firstLine: firstLineOf(all) } : { kind: 'segment' };
 }
 
 function dissectHttp(data: Uint8Array, start: number, end: number, pkt: Packet, tree: Item): void {
@@ -152,6 +187,7 @@ function dissectMessage(buf: Uint8Array, s: number, e: number, pkt: Packet, tree
   let first = '';
   let mediaType = '';
   let contentEncoding = '';
+  let chunked = false;
   while (pos < hEnd) {
     let le = pos;
     while (le < hEnd && buf[s + le] !== 10) le++;
@@ -189,17 +225,55 @@ function dissectMessage(buf: Uint8Array, s: number, e: number, pkt: Packet, tree
       else if (name === 'content-encoding') {
         item.add(F.content_encoding, s + pos, s + lineEnd, value);
         contentEncoding = value;
-      }
+      } else if (name === 'transfer-encoding' && /chunked/i.test(value)) chunked = true;
     }
     pos = lineEnd;
   }
   let info = `${first} `;
   if (hEnd < msg.length) {
     if (mediaType) info += ` (${mediaType})`;
-    if (contentEncoding !== '' && contentEncoding.toLowerCase() !== 'identity') dissectEncodedBody(buf, s + hEnd, e, contentEncoding, mediaType, pkt, t, tree);
-    else dissectBody(buf, s + hEnd, e, mediaType, pkt, t, tree);
+    const body = (b: Uint8Array, bs: number, be: number) => {
+      if (contentEncoding !== '' && contentEncoding.toLowerCase() !== 'identity') dissectEncodedBody(b, bs, be, contentEncoding, mediaType, pkt, t, tree);
+      else dissectBody(b, bs, be, mediaType, pkt, t, tree);
+    };
+    const d = chunked ? dechunk(buf.subarray(0, e), s + hEnd) : null;
+    if (d) dissectChunked(buf, d, t, pkt, body);
+    else body(buf, s + hEnd, e);
   }
   return info;
+}
+
+/**
+ * A chunked body as Wireshark shows it: "HTTP chunked response" with each "Data chunk (N octets)" and the "End of
+ * chunked encoding", then the body de-chunked as a data source of its own ("De-chunked entity body"), which the
+ * body's items (File Data, text, decoding) point into.
+ */
+function dissectChunked(buf: Uint8Array, d: NonNullable<ReturnType<typeof dechunk>>, http: Item, pkt: Packet, body: (b: Uint8Array, s: number, e: number) => void): void {
+  const first = d.chunks[0]?.line ?? d.last;
+  const ct = http.text('HTTP chunked response', first, d.end);
+  d.chunks.forEach((c, k) => {
+    const next = d.chunks[k + 1]?.line ?? d.last;
+    const dc = ct.text(`Data chunk (${c.size} octets)`, c.line, next);
+    dc.text(`Chunk size: ${c.size} octets`, c.line, c.data);
+    dc.text(`Chunk data: ${hexOf(buf, c.data, c.data + c.size)}`, c.data, c.data + c.size);
+    if (next > c.data + c.size) dc.text(`Chunk boundary: ${hexOf(buf, c.data + c.size, next)}`, c.data + c.size, next);
+  });
+  let lastEnd = d.last;
+  while (lastEnd < d.end && buf[lastEnd] !== 10) lastEnd++;
+  ct.text('End of chunked encoding', d.last, lastEnd + 1).text('Chunk size: 0 octets', d.last, lastEnd + 1);
+  // The blank line that ends the trailer.
+  const blank = d.end - 2 > lastEnd && buf[d.end - 2] === 13 ? d.end - 2 : d.end - 1;
+  ct.text('\\r\\n', blank, d.end);
+  if (d.body.length === 0) return;
+  const b = pkt.builder;
+  const saved = b.source;
+  b.sources.push({ name: `De-chunked entity body (${d.body.length} bytes)`, bytes: d.body });
+  b.source = b.sources.length - 1;
+  try {
+    body(d.body, 0, d.body.length);
+  } finally {
+    b.source = saved;
+  }
 }
 
 /** The body at buf[s, e) as it is: File Data, then the text or data in it. */
