@@ -20,7 +20,7 @@ import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, 
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
-import { bodyLengthOf, chunkedHead, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
+import { bodyOf, CHUNKED_BODY, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
 import { CHUNKS_MALFORMED, scanChunks } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
@@ -629,7 +629,7 @@ export class FirstPass {
         ix.httpKind[i] = HTTP_CONTINUATION;
         return;
       }
-      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, walked: 0 };
+      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, chunkAt: undefined, walked: 0 };
       p = mine;
       pending.set(key, p);
     }
@@ -648,8 +648,9 @@ export class FirstPass {
       if (p.chunkAt === undefined) {
         const he = headerEnd(all);
         if (he >= 0) {
-          if (chunkedHead(all, he)) p.chunkAt = he;
-          else p.need = he + bodyLengthOf(all, he);
+          const body = bodyOf(all, he);
+          if (body === CHUNKED_BODY) p.chunkAt = he;
+          else p.need = he + body;
         }
       }
       // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).

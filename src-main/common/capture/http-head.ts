@@ -30,15 +30,22 @@ export function firstLineOf(b: Uint8Array): string {
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
-/**
- * http.ts's bodyLength(ascii(head)) read from the bytes of a head `b[0, he)` that ends in CRLF CRLF: the status
- * line's code, then the first "\r\ncontent-length:" (any case) followed by blanks and digits.
- */
-export function bodyLengthOf(b: Uint8Array, he: number): number {
+/** What follows a head `b[0, he)` that ends in CRLF CRLF: a chunked body (CHUNKED_BODY), else its length. */
+export const CHUNKED_BODY = -1;
+export function bodyOf(b: Uint8Array, he: number): number {
   if (bodylessHead(b)) return 0;
+  return chunkedHead(b, he) ? CHUNKED_BODY : bodyLengthOf(b, he);
+}
+
+/**
+ * http.ts's bodyLength(ascii(head)) of a head that is not bodyless: the first "\r\ncontent-length:" (any case)
+ * followed by blanks and digits.
+ */
+function bodyLengthOf(b: Uint8Array, he: number): number {
   const n = CONTENT_LENGTH.length;
   for (let i = 0; i + n <= he; i++) {
-    if (!matchesAt(b, i, CONTENT_LENGTH)) continue;
+    // Only at a line's start (most bytes fail here, without a call).
+    if (b[i] !== 13 || b[i + 1] !== 10 || !matchesAt(b, i, CONTENT_LENGTH)) continue;
     let j = i + n;
     while (j < he && (b[j] === 32 || b[j] === 9)) j++;
     let v = 0;
@@ -55,6 +62,8 @@ export function bodyLengthOf(b: Uint8Array, he: number): number {
 
 /** http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head `b` has a CRLF). */
 function bodylessHead(b: Uint8Array): boolean {
+  // Only a status line can say so (a request's line does not start "HTTP/"): no text made for requests.
+  if (b[0] !== 72 || b[1] !== 84 || b[2] !== 84 || b[3] !== 80 || b[4] !== 47) return false;
   let le = 0;
   while (!(b[le] === 13 && b[le + 1] === 10)) le++;
   const first = ascii(b, 0, le);
@@ -76,14 +85,13 @@ const TRANSFER_ENCODING = Array.from('\r\ntransfer-encoding:', (c) => c.charCode
 const CHUNKED = Array.from('chunked', (c) => c.charCodeAt(0));
 
 /**
- * http.ts's chunkedBody(ascii(head)) read from the bytes of a head `b[0, he)`: not bodyless, and a
- * "\r\ntransfer-encoding:" (any case) whose line holds "chunked" (any case).
+ * http.ts's chunkedBody(ascii(head)) of a head that is not bodyless: a "\r\ntransfer-encoding:" (any case) whose
+ * line holds "chunked" (any case).
  */
-export function chunkedHead(b: Uint8Array, he: number): boolean {
-  if (bodylessHead(b)) return false;
+function chunkedHead(b: Uint8Array, he: number): boolean {
   const n = TRANSFER_ENCODING.length;
   for (let i = 0; i + n <= he; i++) {
-    if (!matchesAt(b, i, TRANSFER_ENCODING)) continue;
+    if (b[i] !== 13 || b[i + 1] !== 10 || !matchesAt(b, i, TRANSFER_ENCODING)) continue;
     for (let j = i + n; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
   }
   return false;
