@@ -8,7 +8,7 @@
 // tools of shell/nettools/ plug in there.
 
 import type { Container } from '../docker/daemon/container.ts';
-import type { CommandRunner, EmbeddedDnsFactory, ImageCatalog, ImageDefinition, ProcessIo, StopSignal } from '../docker/daemon/contracts.ts';
+import type { CommandRunner, EmbeddedDnsFactory, ImageCatalog, ImageDefinition, ProcessInterrupt, ProcessIo, StopSignal } from '../docker/daemon/contracts.ts';
 import { composeCatalog, BASE_IMAGES } from '../docker/daemon/images.ts';
 import type { Machine } from '../docker/machine.ts';
 import { DockerWorld, type DockerNode } from '../docker/world.ts';
@@ -188,7 +188,7 @@ export class DockerLab implements LabHost {
   /** The CommandRunner the daemons use for main processes and exec. */
   private runner(): CommandRunner {
     return {
-      run: async (machine: Machine, argv: readonly string[], io: ProcessIo, opts: { env: ReadonlyMap<string, string>; signal?: StopSignal; cwd?: string }): Promise<number> => {
+      run: async (machine: Machine, argv: readonly string[], io: ProcessIo, opts: { env: ReadonlyMap<string, string>; signal?: StopSignal; interrupt?: ProcessInterrupt; cwd?: string }): Promise<number> => {
         const t = this.targetOf(machine);
         const shell =
           t.container && t.node
@@ -202,7 +202,8 @@ export class DockerLab implements LabHost {
           const base = args[0].slice(args[0].lastIndexOf('/') + 1);
           if (shell.commands.has(base)) args[0] = base;
         }
-        return shell.runArgv(args, { stdin: io.stdin ?? '', stdout: live(io.stdout), stderr: live(io.stderr) }, new Map(opts.env));
+        // SIGINT reaches the process as a console's Ctrl-C reaches a foreground command (ctx.signal).
+        return shell.runArgv(args, { stdin: io.stdin ?? '', stdout: live(io.stdout), stderr: live(io.stderr), signal: opts.interrupt }, new Map(opts.env));
       },
     };
   }

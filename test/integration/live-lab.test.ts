@@ -191,3 +191,91 @@ test('Ctrl-C on a command that holds the console: it stops as the real tool does
   assert.equal(since(m), 'status 130\nnode1\n');
   await api.lab.stop({ labId });
 });
+
+test('Ctrl-C on docker exec and an attached docker run: it reaches the process in the container as the docker CLI hands it on', async () => {
+  const api = core.api;
+  const { id: labId } = await api.labs.create({ name: 'Interrupts in containers' });
+  await api.lab.start({ labId });
+  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
+  assert.equal((await api.console.run({ consoleId: ws.consoleId, line: 'docker-machine create node1' })).exit, 0);
+  const n1 = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
+  const run = (line: string) => api.console.run({ consoleId: n1.consoleId, line });
+  const since = (mark: number) => (output.get(n1.consoleId) ?? '').slice(mark);
+  const mark = () => (output.get(n1.consoleId) ?? '').length;
+  const replies = (text: string) => text.match(/bytes from/g)?.length ?? 0;
+  assert.equal((await run('docker network create dev')).exit, 0);
+  assert.equal((await run('docker run -d --name web --net dev nginx')).exit, 0);
+  assert.equal((await run('docker run -d --name box --net dev alpine sleep 100000')).exit, 0);
+  await api.lab.clock({ labId, action: 'play', speed: 20 });
+  // busybox ping on SIGINT: its statistics after a blank line, the loss as an integer, the round-trip line; exit 0
+  // with replies. The received count matches the reply lines it printed.
+  const busyboxStats = (text: string): void => {
+    const s = /\n\n--- web ping statistics ---\n(\d+) packets transmitted, (\d+) packets received, \d+% packet loss\nround-trip min\/avg\/max = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(text);
+    assert.ok(s, text);
+    assert.equal(Number(s[2]), replies(text), 'received counts the reply lines');
+    assert.ok(Number(s[1]) >= Number(s[2]));
+  };
+
+  // docker exec -it: the terminal is raw, ^C goes down the container's tty to ping.
+  let m = mark();
+  const exec = run('docker exec -it box ping web');
+  await until('three replies (exec -it)', () => replies(since(m)) >= 3, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const execd = await exec;
+  assert.deepEqual([execd.exit, execd.prompt], [0, 'docker@node1:~$ ']);
+  busyboxStats(since(m));
+
+  // docker run --rm without -t: the CLI proxies SIGINT to the container's ping (sig-proxy); the container exits with
+  // ping's status and --rm removes it.
+  m = mark();
+  const once = run('docker run --rm --name once --net dev alpine ping web');
+  await until('three replies (run --rm)', () => replies(since(m)) >= 3, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const ran = await once;
+  assert.deepEqual([ran.exit, ran.prompt], [0, 'docker@node1:~$ ']);
+  busyboxStats(since(m));
+  m = mark();
+  assert.equal((await run("docker ps -a --format '{{.Names}}'")).exit, 0);
+  assert.deepEqual(since(m).trim().split('\n').sort(), ['box', 'web']);
+
+  // docker run --rm -it: the same through the tty.
+  m = mark();
+  const tty = run('docker run --rm -it --name twice --net dev alpine ping web');
+  await until('three replies (run -it)', () => replies(since(m)) >= 3, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  assert.equal((await tty).exit, 0);
+  busyboxStats(since(m));
+  m = mark();
+  assert.equal((await run("docker ps -a --format '{{.Names}}'")).exit, 0);
+  assert.deepEqual(since(m).trim().split('\n').sort(), ['box', 'web']);
+
+  // docker exec without -t: SIGINT ends the CLI (130) without statistics, and ping goes on in the container unread:
+  // the node still sees its echo requests, and none of its replies reach the console any more.
+  m = mark();
+  const plain = run('docker exec box ping web');
+  await until('two replies (exec)', () => replies(since(m)) >= 2, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const plained = await plain;
+  assert.deepEqual([plained.exit, plained.prompt], [130, 'docker@node1:~$ ']);
+  assert.doesNotMatch(since(m), /statistics/);
+  m = mark();
+  assert.equal((await run('tcpdump -c 2 -n -i any icmp')).exit, 0);
+  assert.equal(since(m).match(/ICMP echo/g)?.length, 2, since(m));
+  assert.equal(replies(since(m)), 0, 'the interrupted exec prints nothing more');
+  m = mark();
+  assert.equal((await run('echo status $?')).exit, 0);
+  assert.equal(since(m), 'status 0\n');
+
+  // docker run -t without -i: TTY mode turns the sig-proxy off and the terminal is not raw, so SIGINT ends the CLI
+  // (130) and the container runs on; --rm has nothing to remove yet.
+  m = mark();
+  const ttyOnly = run('docker run -t --rm --name thrice --net dev alpine ping web');
+  await until('two replies (run -t)', () => replies(since(m)) >= 2, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  assert.equal((await ttyOnly).exit, 130);
+  assert.doesNotMatch(since(m), /statistics/);
+  m = mark();
+  assert.equal((await run("docker ps --filter name=thrice --format '{{.Names}} {{.Status}}'")).exit, 0);
+  assert.match(since(m), /^thrice Up /);
+  await api.lab.stop({ labId });
+});

@@ -31,6 +31,15 @@ export interface StopSignal {
   onStop(fn: () => void): void;
 }
 
+/** SIGINT for a process that handles it (ping prints its statistics): the console's Ctrl-C, which the docker CLI
+ * hands on (`docker run`'s sig-proxy, the raw terminal of `-it`). Shaped like the shell's InterruptSignal (and
+ * the DOM's AbortSignal), which docker cannot import; it fires at most once. */
+export interface ProcessInterrupt {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', fn: () => void, opts?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', fn: () => void): void;
+}
+
 /** Output and input of a process. */
 export interface ProcessIo {
   stdout(text: string): void;
@@ -85,7 +94,7 @@ export interface ContainerProgram {
 
 /** Runs argv in a machine's shell (implemented by the shell layer: a Shell with the image's userland and tools). */
 export interface CommandRunner {
-  run(machine: Machine, argv: readonly string[], io: ProcessIo, opts: { readonly env: ReadonlyMap<string, string>; readonly signal?: StopSignal; readonly cwd?: string }): Promise<number>;
+  run(machine: Machine, argv: readonly string[], io: ProcessIo, opts: { readonly env: ReadonlyMap<string, string>; readonly signal?: StopSignal; readonly interrupt?: ProcessInterrupt; readonly cwd?: string }): Promise<number>;
 }
 
 // --------------------------------------------------------------------------------------------------- images

@@ -36,6 +36,7 @@ import {
   type EmbeddedDnsServer,
   type ImageCatalog,
   type ImageDefinition,
+  type ProcessInterrupt,
   type ProgramContext,
   type StopSignal,
   type VirtualClock,
@@ -499,8 +500,10 @@ export class Daemon {
     }
   }
 
-  /** `docker start`: a new sandbox, the networks joined, files written, ports published, the main process started. */
-  async startContainer(term: string): Promise<Container> {
+  /** `docker start`: a new sandbox, the networks joined, files written, ports published, the main process started.
+   * `interrupt` is SIGINT for a main process that is a command line: an attached `docker run` proxies the console's
+   * Ctrl-C there (sig-proxy), so `ping` prints its statistics and the container exits with ping's status. */
+  async startContainer(term: string, opts: { readonly interrupt?: ProcessInterrupt } = {}): Promise<Container> {
     const c = this.findContainer(term);
     if (c.running) return c;
     if (c.status === 'removing') throw conflict(`container is marked for removal and cannot be started`);
@@ -521,7 +524,7 @@ export class Daemon {
     c.finishedAt = undefined;
     c.pid = this.pidCounter += 17;
     c.manuallyStopped = false;
-    this.launch(c);
+    this.launch(c, opts.interrupt);
     return c;
   }
 
@@ -872,7 +875,7 @@ export class Daemon {
     return env;
   }
 
-  private launch(c: Container): void {
+  private launch(c: Container, interrupt: ProcessInterrupt | undefined): void {
     const proc = this.processFor(c);
     this.startResolver(c, proc);
     const program = c.image.program?.(c.argv);
@@ -919,20 +922,21 @@ export class Daemon {
       return;
     }
     void runner
-      .run(c.machine, c.argv, { stdout: (t) => c.emit('stdout', t, this.now), stderr: (t) => c.emit('stderr', t, this.now) }, { env: this.envOf(c), signal: proc.stop, ...(c.image.workdir ? { cwd: c.image.workdir } : {}) })
+      .run(c.machine, c.argv, { stdout: (t) => c.emit('stdout', t, this.now), stderr: (t) => c.emit('stderr', t, this.now) }, { env: this.envOf(c), signal: proc.stop, ...(interrupt ? { interrupt } : {}), ...(c.image.workdir ? { cwd: c.image.workdir } : {}) })
       .then(exit, (e: unknown) => {
         c.emit('stderr', `${e instanceof Error ? e.message : String(e)}\n`, this.now);
         exit(1);
       });
   }
 
-  /** Runs argv in the container's shell (exec, entrypoint scripts). */
-  runCommand(c: Container, argv: readonly string[], io: { stdout(t: string): void; stderr(t: string): void; stdin?: string }, signal?: StopSignal, env?: ReadonlyMap<string, string>): Promise<number> {
+  /** Runs argv in the container's shell (exec, entrypoint scripts); `interrupt` is its SIGINT (`docker exec -it`'s
+   * terminal hands it the console's Ctrl-C). */
+  runCommand(c: Container, argv: readonly string[], io: { stdout(t: string): void; stderr(t: string): void; stdin?: string }, signal?: StopSignal, env?: ReadonlyMap<string, string>, interrupt?: ProcessInterrupt): Promise<number> {
     const runner = this.host.runner();
     if (!runner) return Promise.resolve(127);
     const e = new Map(this.envOf(c));
     for (const [k, v] of env ?? []) e.set(k, v);
-    return runner.run(c.machine, argv, io, { env: e, ...(signal ? { signal } : {}), ...(c.image.workdir ? { cwd: c.image.workdir } : {}) });
+    return runner.run(c.machine, argv, io, { env: e, ...(signal ? { signal } : {}), ...(interrupt ? { interrupt } : {}), ...(c.image.workdir ? { cwd: c.image.workdir } : {}) });
   }
 
   /** The main process ended (by itself, or killed): networking is torn down, the restart policy decides. */

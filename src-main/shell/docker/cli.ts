@@ -17,7 +17,7 @@ import { TemplateError } from '../../docker/format/template.ts';
 import { cliIpamConfig } from '../../docker/ipam.ts';
 import type { Network } from '../../docker/model.ts';
 import type { DockerNode } from '../../docker/world.ts';
-import type { CommandContext, CommandImpl } from '../interpreter.ts';
+import { INTERRUPTED, type CommandContext, type CommandImpl } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
 import { dockerInfo } from './info.ts';
@@ -436,6 +436,41 @@ function containerConfig(p: Parsed, image: string, cmd: string[]): ContainerConf
   };
 }
 
+/**
+ * Where the console's Ctrl-C goes while `docker run` (attached) or `docker exec` holds it, as with docker/cli: with
+ * -i and -t the terminal is raw and ^C goes down the container's tty, so the process gets SIGINT (hijack.go
+ * setupInput); `docker run` without -t proxies SIGINT to the container's process (--sig-proxy, which TTY mode turns
+ * off); otherwise SIGINT ends the CLI itself (130) and the process goes on in the container, nobody reading it.
+ */
+function sigintReachesProcess(ctx: CommandContext, tty: boolean, interactive: boolean, run: boolean): boolean {
+  return ctx.signal !== undefined && ((tty && interactive) || (run && !tty));
+}
+
+/** `work` (the attached process's status), unless Ctrl-C ends the CLI first: then `detach` stops the copying of the
+ * process's output and the status is 130, as a shell reports a client killed by SIGINT. */
+function untilInterrupted(ctx: CommandContext, work: Promise<number>, detach: () => void): Promise<number> {
+  const signal = ctx.signal;
+  if (signal === undefined) return work;
+  return new Promise((resolve, reject) => {
+    const interrupted = (): void => {
+      detach();
+      resolve(INTERRUPTED);
+    };
+    if (signal.aborted) return interrupted();
+    signal.addEventListener('abort', interrupted, { once: true });
+    work.then(
+      (code) => {
+        signal.removeEventListener('abort', interrupted);
+        resolve(code);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', interrupted);
+        reject(e);
+      },
+    );
+  });
+}
+
 async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<number> {
   const { ctx, daemon } = cli;
   const path = run ? 'run' : 'create';
@@ -483,8 +518,9 @@ async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<numb
     else ctx.stderr(chunk.text);
   };
   if (!detach) c.outputListeners.add(listener);
+  const proxied = !detach && sigintReachesProcess(ctx, p.bools.has('tty'), p.bools.has('interactive'), true);
   try {
-    await daemon.startContainer(c.id);
+    await daemon.startContainer(c.id, proxied && ctx.signal ? { interrupt: ctx.signal } : {});
   } catch (e) {
     c.outputListeners.delete(listener);
     if (c.config.autoRemove) {
@@ -500,7 +536,8 @@ async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<numb
     ctx.stdout(`${c.id}\n`);
     return 0;
   }
-  const code = await c.wait();
+  const exited = c.wait();
+  const code = await (proxied ? exited : untilInterrupted(ctx, exited, () => c.outputListeners.delete(listener)));
   c.outputListeners.delete(listener);
   return code;
 }
@@ -569,11 +606,17 @@ async function exec(cli: Cli, argv: string[]): Promise<number> {
   const env = new Map<string, string>();
   for (const e of p.lists.get('env') ?? []) env.set(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
   const detach = p.bools.has('detach');
-  // -d: the process runs on in the container, its output goes nowhere (nothing is attached).
-  const none = (): void => undefined;
-  const work = daemon.runCommand(c, p.args.slice(1), { stdout: detach ? none : ctx.stdout, stderr: detach ? none : ctx.stderr, stdin: p.bools.has('interactive') && !detach ? ctx.stdin : '' }, undefined, env);
+  const interactive = p.bools.has('interactive');
+  // -d: the process runs on in the container, its output goes nowhere (nothing is attached); so after a Ctrl-C
+  // that ended the CLI rather than the process.
+  let attached = !detach;
+  const copy = (sink: (t: string) => void) => (t: string): void => {
+    if (attached) sink(t);
+  };
+  const proxied = !detach && sigintReachesProcess(ctx, p.bools.has('tty'), interactive, false);
+  const work = daemon.runCommand(c, p.args.slice(1), { stdout: copy(ctx.stdout), stderr: copy(ctx.stderr), stdin: interactive && !detach ? ctx.stdin : '' }, undefined, env, proxied ? ctx.signal : undefined);
   if (detach) return 0;
-  return work;
+  return proxied ? work : untilInterrupted(ctx, work, () => (attached = false));
 }
 
 function inspect(cli: Cli, argv: string[]): number {
