@@ -9,21 +9,15 @@ import { after, before, test } from 'node:test';
 import { writePcapng } from '../../src-main/common/pcap/index.ts';
 import type { Core } from '../../src-main/services/core.ts';
 import { expertErrors, fieldRows, hasErrors, writeTemp } from '../tshark.ts';
-import { tempCore, until } from './helpers.ts';
+import { tempCoreWithCaptureTotals, until, twoNodeLab } from './helpers.ts';
 
 const HAVE_TSHARK = spawnSync('tshark', ['--version'], { stdio: 'ignore' }).status === 0;
 
 let core: Core;
 let dispose: () => void;
-const totals = new Map<string, number>();
+let totals: Map<string, number>;
 before(() => {
-  ({ core, dispose } = tempCore());
-  core.subscribe((event, payload) => {
-    if (event === 'onCaptureFrames') {
-      const p = payload as { id: string; total: number };
-      totals.set(p.id, p.total);
-    }
-  });
+  ({ core, dispose, totals } = tempCoreWithCaptureTotals());
 });
 after(() => dispose());
 
@@ -39,11 +33,7 @@ function checksum(b: Uint8Array): number {
 
 test('a journey exported as pcapng: one packet id on every hop, every interface described', { skip: !HAVE_TSHARK && 'tshark is not installed' }, async () => {
   const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Exports' });
-  await api.lab.start({ labId });
-  await api.lab.clock({ labId, action: 'play', speed: 50 });
-  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
-  for (const line of ['docker-machine create node1', 'docker-machine create node2']) assert.equal((await api.console.run({ consoleId: ws.consoleId, line })).exit, 0);
+  const { labId } = await twoNodeLab(core, 'Exports');
   const cap = await api.captures.start({ labId, target: { node: 'node1', interface: 'eth0' } });
   const n1 = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
   // c1 keeps running, so the journey can say whose its interfaces are.

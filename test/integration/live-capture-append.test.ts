@@ -10,19 +10,13 @@ import Database from 'better-sqlite3';
 import { compileFilter } from '../../src-main/common/dissect/index.ts';
 import type { Core } from '../../src-main/services/core.ts';
 import { Library } from '../../src-main/store/library.ts';
-import { tempCore, until } from './helpers.ts';
+import { tempCoreWithCaptureTotals, until, twoNodeLab } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
-const totals = new Map<string, number>();
+let totals: Map<string, number>;
 before(() => {
-  ({ core, dispose } = tempCore());
-  core.subscribe((event, payload) => {
-    if (event === 'onCaptureFrames') {
-      const p = payload as { id: string; total: number };
-      totals.set(p.id, p.total);
-    }
-  });
+  ({ core, dispose, totals } = tempCoreWithCaptureTotals());
 });
 after(() => dispose());
 
@@ -64,11 +58,7 @@ function assertSameAsImport(id: string, what: string): number {
 
 test('flushes that append and flushes that rewrite store what an import of the file stores', async () => {
   const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Append' });
-  await api.lab.start({ labId });
-  await api.lab.clock({ labId, action: 'play', speed: 50 });
-  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
-  for (const line of ['docker-machine create node1', 'docker-machine create node2']) assert.equal((await api.console.run({ consoleId: ws.consoleId, line })).exit, 0);
+  const { labId } = await twoNodeLab(core, 'Append');
 
   // eth0 of node1 keeps its one interface and its every frame: its flushes after the first append.
   const eth0 = await api.captures.start({ labId, target: { node: 'node1', interface: 'eth0' } });

@@ -17,7 +17,7 @@ import { framesToPcapng, type TappedFrame } from '../../src-main/services/live-c
 import { CaptureAppender, CaptureStore, parseOrRefuse } from '../../src-main/store/captures.ts';
 import { Library, randomId } from '../../src-main/store/library.ts';
 import { sharedPath } from '../shared-path.ts';
-import { tempCore, until } from './helpers.ts';
+import { tempCoreWithCaptureTotals, until, twoNodeLab } from './helpers.ts';
 
 /** Calls per capture id: whole writes of the store, appends, and what the capture service's sessions were told. */
 const calls = { whole: new Map<string, number>(), appends: new Map<string, number>(), adopt: new Map<string, number>(), extend: new Map<string, number>() };
@@ -56,19 +56,13 @@ const FILTERS = ['icmp.type == 8', 'frame.len > 90 && !arp'];
 
 let core: Core;
 let dispose: () => void;
-const totals = new Map<string, number>();
+let totals: Map<string, number>;
 before(() => {
   for (const text of FILTERS) {
     const f = compileFilter(text);
     assert.ok(f.ok && !isFastFilter(f.filter), `${text} must need the session`);
   }
-  ({ core, dispose } = tempCore());
-  core.subscribe((event, payload) => {
-    if (event === 'onCaptureFrames') {
-      const p = payload as { id: string; total: number };
-      totals.set(p.id, p.total);
-    }
-  });
+  ({ core, dispose, totals } = tempCoreWithCaptureTotals());
 });
 after(() => dispose());
 
@@ -96,11 +90,7 @@ async function assertSameAsFresh(id: string, what: string): Promise<number> {
 
 test('a live capture open in the view appends and extends its session; a dropping ring is written whole', async () => {
   const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Open' });
-  await api.lab.start({ labId });
-  await api.lab.clock({ labId, action: 'play', speed: 50 });
-  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
-  for (const line of ['docker-machine create node1', 'docker-machine create node2']) assert.equal((await api.console.run({ consoleId: ws.consoleId, line })).exit, 0);
+  const { labId } = await twoNodeLab(core, 'Open');
 
   // eth0 of node1 keeps every frame; its twin keeps 6 and drops the rest.
   const whole = await api.captures.start({ labId, target: { node: 'node1', interface: 'eth0' } });

@@ -7,29 +7,19 @@ import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import type { Core } from '../../src-main/services/core.ts';
 import { sharedPath } from '../shared-path.ts';
-import { tempCore, until } from './helpers.ts';
+import { tempCoreWithCaptureTotals, until, twoNodeLab } from './helpers.ts';
 
 let core: Core;
 let dispose: () => void;
-const totals = new Map<string, number>();
+let totals: Map<string, number>;
 before(() => {
-  ({ core, dispose } = tempCore());
-  core.subscribe((event, payload) => {
-    if (event === 'onCaptureFrames') {
-      const p = payload as { id: string; total: number };
-      totals.set(p.id, p.total);
-    }
-  });
+  ({ core, dispose, totals } = tempCoreWithCaptureTotals());
 });
 after(() => dispose());
 
 test('a live capture on node1 eth0, the journey of a ping, replay of a reference capture', async () => {
   const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Wire' });
-  await api.lab.start({ labId });
-  await api.lab.clock({ labId, action: 'play', speed: 50 });
-  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
-  for (const line of ['docker-machine create node1', 'docker-machine create node2']) assert.equal((await api.console.run({ consoleId: ws.consoleId, line })).exit, 0);
+  const { labId } = await twoNodeLab(core, 'Wire');
 
   const menu = await api.captures.interfaces({ labId });
   assert.ok(menu.some((i) => i.node === 'node1' && i.interface === 'eth0' && i.container === undefined));

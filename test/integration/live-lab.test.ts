@@ -137,9 +137,13 @@ test('a lab keeps at most 64 consoles: the oldest idle one makes room', async ()
   await core.api.lab.stop({ labId });
 });
 
-test('Ctrl-C on a command that holds the console: it stops as the real tool does, the prompt comes back', async () => {
+/**
+ * A running lab named `name` with node1, and a console on it: run a line, a mark of its output so far, and the
+ * output since a mark.
+ */
+async function nodeConsole(name: string) {
   const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Interrupts' });
+  const { id: labId } = await api.labs.create({ name });
   await api.lab.start({ labId });
   const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
   assert.equal((await api.console.run({ consoleId: ws.consoleId, line: 'docker-machine create node1' })).exit, 0);
@@ -147,6 +151,11 @@ test('Ctrl-C on a command that holds the console: it stops as the real tool does
   const run = (line: string) => api.console.run({ consoleId: n1.consoleId, line });
   const since = (mark: number) => (output.get(n1.consoleId) ?? '').slice(mark);
   const mark = () => (output.get(n1.consoleId) ?? '').length;
+  return { api, labId, n1, run, since, mark };
+}
+
+test('Ctrl-C on a command that holds the console: it stops as the real tool does, the prompt comes back', async () => {
+  const { api, labId, n1, run, since, mark } = await nodeConsole('Interrupts');
   assert.equal((await run('docker network create dev')).exit, 0);
   assert.equal((await run('docker run -d --name web --net dev nginx')).exit, 0);
   await api.lab.clock({ labId, action: 'play', speed: 20 });
@@ -193,15 +202,7 @@ test('Ctrl-C on a command that holds the console: it stops as the real tool does
 });
 
 test('Ctrl-C on docker exec and an attached docker run: it reaches the process in the container as the docker CLI hands it on', async () => {
-  const api = core.api;
-  const { id: labId } = await api.labs.create({ name: 'Interrupts in containers' });
-  await api.lab.start({ labId });
-  const ws = await api.console.open({ labId, target: { kind: 'workstation' } });
-  assert.equal((await api.console.run({ consoleId: ws.consoleId, line: 'docker-machine create node1' })).exit, 0);
-  const n1 = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
-  const run = (line: string) => api.console.run({ consoleId: n1.consoleId, line });
-  const since = (mark: number) => (output.get(n1.consoleId) ?? '').slice(mark);
-  const mark = () => (output.get(n1.consoleId) ?? '').length;
+  const { api, labId, n1, run, since, mark } = await nodeConsole('Interrupts in containers');
   const replies = (text: string) => text.match(/bytes from/g)?.length ?? 0;
   assert.equal((await run('docker network create dev')).exit, 0);
   assert.equal((await run('docker run -d --name web --net dev nginx')).exit, 0);
