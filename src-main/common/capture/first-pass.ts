@@ -20,7 +20,8 @@ import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, 
 import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
-import { bodyOf, CHUNKED_BODY, concat, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
+import { concatBytes } from '../wire/bytes.ts';
+import { bodyOf, CHUNKED_BODY, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
 import { CHUNKS_MALFORMED, scanChunks } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
@@ -644,7 +645,7 @@ export class FirstPass {
     p.size += payload.length;
     let all: Uint8Array | undefined;
     if (p.need === undefined) {
-      all = p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
+      all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
       if (p.chunkAt === undefined) {
         const he = headerEnd(all);
         if (he >= 0) {
@@ -666,7 +667,7 @@ export class FirstPass {
       ix.httpKind[i] = HTTP_COMPLETE;
       ix.httpNeed[i] = p.need ?? p.size;
       if (clean) return undefined;
-      all ??= p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
+      all ??= p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
       return { kind: 'complete', pdu: all.subarray(0, Math.min(p.need ?? p.size, p.size)), frames: p.frames };
     }
     const first = p.frames.length === 1 && (p.need !== undefined || p.chunkAt !== undefined);

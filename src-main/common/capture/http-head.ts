@@ -107,13 +107,3 @@ export function looksLikeHttp(b: Uint8Array): boolean {
   const line = firstLineOf(b);
   return METHODS.test(line) || STATUS.test(line);
 }
-
-export function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}

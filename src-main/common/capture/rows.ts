@@ -8,7 +8,8 @@ import { CaptureContext, collectFields, LINKTYPE_ETHERNET, type FrameMeta } from
 import { colourName, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
 import { FrameIndexBuilder, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
 import { FirstPass, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
-import { concat, firstLineOf } from './http-head.ts';
+import { firstLineOf } from './http-head.ts';
+import { concatBytes } from '../wire/bytes.ts';
 
 let rules: CompiledColourRule[] | undefined;
 
@@ -64,7 +65,7 @@ function httpOutcome(f: RowFrame, fetch: (number: number) => RowFrame): unknown 
     size += payload.length;
     prev = p.index.httpPrev[p.at]!;
   }
-  const all = chunks.length === 1 ? chunks[0]! : concat(chunks, size);
+  const all = chunks.length === 1 ? chunks[0]! : concatBytes(chunks, size);
   return { kind: 'complete', pdu: all.subarray(0, Math.min(f.index.httpNeed[f.at]!, size)), frames };
 }
 

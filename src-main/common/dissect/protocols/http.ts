@@ -5,6 +5,7 @@
 // and de-chunked into a data source of its own; a body delimited by the connection's close is taken as what the
 // segment holds. A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
 import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
+import { concatBytes } from '../../wire/bytes.ts';
 import { CHUNKS_MALFORMED, dechunk, scanChunks } from '../../wire/http-chunked.ts';
 import { fields } from '../registry.ts';
 import { callNamed, registerDissector, type Packet } from '../table.ts';
@@ -84,15 +85,6 @@ function hexOf(b: Uint8Array, s: number, e: number): string {
   return e - s > 36 ? `${out}…` : out;
 }
 
-function concat(chunks: Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   const st = pkt.ctx.protoState<HttpState>('http', () => ({ pending: new Map() }));
@@ -106,7 +98,7 @@ function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   p.chunks.push(payload.slice());
   p.frames.push(pkt.number);
   p.size += payload.length;
-  const all = p.chunks.length === 1 ? p.chunks[0]! : concat(p.chunks, p.size);
+  const all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
   if (p.need === undefined) {
     if (p.chunkAt === undefined) {
       const he = headerEnd(all);
