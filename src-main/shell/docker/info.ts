@@ -5,14 +5,12 @@
 
 import type { Daemon } from '../../docker/daemon/daemon.ts';
 import { GoStruct, NIL_PTR, NIL_SLICE, type GoValue } from '../../docker/format/govalue.ts';
-import { formatInspectTemplate } from '../../docker/format/network.ts';
-import { TemplateError } from '../../docker/format/template.ts';
 import { swarmOf } from '../../docker/swarm/node.ts';
 import { atLeast, type EngineVersion } from '../../docker/version.ts';
 import type { DockerNode } from '../../docker/world.ts';
 import type { CommandContext } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
-import { FlagError, parseFlags } from './flags.ts';
+import { runFormatOnly } from './format-only.ts';
 
 interface Hardware {
   readonly kernel: string;
@@ -211,34 +209,10 @@ export function formatInfo(info: GoStruct, v: EngineVersion): string {
 
 /** `docker info` on a node whose daemon runs (the dispatcher answers for a stopped one). */
 export function dockerInfo(ctx: CommandContext, lab: DockerLab, node: DockerNode, daemon: Daemon, argv: readonly string[]): number {
-  let format: string | undefined;
-  try {
-    const p = parseFlags(argv, [{ name: 'format', short: 'f', kind: 'string' }, { name: 'help', kind: 'bool' }], true);
-    if (p.bools.has('help')) {
-      ctx.stdout('\nUsage:  docker info [OPTIONS]\n\n');
-      return 0;
-    }
-    if (p.args.length > 0) {
-      ctx.stderr(`"docker info" accepts no arguments.\nSee 'docker info --help'.\n\nUsage:  docker info [OPTIONS]\n\nDisplay system-wide information\n`);
-      return 1;
-    }
-    format = p.strings.get('format');
-  } catch (e) {
-    if (!(e instanceof FlagError)) throw e;
-    ctx.stderr(`${e.message}\n\nUsage:  docker info [OPTIONS]\n\nRun 'docker info --help' for more information\n`);
-    return 125;
-  }
-  const info = infoValue(lab, node, daemon);
-  if (format === undefined || format === '') {
-    ctx.stdout(formatInfo(info, daemon.behaviour.version));
-    return 0;
-  }
-  try {
-    ctx.stdout(formatInspectTemplate(format, [info]));
-  } catch (e) {
-    if (!(e instanceof TemplateError)) throw e;
-    ctx.stderr(`${e.message}\n`);
-    return 1;
-  }
-  return 0;
+  return runFormatOnly(ctx, argv, {
+    name: 'info',
+    description: 'Display system-wide information',
+    value: () => infoValue(lab, node, daemon),
+    plain: (info) => formatInfo(info, daemon.behaviour.version),
+  });
 }

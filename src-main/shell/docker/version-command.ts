@@ -13,12 +13,10 @@
 
 import { atLeast, type EngineVersion } from '../../docker/version.ts';
 import { GoStruct } from '../../docker/format/govalue.ts';
-import { formatInspectTemplate } from '../../docker/format/network.ts';
-import { TemplateError } from '../../docker/format/template.ts';
 import type { Daemon } from '../../docker/daemon/daemon.ts';
 import type { DockerNode } from '../../docker/world.ts';
 import type { CommandContext } from '../interpreter.ts';
-import { FlagError, parseFlags } from './flags.ts';
+import { runFormatOnly } from './format-only.ts';
 
 /** The daemon's minimum API version as `docker version` shows it (undefined: not shown, before 1.13). */
 export function minApiVersionOf(v: EngineVersion): string | undefined {
@@ -65,35 +63,12 @@ export function formatVersion(text: string, v: EngineVersion, apiVersion: string
 
 /** `docker version [-f FORMAT]` on a node whose daemon runs. */
 export function dockerVersion(ctx: CommandContext, node: DockerNode, daemon: Daemon, argv: readonly string[]): number {
-  let format: string | undefined;
-  try {
-    const p = parseFlags(argv, [{ name: 'format', short: 'f', kind: 'string' }, { name: 'help', kind: 'bool' }], true);
-    if (p.bools.has('help')) {
-      ctx.stdout('\nUsage:  docker version [OPTIONS]\n\nShow the Docker version information\n');
-      return 0;
-    }
-    if (p.args.length > 0) {
-      ctx.stderr(`"docker version" accepts no arguments.\nSee 'docker version --help'.\n\nUsage:  docker version [OPTIONS]\n\nShow the Docker version information\n`);
-      return 1;
-    }
-    format = p.strings.get('format');
-  } catch (e) {
-    if (!(e instanceof FlagError)) throw e;
-    ctx.stderr(`${e.message}\n\nUsage:  docker version [OPTIONS]\n\nRun 'docker version --help' for more information\n`);
-    return 125;
-  }
   const v = daemon.behaviour.version;
   const api = daemon.behaviour.apiVersion;
-  if (format === undefined || format === '') {
-    ctx.stdout(formatVersion(node.engine, v, api));
-    return 0;
-  }
-  try {
-    ctx.stdout(formatInspectTemplate(format, [versionValue(node.engine, v, api)]));
-  } catch (e) {
-    if (!(e instanceof TemplateError)) throw e;
-    ctx.stderr(`${e.message}\n`);
-    return 1;
-  }
-  return 0;
+  return runFormatOnly(ctx, argv, {
+    name: 'version',
+    description: 'Show the Docker version information',
+    value: () => versionValue(node.engine, v, api),
+    plain: () => formatVersion(node.engine, v, api),
+  });
 }
