@@ -5,7 +5,7 @@
 // passes (and how many frames that result covers). A live capture's flush that appends to the stored file extends
 // its open session (extend(): the longer file, the same context and pass, which go on over the new frames when
 // asked for; a cached filter result is extended by testing only the new frames when next asked for); one that
-// writes the ring whole gives it the new file and a context that has seen every frame (adopt()). A detail tree
+// writes the ring whole gives it the new file and a fresh context that passes it when asked (adopt()). A detail tree
 // comes from the session when it has passed the frame or the capture is small enough to pass now, else from a
 // context primed from the index (as the packet list's row).
 
@@ -199,13 +199,15 @@ export class CaptureService {
     return this.#sessions.has(id);
   }
 
-  /** A live capture was written again whole: its new file and a context that has seen every frame become its session. */
-  adopt(id: string, parsed: ParsedCapture, ctx: CaptureContext): void {
+  /**
+   * A live capture was written again whole (its ring dropped frames: every frame's number changed): its new file
+   * becomes its session, with a fresh context whose pass goes over the frames when a filter or a detail tree asks
+   * (as when a capture is opened), so the flush costs what it costs a closed capture.
+   */
+  adopt(id: string, parsed: ParsedCapture): void {
     // Only a capture someone has open keeps a session (others are parsed when asked for).
     if (!this.#sessions.has(id)) return;
-    const session = new Session(parsed, ctx);
-    session.passed = session.total;
-    this.#keep(id, session);
+    this.#keep(id, new Session(parsed, new CaptureContext()));
   }
 
   /**

@@ -10,8 +10,8 @@
 // when the stored file is no longer the ring's start: frames were dropped, a written frame's comment changed, a
 // device came or its description changed. While the capture is open in the capture view, an append also extends
 // its session (CaptureService.extend: the longer file; its context, pass and filter results carry on over the new
-// frames when asked for), and a whole write runs the full dissector's pass over the ring for the session that
-// adopts the new file. A whole write costs the ring's size, so the flush interval grows with the time the last
+// frames when asked for), and after a whole write the session adopts the new file, its pass starting afresh when
+// asked for. A whole write costs the ring's size, so the flush interval grows with the time the last
 // flush took (at most a quarter of the wall time is spent flushing).
 //
 // The journey: when a lab gets its first live capture, every namespace of its world also gets an 'any' tap into a
@@ -436,10 +436,8 @@ export class LiveCaptures {
     const epochNs = r.world.lab.epochNs;
     const layout = pcapngLayout(r.ring, r.known, place);
     const parsed = parseOrRefuse(writeFrames(layout, r.ring, epochNs));
-    // The full dissector's pass over the ring is for an open session only (adopt keeps no other).
-    const ctx = open ? new CaptureContext() : undefined;
-    const appender = this.library.captures.appender(r.id, parsed, ctx ? indexFrames(parsed, ctx) : []);
-    if (ctx) this.captures.adopt(r.id, parsed, ctx);
+    const appender = this.library.captures.appender(r.id, parsed);
+    if (open) this.captures.adopt(r.id, parsed);
     r.written = { appender, layout, epochNs, head: writeFrames(layout, [], epochNs).length };
   }
 
