@@ -1,14 +1,15 @@
 // The import's first pass without a dissection per frame. A hand-written walk over the raw bytes follows the
 // dissectors' path through Ethernet/802.1Q, IPv4, UDP, VXLAN (inner Ethernet), ICMP and TCP and does only what
-// their first pass does across frames: TCP's conversations (relative sequence numbers, window scaling) and ICMP's
-// echo request matching. It records the outcome in the index's columns, so the packet list can dissect any
+// their first pass does across frames: TCP's conversations (relative sequence numbers, window scaling), HTTP's
+// gathering of a message's segments (by Content-Length or chunks, read as http.ts reads them: http-head.ts) and
+// ICMP's echo request matching. It records the outcome in the index's columns, so the packet list can dissect any
 // page later with a context primed from them (rows.ts) and get what a pass over every frame would have shown. It
 // also records the display filter columns (protocols, IPv4 addresses, ports, udp.stream numbered as udp.ts does,
 // on its shared state), and says when they hold all of a frame's values of those fields (EXACT): any header it
 // stops at as malformed, or a payload the dissectors' heuristics may claim, leaves that to a dissection.
 //
-// Whatever the walk is not sure of — IPv4 fragments, TCP payload on a port a dissector claims (HTTP's
-// reassembly), IPv6, link types other than Ethernet, frames cut short by the snaplen, a dissector it does not
+// Whatever the walk is not sure of — IPv4 fragments, TCP payload on a port a dissector other than HTTP's claims,
+// IPv6, link types other than Ethernet, frames cut short by the snaplen, a dissector it does not
 // know — goes through the full dissector on the same context, whose TCP and ICMP tables the walk shares (the same
 // protoState objects, the same keys). Such a frame's row is kept whole, computed at import.
 

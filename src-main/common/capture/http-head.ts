@@ -1,5 +1,5 @@
 // HTTP's first pass reads a message head from the raw bytes of its TCP payload, as http.ts reads it from text:
-// the same rules (a request or status line, the end of the head, Content-Length), so the import's walk
+// the same rules (a request or status line, the end of the head, Content-Length or chunked), so the import's walk
 // (first-pass.ts) comes to the dissector's outcome without a dissection, and mostly without making text.
 
 export const MAX_PDU = 4 * 1024 * 1024;
