@@ -280,3 +280,52 @@ test('Ctrl-C on docker exec and an attached docker run: it reaches the process i
   assert.match(since(m), /^thrice Up /);
   await api.lab.stop({ labId });
 });
+
+test('docker logs -f: the container output streams while it runs, until Ctrl-C (130) or the container ends (0)', async () => {
+  const { api, labId, n1, run, since, mark } = await nodeConsole('Following logs');
+  assert.equal((await run('docker run -d --name web nginx')).exit, 0);
+  // A second console on the node makes the requests while the first one follows.
+  const other = await api.console.open({ labId, target: { kind: 'node', node: 'node1' } });
+  const curl = async (): Promise<void> => assert.equal((await api.console.run({ consoleId: other.consoleId, line: 'curl -s -o /dev/null 172.17.0.2' })).exit, 0);
+  const accessLines = (text: string) => text.match(/"GET \/ HTTP\/1\.1" 200 615 "-" "curl\/[^"]*" "-"\n/g)?.length ?? 0;
+  await api.lab.clock({ labId, action: 'play', speed: 20 });
+
+  // The log so far, then each request's access-log line as nginx writes it, while the command holds the console.
+  let m = mark();
+  const follow = run('docker logs -f web');
+  await until('the start-up log', () => /start worker process/.test(since(m)), 10_000);
+  assert.equal(accessLines(since(m)), 0);
+  await curl();
+  await until('the first access-log line', () => accessLines(since(m)) === 1, 10_000);
+  await curl();
+  await until('the second access-log line', () => accessLines(since(m)) === 2, 10_000);
+  // Ctrl-C ends the CLI as SIGINT does (nothing printed, 130); nginx runs on and no later line reaches the console.
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  const followed = await follow;
+  assert.deepEqual([followed.exit, followed.prompt], [130, 'docker@node1:~$ ']);
+  m = mark();
+  await curl();
+  assert.equal((await run('echo status $?')).exit, 0);
+  assert.equal(since(m), 'status 130\n');
+
+  // --tail 0 -f: none of the old lines (start-up, three requests), only what comes after.
+  m = mark();
+  const fresh = run('docker logs -f --tail 0 web');
+  await new Promise((r) => setTimeout(r, 50));
+  await curl();
+  await until('the new access-log line', () => accessLines(since(m)) === 1, 10_000);
+  await api.console.interrupt({ consoleId: n1.consoleId });
+  assert.equal((await fresh).exit, 130);
+  assert.equal(since(m).split('\n').filter((l) => l !== '').length, 1, since(m));
+
+  // A container whose process ends by itself: everything it prints, then the command returns 0 (the container's
+  // status is not the CLI's), and the container has exited.
+  assert.equal((await run("docker run -d --name ticker alpine sh -c 'echo one; sleep 10; echo two; exit 3'")).exit, 0);
+  m = mark();
+  const ended = await run('docker logs -f ticker');
+  assert.deepEqual([ended.exit, since(m)], [0, 'one\ntwo\n']);
+  m = mark();
+  assert.equal((await run("docker inspect -f '{{.State.Status}} {{.State.ExitCode}}' ticker")).exit, 0);
+  assert.equal(since(m), 'exited 3\n');
+  await api.lab.stop({ labId });
+});

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import type { ContainerProgram, ImageDefinition } from '../../docker/daemon/contracts.ts';
+import { SECOND } from '../../sim/time.ts';
 import { DockerLab } from '../lab-host.ts';
 import { runTranscript } from '../session.ts';
 import { parseTranscript } from '../transcript.ts';
@@ -139,3 +140,39 @@ dev
 node1$ docker ps -a --format '{{.Names}}'
 fixed
 `));
+
+test('docker logs -f without a console signal: it follows until the container stops, else 60 s as if interrupted, and leaves no listener', async () => {
+  const lab = new DockerLab({ seed: 3, settle, images: [svc] });
+  const setup = await runTranscript(parseTranscript('$ docker-machine create node1\n...\nnode1$ docker run -d --name web nginx\n[0-9a-f]{64} (re)\n', 'setup.t'), lab);
+  assert.deepEqual(setup.failures, []);
+  const node = lab.world.node('node1')!;
+  const web = node.daemon.findContainer('web');
+  const shell = lab.shellFor({ kind: 'node', name: 'node1' })!;
+  const exitListeners = web.exitListeners.size;
+  const text = (r: { output: { text: string }[] }): string => r.output.map((c) => c.text).join('');
+
+  // Nothing can interrupt it here (a transcript, a background job): it ends after 60 s of virtual time with 130,
+  // as a Ctrl-C would, rather than hold the replay forever.
+  let t0 = lab.clock.now();
+  const capped = await lab.complete(shell.run('docker logs -f web'));
+  assert.deepEqual([capped.exit, text(capped), lab.clock.now() - t0], [130, 'ready\n', 60 * SECOND]);
+  assert.deepEqual([web.outputListeners.size, web.exitListeners.size], [0, exitListeners], 'the capped follow unsubscribed');
+
+  // --tail 0: only what comes after; it ends with 0 when the container stops, before the cap, and copies nothing more.
+  t0 = lab.clock.now();
+  const following = shell.run('docker logs -f --tail 0 web');
+  await lab.advance(3 * SECOND);
+  web.emit('stdout', 'later\n', lab.clock.now());
+  await lab.advance(2 * SECOND);
+  await node.daemon.stopContainer('web');
+  const stopped = await lab.complete(following);
+  assert.deepEqual([stopped.exit, text(stopped)], [0, 'later\n']);
+  assert.ok(lab.clock.now() - t0 < 60 * SECOND, 'it ended with the container, not at the cap');
+  assert.deepEqual([web.outputListeners.size, web.exitListeners.size], [0, exitListeners], 'the ended follow unsubscribed');
+
+  // -f on a stopped container prints its log and returns at once, as dockerd closes a stopped container's stream.
+  t0 = lab.clock.now();
+  const done = await lab.complete(shell.run('docker logs -f web'));
+  assert.deepEqual([done.exit, text(done), lab.clock.now() - t0], [0, 'ready\nlater\n', 0]);
+  lab.world.dispose();
+});

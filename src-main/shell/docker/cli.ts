@@ -5,7 +5,7 @@
 // run --help'." (exit 125).
 
 import { Container } from '../../docker/daemon/container.ts';
-import type { ContainerConfig, EndpointConfig, RestartPolicyName } from '../../docker/daemon/container.ts';
+import type { ContainerConfig, EndpointConfig, LogChunk, RestartPolicyName } from '../../docker/daemon/container.ts';
 import type { Daemon } from '../../docker/daemon/daemon.ts';
 import { validImageRef } from '../../docker/daemon/images.ts';
 import { parsePublish, type PortBinding } from '../../docker/daemon/ports.ts';
@@ -17,6 +17,7 @@ import { TemplateError } from '../../docker/format/template.ts';
 import { cliIpamConfig } from '../../docker/ipam.ts';
 import type { Network } from '../../docker/model.ts';
 import type { DockerNode } from '../../docker/world.ts';
+import { SECOND } from '../../sim/time.ts';
 import { INTERRUPTED, type CommandContext, type CommandImpl } from '../interpreter.ts';
 import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
@@ -471,6 +472,37 @@ function untilInterrupted(ctx: CommandContext, work: Promise<number>, detach: ()
   });
 }
 
+/** How long `docker logs -f` follows when nothing can interrupt it (a transcript, a background job): it then ends
+ * as if Ctrl-C had come, as tcpdump does in that case, so a replay never waits forever on a container that runs on. */
+const UNINTERRUPTIBLE_FOLLOW = 60 * SECOND;
+
+/**
+ * `docker logs -f` after the log so far: the container's new output as it comes, until its process ends (the daemon
+ * closes the stream: exit 0, whatever the container's status) or Ctrl-C ends the CLI (130, as a shell reports a
+ * client killed by SIGINT). Every way out removes all it registered, so nothing keeps writing to the console.
+ */
+function followLogs(cli: Cli, c: Container): Promise<number> {
+  const { ctx } = cli;
+  const signal = ctx.signal;
+  return new Promise((resolve) => {
+    const copy = (chunk: LogChunk): void => (chunk.stream === 'stdout' ? ctx.stdout : ctx.stderr)(chunk.text);
+    const exited = (): void => end(0);
+    const interrupted = (): void => end(INTERRUPTED);
+    const limit = signal === undefined ? cli.lab.world.scheduler.schedule(UNINTERRUPTIBLE_FOLLOW, interrupted) : undefined;
+    function end(code: number): void {
+      c.outputListeners.delete(copy);
+      c.exitListeners.delete(exited);
+      signal?.removeEventListener('abort', interrupted);
+      limit?.cancel();
+      resolve(code);
+    }
+    c.outputListeners.add(copy);
+    c.exitListeners.add(exited);
+    if (signal?.aborted) return end(INTERRUPTED);
+    signal?.addEventListener('abort', interrupted, { once: true });
+  });
+}
+
 async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<number> {
   const { ctx, daemon } = cli;
   const path = run ? 'run' : 'create';
@@ -779,7 +811,10 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
         chunks = lines.slice(Math.max(0, lines.length - Number(tail))).map((x) => ({ ...x, at: 0 }));
       }
       for (const ch of chunks) (ch.stream === 'stdout' ? ctx.stdout : ctx.stderr)(ch.text);
-      return 0;
+      // dockerd follows only a running container's log (daemon/logs.go: a stopped one's is read to its end and the
+      // stream closes), so -f on a created or exited container returns at once, as without it.
+      if (!p.bools.has('follow') || (c.status !== 'running' && c.status !== 'paused')) return 0;
+      return followLogs(cli, c);
     }
     case 'port':
       return port(cli, argv);
