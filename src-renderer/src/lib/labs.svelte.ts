@@ -36,6 +36,8 @@ export class LabsState {
   busy = $state(false);
 
   readonly #api: Api;
+  /** How many times the new-lab form was asked for (a create closes it only if none came while it ran). */
+  #createRequests = 0;
 
   constructor(api: Api) {
     this.#api = api;
@@ -64,6 +66,7 @@ export class LabsState {
     this.renamingId = null;
     this.creating = true;
     this.createError = null;
+    this.#createRequests++;
   }
 
   cancelCreate(): void {
@@ -78,10 +81,12 @@ export class LabsState {
       return false;
     }
     this.busy = true;
+    const asked = this.#createRequests;
     try {
       const lab = await this.#api.labs.create({ name });
       this.#merge(lab);
-      this.creating = false;
+      // "New lab" pressed again while this one was being made asks for another form: it stays open.
+      if (this.#createRequests === asked) this.creating = false;
       this.createError = null;
       await this.open(lab.id);
       return true;
