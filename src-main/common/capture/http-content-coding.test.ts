@@ -112,7 +112,7 @@ describe('HTTP content coding in the detail tree', () => {
     assert.equal(file?.label, `File Data: ${GZIP_TEXT.length} bytes`);
     assert.deepEqual([file!.source, file!.start, file!.end], [source, 0, GZIP_TEXT.length]);
     const text = tree.roots.at(-1)!;
-    assert.equal(text.label, 'Line-based text data: text/plain');
+    assert.equal(text.label, 'Line-based text data: text/plain (2 lines)');
     assert.deepEqual([text.source, text.start, text.end], [source, 0, GZIP_TEXT.length]);
     assert.equal(all(tree.roots).find((n) => n.abbrev === 'http.content_encoding')?.value, 'gzip');
   });

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { collectFields } from './dissect.ts';
+import { collectFields, dissect } from './dissect.ts';
 import { lookupField } from './registry.ts';
 import { valueToFieldText } from './field.ts';
 import { compileFilter } from './filter/index.ts';
@@ -159,4 +159,31 @@ describe('every field we dissect equals tshark -T fields, in every frame', { ski
       assert.deepEqual(r.mismatches, [], `${ref.name}: ${r.mismatches.length} of ${r.compared} values differ`);
     });
   }
+});
+
+describe('a text body is shown line by line as tshark -V shows it', { skip: !HAVE_TSHARK && 'tshark is not installed' }, () => {
+  it('every "Line-based text data" item and its lines, in every reference capture', () => {
+    let bodies = 0;
+    for (const ref of files) {
+      const verbose = execFileSync('tshark', ['-r', ref.path, '-V'], { stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 << 20 }).toString();
+      // tshark's subtree: the item at the root, its lines one level in (4 spaces).
+      const theirs: string[] = [];
+      const lines = verbose.split('\n');
+      lines.forEach((l, i) => {
+        if (!l.startsWith('Line-based text data')) return;
+        theirs.push(l);
+        for (let j = i + 1; j < lines.length && lines[j]!.startsWith('    '); j++) theirs.push(lines[j]!.slice(4));
+      });
+      const mine: string[] = [];
+      for (const f of ref.frames) {
+        for (const root of dissect(f.data, f.meta, ref.ctx).roots) {
+          if (!root.label.startsWith('Line-based text data')) continue;
+          mine.push(root.label, ...root.children.map((c) => c.label));
+        }
+      }
+      assert.deepEqual(mine, theirs, ref.name);
+      bodies += theirs.filter((l) => l.startsWith('Line-based')).length;
+    }
+    assert.ok(bodies > 0, 'the references hold text bodies');
+  });
 });

@@ -273,10 +273,48 @@ function dissectBody(buf: Uint8Array, s: number, e: number, mediaType: string, p
   http.add(F.file_data, s, e, buf.subarray(s, e), `File Data: ${e - s} bytes`);
   if (mediaType.startsWith('text/')) {
     pkt.layers.push('data-text-lines');
-    tree.text(`Line-based text data: ${mediaType}`, s, e);
+    textLines(buf, s, e, mediaType, tree);
   } else {
     callNamed('data', buf, s, e, pkt, tree);
   }
+}
+
+/** Lines a text body shows one by one (a bigger body's rest is counted in one item, so a tree stays small). */
+const MAX_TEXT_LINES = 10_000;
+/** Wireshark's longest item label (ITEM_LABEL_LENGTH less its NUL): a longer one is cut and marked. */
+const MAX_LABEL = 239;
+
+/** A line as Wireshark labels it (format_text): control characters escaped, cut and marked when too long. */
+function lineLabel(b: Uint8Array, s: number, e: number): string {
+  let out = '';
+  for (let i = s; i < e && out.length <= MAX_LABEL; i++) {
+    const c = b[i]!;
+    if (c === 10) out += '\\n';
+    else if (c === 13) out += '\\r';
+    else if (c === 9) out += '\\t';
+    else if (c < 32 || c === 127) out += `\\x${c.toString(16).padStart(2, '0')}`;
+    else out += String.fromCharCode(c);
+  }
+  // label_mark_truncated: " [truncated]" before the text, the whole cut to the label's size (as tshark 4.0 prints).
+  return out.length > MAX_LABEL ? ` [truncated]${out.slice(0, 226)}` : out;
+}
+
+/** "Line-based text data: TYPE (N lines)" with each line as an item, as Wireshark's data-text-lines shows a body. */
+function textLines(b: Uint8Array, s: number, e: number, mediaType: string, tree: Item): void {
+  const starts: number[] = [];
+  for (let i = s; i < e; ) {
+    starts.push(i);
+    while (i < e && b[i] !== 10) i++;
+    i++;
+  }
+  const t = tree.text(`Line-based text data: ${mediaType} (${starts.length} lines)`, s, e);
+  const shown = Math.min(starts.length, MAX_TEXT_LINES);
+  for (let k = 0; k < shown; k++) {
+    const ls = starts[k]!;
+    const le = k + 1 < starts.length ? starts[k + 1]! : e;
+    t.text(lineLabel(b, ls, le), ls, le);
+  }
+  if (shown < starts.length) t.text(`[${starts.length - shown} more lines]`, starts[shown]!, e, { generated: true });
 }
 
 /**
