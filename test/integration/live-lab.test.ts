@@ -216,50 +216,46 @@ test('Ctrl-C on docker exec and an attached docker run: it reaches the process i
     assert.equal(Number(s[2]), replies(text), 'received counts the reply lines');
     assert.ok(Number(s[1]) >= Number(s[2]));
   };
+  /** Runs `line` until it has printed `n` replies, then presses Ctrl-C: its result, and all it printed. */
+  const interruptAfter = async (line: string, n: number) => {
+    const from = mark();
+    const work = run(line);
+    await until(`${n} replies (${line})`, () => replies(since(from)) >= n, 10_000);
+    await api.console.interrupt({ consoleId: n1.consoleId });
+    const result = await work;
+    return { result, text: since(from) };
+  };
+  /** The names `docker ps -a` lists, sorted. */
+  const containers = async (): Promise<string[]> => {
+    const from = mark();
+    assert.equal((await run("docker ps -a --format '{{.Names}}'")).exit, 0);
+    return since(from).trim().split('\n').sort();
+  };
 
   // docker exec -it: the terminal is raw, ^C goes down the container's tty to ping.
-  let m = mark();
-  const exec = run('docker exec -it box ping web');
-  await until('three replies (exec -it)', () => replies(since(m)) >= 3, 10_000);
-  await api.console.interrupt({ consoleId: n1.consoleId });
-  const execd = await exec;
-  assert.deepEqual([execd.exit, execd.prompt], [0, 'docker@node1:~$ ']);
-  busyboxStats(since(m));
+  const execd = await interruptAfter('docker exec -it box ping web', 3);
+  assert.deepEqual([execd.result.exit, execd.result.prompt], [0, 'docker@node1:~$ ']);
+  busyboxStats(execd.text);
 
   // docker run --rm without -t: the CLI proxies SIGINT to the container's ping (sig-proxy); the container exits with
   // ping's status and --rm removes it.
-  m = mark();
-  const once = run('docker run --rm --name once --net dev alpine ping web');
-  await until('three replies (run --rm)', () => replies(since(m)) >= 3, 10_000);
-  await api.console.interrupt({ consoleId: n1.consoleId });
-  const ran = await once;
-  assert.deepEqual([ran.exit, ran.prompt], [0, 'docker@node1:~$ ']);
-  busyboxStats(since(m));
-  m = mark();
-  assert.equal((await run("docker ps -a --format '{{.Names}}'")).exit, 0);
-  assert.deepEqual(since(m).trim().split('\n').sort(), ['box', 'web']);
+  const ran = await interruptAfter('docker run --rm --name once --net dev alpine ping web', 3);
+  assert.deepEqual([ran.result.exit, ran.result.prompt], [0, 'docker@node1:~$ ']);
+  busyboxStats(ran.text);
+  assert.deepEqual(await containers(), ['box', 'web']);
 
   // docker run --rm -it: the same through the tty.
-  m = mark();
-  const tty = run('docker run --rm -it --name twice --net dev alpine ping web');
-  await until('three replies (run -it)', () => replies(since(m)) >= 3, 10_000);
-  await api.console.interrupt({ consoleId: n1.consoleId });
-  assert.equal((await tty).exit, 0);
-  busyboxStats(since(m));
-  m = mark();
-  assert.equal((await run("docker ps -a --format '{{.Names}}'")).exit, 0);
-  assert.deepEqual(since(m).trim().split('\n').sort(), ['box', 'web']);
+  const tty = await interruptAfter('docker run --rm -it --name twice --net dev alpine ping web', 3);
+  assert.equal(tty.result.exit, 0);
+  busyboxStats(tty.text);
+  assert.deepEqual(await containers(), ['box', 'web']);
 
   // docker exec without -t: SIGINT ends the CLI (130) without statistics, and ping goes on in the container unread:
   // the node still sees its echo requests, and none of its replies reach the console any more.
-  m = mark();
-  const plain = run('docker exec box ping web');
-  await until('two replies (exec)', () => replies(since(m)) >= 2, 10_000);
-  await api.console.interrupt({ consoleId: n1.consoleId });
-  const plained = await plain;
-  assert.deepEqual([plained.exit, plained.prompt], [130, 'docker@node1:~$ ']);
-  assert.doesNotMatch(since(m), /statistics/);
-  m = mark();
+  const plain = await interruptAfter('docker exec box ping web', 2);
+  assert.deepEqual([plain.result.exit, plain.result.prompt], [130, 'docker@node1:~$ ']);
+  assert.doesNotMatch(plain.text, /statistics/);
+  let m = mark();
   assert.equal((await run('tcpdump -c 2 -n -i any icmp')).exit, 0);
   assert.equal(since(m).match(/ICMP echo/g)?.length, 2, since(m));
   assert.equal(replies(since(m)), 0, 'the interrupted exec prints nothing more');
@@ -269,12 +265,9 @@ test('Ctrl-C on docker exec and an attached docker run: it reaches the process i
 
   // docker run -t without -i: TTY mode turns the sig-proxy off and the terminal is not raw, so SIGINT ends the CLI
   // (130) and the container runs on; --rm has nothing to remove yet.
-  m = mark();
-  const ttyOnly = run('docker run -t --rm --name thrice --net dev alpine ping web');
-  await until('two replies (run -t)', () => replies(since(m)) >= 2, 10_000);
-  await api.console.interrupt({ consoleId: n1.consoleId });
-  assert.equal((await ttyOnly).exit, 130);
-  assert.doesNotMatch(since(m), /statistics/);
+  const ttyOnly = await interruptAfter('docker run -t --rm --name thrice --net dev alpine ping web', 2);
+  assert.equal(ttyOnly.result.exit, 130);
+  assert.doesNotMatch(ttyOnly.text, /statistics/);
   m = mark();
   assert.equal((await run("docker ps --filter name=thrice --format '{{.Names}} {{.Status}}'")).exit, 0);
   assert.match(since(m), /^thrice Up /);
