@@ -198,14 +198,20 @@ function ipv4(r: Reader): ExplainedLayer {
   return { protocol: 'ip', title: outer ? 'IPv4 (underlay)' : 'IPv4', text: parts.join(' ') };
 }
 
+/** An echo request or reply (ping) in words, for ICMP and ICMPv6 alike. */
+function echo(proto: 'ICMP' | 'ICMPv6', request: boolean, id: number | undefined, seq: number | undefined): string {
+  return request
+    ? `${proto}: echo request (ping), id ${id ?? '?'}, sequence ${seq ?? '?'} — "are you there?"; the destination answers with an echo reply.`
+    : `${proto}: echo reply (the answer to ping sequence ${seq ?? '?'}, id ${id ?? '?'}) — the destination is reachable.`;
+}
+
 function icmp(r: Reader): ExplainedLayer {
   r.enter('icmp');
   const type = r.num('icmp.type');
   const seq = r.num('icmp.seq');
   const id = r.num('icmp.ident');
   let text: string;
-  if (type === 8) text = `ICMP: echo request (ping), id ${id ?? '?'}, sequence ${seq ?? '?'} — "are you there?"; the destination answers with an echo reply.`;
-  else if (type === 0) text = `ICMP: echo reply (the answer to ping sequence ${seq ?? '?'}, id ${id ?? '?'}) — the destination is reachable.`;
+  if (type === 8 || type === 0) text = echo('ICMP', type === 8, id, seq);
   else if (type === 3) {
     const code = r.num('icmp.code');
     const why = code === 3 ? 'nothing listens on that port' : code === 4 ? `the packet is too big for the next link and may not be fragmented (MTU ${r.text('icmp.mtu') ?? '?'})` : code === 1 ? 'the host did not answer ARP' : code === 13 ? 'a firewall rule rejected it' : `code ${code ?? '?'}`;
@@ -259,8 +265,7 @@ function icmpv6(r: Reader): ExplainedLayer {
   const id = r.num('icmpv6.echo.identifier');
   const seq = r.num('icmpv6.echo.sequence_number');
   let text: string;
-  if (type === 128) text = `ICMPv6: echo request (ping), id ${id ?? '?'}, sequence ${seq ?? '?'} — "are you there?"; the destination answers with an echo reply.`;
-  else if (type === 129) text = `ICMPv6: echo reply (the answer to ping sequence ${seq ?? '?'}, id ${id ?? '?'}) — the destination is reachable.`;
+  if (type === 128 || type === 129) text = echo('ICMPv6', type === 128, id, seq);
   else text = neighbourDiscovery(type, r) ?? `ICMPv6: type ${r.text('icmpv6.type') ?? '?'}, code ${r.num('icmpv6.code') ?? '?'} message.`;
   return { protocol: 'icmpv6', title: 'ICMPv6', text };
 }
