@@ -23,7 +23,7 @@ import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
 import { bodyOf, CHUNKED_BODY, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
-import { CHUNKS_MALFORMED, scanChunks } from '../wire/http-chunked.ts';
+import { readOnChunks, type GatheredMessage } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -56,12 +56,9 @@ interface UdpState {
   convs: Map<string, number>;
   next: number;
 }
-interface Pending {
+interface Pending extends GatheredMessage {
   chunks: Uint8Array[];
   frames: number[];
-  size: number;
-  need: number | undefined;
-  chunkAt?: number | undefined;
 }
 /** A message the walk began: how many of its frames the walk saw (http.ts ignores the extra property). */
 interface WalkedPending extends Pending {
@@ -656,12 +653,7 @@ export class FirstPass {
         }
       }
       // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).
-      if (p.chunkAt !== undefined) {
-        const scan = scanChunks(all, p.chunkAt);
-        if (scan.end === CHUNKS_MALFORMED) p.need = p.size;
-        else if (scan.end >= 0) p.need = scan.end;
-        else p.chunkAt = scan.resume;
-      }
+      readOnChunks(p, all);
     }
     if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
       pending.delete(key);

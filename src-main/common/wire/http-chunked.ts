@@ -86,6 +86,27 @@ export function scanChunks(b: Uint8Array, from: number, onChunk?: (c: Chunk) => 
   }
 }
 
+/** A message being gathered a segment at a time: its bytes so far, where it ends once known. */
+export interface GatheredMessage {
+  size: number;
+  need: number | undefined;
+  /** A chunked body: where reading its chunks goes on. */
+  chunkAt?: number | undefined;
+}
+
+/**
+ * Reads on over the chunks of message `m`, whose bytes so far are `all`: its end (`need`) once the last chunk and
+ * the trailer are in; a broken coding cannot delimit the message, which then is what came. The dissector's
+ * reassembly and the import's walk both gather by this, so they agree.
+ */
+export function readOnChunks(m: GatheredMessage, all: Uint8Array): void {
+  if (m.chunkAt === undefined || m.need !== undefined) return;
+  const scan = scanChunks(all, m.chunkAt);
+  if (scan.end === CHUNKS_MALFORMED) m.need = m.size;
+  else if (scan.end >= 0) m.need = scan.end;
+  else m.chunkAt = scan.resume;
+}
+
 /** A chunked body from `from` on, de-chunked: the body, its chunks, and where the message ends; null if cut short or broken. */
 export function dechunk(b: Uint8Array, from: number): { body: Uint8Array; chunks: Chunk[]; end: number; last: number } | null {
   const chunks: Chunk[] = [];

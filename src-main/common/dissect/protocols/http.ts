@@ -6,7 +6,7 @@
 // segment holds. A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
 import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
 import { concatBytes } from '../../wire/bytes.ts';
-import { CHUNKS_MALFORMED, dechunk, scanChunks } from '../../wire/http-chunked.ts';
+import { dechunk, readOnChunks, type GatheredMessage } from '../../wire/http-chunked.ts';
 import { fields } from '../registry.ts';
 import { callNamed, registerDissector, type Packet } from '../table.ts';
 import type { Item } from '../tree.ts';
@@ -18,14 +18,10 @@ const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTT
 const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
 const MAX_PDU = 4 * 1024 * 1024;
 
-interface Pending {
+/** need: header length + Content-Length once the headers are complete; for a chunked body, once its end is in. */
+interface Pending extends GatheredMessage {
   chunks: Uint8Array[];
   frames: number[];
-  size: number;
-  /** Header length + Content-Length, once the headers are complete; for a chunked body, once its end is in. */
-  need: number | undefined;
-  /** A chunked body: where reading its chunks goes on (the walk of first-pass.ts keeps it the same way). */
-  chunkAt?: number | undefined;
 }
 
 type Outcome =
@@ -108,13 +104,7 @@ function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
         else p.need = he + bodyLength(head);
       }
     }
-    if (p.chunkAt !== undefined) {
-      const scan = scanChunks(all, p.chunkAt);
-      // A broken coding cannot delimit the message: it is what came.
-      if (scan.end === CHUNKS_MALFORMED) p.need = p.size;
-      else if (scan.end >= 0) p.need = scan.end;
-      else p.chunkAt = scan.resume;
-    }
+    readOnChunks(p, all);
   }
   if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
     st.pending.delete(key);
