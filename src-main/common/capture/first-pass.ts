@@ -22,7 +22,8 @@ import type { FieldValues } from '../dissect/index.ts';
 import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
-import { bodyOf, CHUNKED_BODY, firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from './http-head.ts';
+import { bodyOf, CHUNKED_BODY } from './http-head.ts';
+import { firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from '../wire/http-message.ts';
 import { readOnChunks, type GatheredMessage } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */

@@ -1,32 +1,9 @@
-// HTTP's first pass reads a message head from the raw bytes of its TCP payload, as http.ts reads it from text:
-// the same rules (a request or status line, the end of the head, Content-Length or chunked), so the import's walk
-// (first-pass.ts) comes to the dissector's outcome without a dissection, and mostly without making text.
+// What follows an HTTP message's head, read from its raw bytes as http.ts reads it from the head's text: no body
+// (1xx, 204, 304), a chunked body, or Content-Length's; so the import's walk (first-pass.ts) comes to the
+// dissector's outcome without a dissection, and mostly without making text. The message's start (its first line,
+// where the head ends) is wire/http-message.ts's, shared with the dissector.
 
-export const MAX_PDU = 4 * 1024 * 1024;
-const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
-const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
-
-/** Bytes as characters 0-255, as http.ts reads them. */
-function ascii(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  if (e - s <= 256) {
-    for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
-    return out;
-  }
-  for (let i = s; i < e; i += 8192) out += String.fromCharCode.apply(null, b.subarray(i, Math.min(e, i + 8192)) as unknown as number[]);
-  return out;
-}
-
-export function headerEnd(b: Uint8Array): number {
-  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
-  return -1;
-}
-
-export function firstLineOf(b: Uint8Array): string {
-  let e = 0;
-  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
-  return ascii(b, 0, e);
-}
+import { latin1, MAX_PDU, STATUS } from '../wire/http-message.ts';
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
@@ -66,7 +43,7 @@ function bodylessHead(b: Uint8Array): boolean {
   if (b[0] !== 72 || b[1] !== 84 || b[2] !== 84 || b[3] !== 80 || b[4] !== 47) return false;
   let le = 0;
   while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  const first = ascii(b, 0, le);
+  const first = latin1(b, 0, le);
   const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
   return status !== undefined && (status < 200 || status === 204 || status === 304);
 }
@@ -95,15 +72,4 @@ function chunkedHead(b: Uint8Array, he: number): boolean {
     for (let j = i + n; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
   }
   return false;
-}
-
-/** First bytes a request line (a method) or a status line ("HTTP/") can start with. */
-const LINE_START = new Uint8Array(256);
-for (const c of 'GPDHOCT') LINE_START[c.charCodeAt(0)] = 1;
-
-export function looksLikeHttp(b: Uint8Array): boolean {
-  // Most payloads (a body's later segments) fail on their first byte: no text made for them.
-  if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
-  const line = firstLineOf(b);
-  return METHODS.test(line) || STATUS.test(line);
 }

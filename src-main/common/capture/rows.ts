@@ -8,7 +8,7 @@ import { CaptureContext, collectFields, LINKTYPE_ETHERNET, type FrameMeta } from
 import { colourName, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
 import { FrameIndexBuilder, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
 import { FirstPass, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
-import { firstLineOf } from './http-head.ts';
+import { firstLineOf } from '../wire/http-message.ts';
 import { concatBytes } from '../wire/bytes.ts';
 
 let rules: CompiledColourRule[] | undefined;

@@ -7,6 +7,8 @@
 import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
 import { concatBytes } from '../../wire/bytes.ts';
 import { dechunk, readOnChunks, type GatheredMessage } from '../../wire/http-chunked.ts';
+import { firstLineOf, headerEnd, latin1, looksLikeHttp, MAX_PDU, STATUS } from '../../wire/http-message.ts';
+import { bytesToText } from '../field.ts';
 import { fields } from '../registry.ts';
 import { callNamed, registerDissector, type Packet } from '../table.ts';
 import type { Item } from '../tree.ts';
@@ -14,9 +16,6 @@ import type { Item } from '../tree.ts';
 const F = fields.http;
 
 const PORTS = [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
-const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
-const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
-const MAX_PDU = 4 * 1024 * 1024;
 
 /** need: header length + Content-Length once the headers are complete; for a chunked body, once its end is in. */
 interface Pending extends GatheredMessage {
@@ -31,28 +30,6 @@ type Outcome =
 
 interface HttpState {
   pending: Map<string, Pending>;
-}
-
-function ascii(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
-  return out;
-}
-
-function headerEnd(b: Uint8Array): number {
-  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
-  return -1;
-}
-
-function firstLineOf(b: Uint8Array): string {
-  let e = 0;
-  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
-  return ascii(b, 0, e);
-}
-
-function looksLikeHttp(b: Uint8Array): boolean {
-  const line = firstLineOf(b);
-  return METHODS.test(line) || STATUS.test(line);
 }
 
 /** A response that has no body whatever its headers say (1xx, 204, 304). */
@@ -74,14 +51,6 @@ function chunkedBody(head: string): boolean {
   return !bodyless(head) && /\r\ntransfer-encoding:[^\r\n]*chunked/i.test(head);
 }
 
-/** Bytes as Wireshark prints a bytes field: hex, cut with an ellipsis past 36 bytes. */
-function hexOf(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < Math.min(e, s + 36); i++) out += b[i]!.toString(16).padStart(2, '0');
-  return e - s > 36 ? `${out}…` : out;
-}
-
-
 function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   const st = pkt.ctx.protoState<HttpState>('http', () => ({ pending: new Map() }));
   const key = `${pkt.tcpStream}/${pkt.tcpDir}`;
@@ -99,7 +68,7 @@ function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
     if (p.chunkAt === undefined) {
       const he = headerEnd(all);
       if (he >= 0) {
-        const head = ascii(all, 0, he);
+        const head = latin1(all, 0, he);
         if (chunkedBody(head)) p.chunkAt = he;
         else p.need = he + bodyLength(head);
       }
@@ -174,7 +143,7 @@ function dissectMessage(buf: Uint8Array, s: number, e: number, pkt: Packet, tree
     let le = pos;
     while (le < hEnd && buf[s + le] !== 10) le++;
     const lineEnd = Math.min(le + 1, hEnd);
-    const line = ascii(msg, pos, le).replace(/\r$/, '');
+    const line = latin1(msg, pos, le).replace(/\r$/, '');
     if (line === '') {
       t.text('\\r\\n', s + pos, s + lineEnd);
       pos = lineEnd;
@@ -237,8 +206,8 @@ function dissectChunked(buf: Uint8Array, d: NonNullable<ReturnType<typeof dechun
     const next = d.chunks[k + 1]?.line ?? d.last;
     const dc = ct.text(`Data chunk (${c.size} octets)`, c.line, next);
     dc.text(`Chunk size: ${c.size} octets`, c.line, c.data);
-    dc.text(`Chunk data: ${hexOf(buf, c.data, c.data + c.size)}`, c.data, c.data + c.size);
-    if (next > c.data + c.size) dc.text(`Chunk boundary: ${hexOf(buf, c.data + c.size, next)}`, c.data + c.size, next);
+    dc.text(`Chunk data: ${bytesToText(buf.subarray(c.data, c.data + c.size))}`, c.data, c.data + c.size);
+    if (next > c.data + c.size) dc.text(`Chunk boundary: ${bytesToText(buf.subarray(c.data + c.size, next))}`, c.data + c.size, next);
   });
   let lastEnd = d.last;
   while (lastEnd < d.end && buf[lastEnd] !== 10) lastEnd++;
