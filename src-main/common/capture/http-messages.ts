@@ -7,6 +7,7 @@ import type { HttpExchange, HttpMessageView } from '../api/capture-analysis-type
 import { decodableCoding, decodeContent, InflateError } from '../compress/index.ts';
 import type { Direction } from './tcp-reassembly.ts';
 import { dechunk } from '../wire/http-chunked.ts';
+import { latin1, lineFeed } from '../wire/http-message.ts';
 
 /** Body text kept per message. */
 export const HTTP_BODY_TEXT_MAX = 64 * 1024;
@@ -19,17 +20,6 @@ export interface ByteOrigin {
   at: number;
   frame: number;
   time: number;
-}
-
-function latin1(b: Uint8Array, s: number, e: number): string {
-  let out = '';
-  for (let i = s; i < e; i++) out += String.fromCharCode(b[i]!);
-  return out;
-}
-
-function lineEnd(b: Uint8Array, from: number): number {
-  for (let i = from; i < b.length; i++) if (b[i] === 10) return i;
-  return -1;
 }
 
 /** The offset just past the blank line that ends the headers, or -1. */
@@ -76,7 +66,7 @@ export function parseHttpMessages(bytes: Uint8Array, dir: Direction, origins: re
   const out: HttpMessageView[] = [];
   let pos = 0;
   while (pos < bytes.length) {
-    const le = lineEnd(bytes, pos);
+    const le = lineFeed(bytes, pos);
     const startLine = latin1(bytes, pos, le < 0 ? Math.min(bytes.length, pos + 2048) : le).replace(/\r$/, '');
     const kind = REQUEST.test(startLine) ? 'request' : STATUS.test(startLine) ? 'response' : null;
     if (kind === null) break;

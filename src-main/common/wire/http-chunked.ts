@@ -5,6 +5,8 @@
 // data. The reading can resume: the import sees a message a segment at a time, and asking again from where the
 // last try stopped gives what one reading of the whole message gives.
 
+import { lineFeed } from './http-message.ts';
+
 /** One chunk: its size line starts at `line`, its data is [data, data + size). */
 export interface Chunk {
   readonly line: number;
@@ -27,12 +29,6 @@ export interface ChunkScan {
 }
 
 const MAX_SIZE_DIGITS = 13;
-
-/** The index of the LF that ends the line starting at `from`, or -1. */
-function lineFeed(b: Uint8Array, from: number): number {
-  for (let i = from; i < b.length; i++) if (b[i] === 10) return i;
-  return -1;
-}
 
 /** The chunk size on the line [from, lf): hex digits after optional blanks, up to ';', blanks or CR; -1 if none. */
 function chunkSize(b: Uint8Array, from: number, lf: number): number {

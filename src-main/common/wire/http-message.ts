@@ -19,6 +19,12 @@ export function latin1(b: Uint8Array, s: number, e: number): string {
   return out;
 }
 
+/** The index of the LF that ends the line starting at `from`, or -1. */
+export function lineFeed(b: Uint8Array, from: number): number {
+  for (let i = from; i < b.length; i++) if (b[i] === 10) return i;
+  return -1;
+}
+
 /** Where the head ends (just after its CRLF CRLF), or -1 when it has not all come. */
 export function headerEnd(b: Uint8Array): number {
   for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
