@@ -483,24 +483,25 @@ const UNINTERRUPTIBLE_FOLLOW = 60 * SECOND;
  */
 function followLogs(cli: Cli, c: Container): Promise<number> {
   const { ctx } = cli;
-  const signal = ctx.signal;
-  return new Promise((resolve) => {
-    const copy = (chunk: LogChunk): void => (chunk.stream === 'stdout' ? ctx.stdout : ctx.stderr)(chunk.text);
-    const exited = (): void => end(0);
-    const interrupted = (): void => end(INTERRUPTED);
-    const limit = signal === undefined ? cli.lab.world.scheduler.schedule(UNINTERRUPTIBLE_FOLLOW, interrupted) : undefined;
-    function end(code: number): void {
-      c.outputListeners.delete(copy);
-      c.exitListeners.delete(exited);
-      signal?.removeEventListener('abort', interrupted);
-      limit?.cancel();
-      resolve(code);
-    }
-    c.outputListeners.add(copy);
-    c.exitListeners.add(exited);
-    if (signal?.aborted) return end(INTERRUPTED);
-    signal?.addEventListener('abort', interrupted, { once: true });
-  });
+  const copy = (chunk: LogChunk): void => (chunk.stream === 'stdout' ? ctx.stdout : ctx.stderr)(chunk.text);
+  let resolve!: (code: number) => void;
+  const followed = new Promise<number>((r) => (resolve = r));
+  const end = (): void => {
+    c.outputListeners.delete(copy);
+    c.exitListeners.delete(exited);
+    limit?.cancel();
+  };
+  // Every way out removes all that was added before it returns: the process ending, the time limit, and Ctrl-C
+  // (untilInterrupted, as for an attached container).
+  const stop = (code: number): void => {
+    end();
+    resolve(code);
+  };
+  const exited = (): void => stop(0);
+  const limit = ctx.signal === undefined ? cli.lab.world.scheduler.schedule(UNINTERRUPTIBLE_FOLLOW, () => stop(INTERRUPTED)) : undefined;
+  c.outputListeners.add(copy);
+  c.exitListeners.add(exited);
+  return untilInterrupted(ctx, followed, end);
 }
 
 async function runOrCreate(cli: Cli, argv: string[], run: boolean): Promise<number> {
