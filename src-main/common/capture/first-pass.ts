@@ -58,7 +58,6 @@ interface UdpState {
   next: number;
 }
 interface Pending extends GatheredMessage {
-  chunks: Uint8Array[];
   frames: number[];
 }
 /** A message the walk began: how many of its frames the walk saw (http.ts ignores the extra property). */
@@ -629,7 +628,7 @@ export class FirstPass {
         ix.httpKind[i] = HTTP_CONTINUATION;
         return;
       }
-      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, chunkAt: undefined, walked: 0 };
+      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, chunkAt: undefined, afterData: undefined, walked: 0 };
       p = mine;
       pending.set(key, p);
     }
@@ -643,19 +642,17 @@ export class FirstPass {
     p.frames.push(i + 1);
     p.size += payload.length;
     let all: Uint8Array | undefined;
-    if (p.need === undefined) {
+    if (p.need === undefined && p.chunkAt === undefined) {
       all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
-      if (p.chunkAt === undefined) {
-        const he = headerEnd(all);
-        if (he >= 0) {
-          const body = bodyOf(all, he);
-          if (body === CHUNKED_BODY) p.chunkAt = he;
-          else p.need = he + body;
-        }
+      const he = headerEnd(all);
+      if (he >= 0) {
+        const body = bodyOf(all, he);
+        if (body === CHUNKED_BODY) p.chunkAt = he;
+        else p.need = he + body;
       }
-      // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).
-      readOnChunks(p, all);
     }
+    // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).
+    readOnChunks(p);
     if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
       pending.delete(key);
       ix.httpKind[i] = HTTP_COMPLETE;

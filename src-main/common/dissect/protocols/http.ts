@@ -19,7 +19,6 @@ const PORTS = [80, 3128, 3132, 5985, 8080, 8088, 11371, 1900, 2869, 2710];
 
 /** need: header length + Content-Length once the headers are complete; for a chunked body, once its end is in. */
 interface Pending extends GatheredMessage {
-  chunks: Uint8Array[];
   frames: number[];
 }
 
@@ -63,25 +62,26 @@ function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   p.chunks.push(payload.slice());
   p.frames.push(pkt.number);
   p.size += payload.length;
-  const all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
-  if (p.need === undefined) {
-    if (p.chunkAt === undefined) {
-      const he = headerEnd(all);
-      if (he >= 0) {
-        const head = latin1(all, 0, he);
-        if (chunkedBody(head)) p.chunkAt = he;
-        else p.need = he + bodyLength(head);
-      }
+  // The segments are joined only to find the head's end and, once, for the whole message: a long body's segments
+  // are not copied again at each one.
+  const whole = () => (p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size));
+  if (p.need === undefined && p.chunkAt === undefined) {
+    const all = whole();
+    const he = headerEnd(all);
+    if (he >= 0) {
+      const head = latin1(all, 0, he);
+      if (chunkedBody(head)) p.chunkAt = he;
+      else p.need = he + bodyLength(head);
     }
-    readOnChunks(p, all);
   }
+  readOnChunks(p);
   if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
     st.pending.delete(key);
-    const pdu = all.subarray(0, Math.min(p.need ?? p.size, p.size));
+    const pdu = whole().subarray(0, Math.min(p.need ?? p.size, p.size));
     return { kind: 'complete', pdu, frames: p.frames };
   }
   const headIn = p.need !== undefined || p.chunkAt !== undefined;
-  return p.frames.length === 1 && headIn ? { kind: 'segment', firstLine: firstLineOf(all) } : { kind: 'segment' };
+  return p.frames.length === 1 && headIn ? { kind: 'segment', firstLine: firstLineOf(p.chunks[0]!) } : { kind: 'segment' };
 }
 
 function dissectHttp(data: Uint8Array, start: number, end: number, pkt: Packet, tree: Item): void {
