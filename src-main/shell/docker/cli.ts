@@ -23,6 +23,7 @@ import type { DockerLab } from '../lab-host.ts';
 import { FlagError, parseFlags, type FlagSpec, type Parsed } from './flags.ts';
 import { dockerInfo } from './info.ts';
 import { dockerVersion } from './version-command.ts';
+import { clientTimestamp, formatMessage, messagesOf, selectMessages, TimestampError, type LogsOptions } from './logs-options.ts';
 import { swarmCli } from './swarm-cli.ts';
 
 class Exit extends Error {
@@ -477,13 +478,14 @@ function untilInterrupted(ctx: CommandContext, work: Promise<number>, detach: ()
 const UNINTERRUPTIBLE_FOLLOW = 60 * SECOND;
 
 /**
- * `docker logs -f` after the log so far: the container's new output as it comes, until its process ends (the daemon
+ * `docker logs -f` after the log so far: the container's new output as it comes (as `text` writes it: the options'
+ * timestamps, details and --until), until its process ends (the daemon
  * closes the stream: exit 0, whatever the container's status) or Ctrl-C ends the CLI (130, as a shell reports a
  * client killed by SIGINT). Every way out removes all it registered, so nothing keeps writing to the console.
  */
-function followLogs(cli: Cli, c: Container): Promise<number> {
+function followLogs(cli: Cli, c: Container, text: (chunk: LogChunk) => string): Promise<number> {
   const { ctx } = cli;
-  const copy = (chunk: LogChunk): void => (chunk.stream === 'stdout' ? ctx.stdout : ctx.stderr)(chunk.text);
+  const copy = (chunk: LogChunk): void => (chunk.stream === 'stdout' ? ctx.stdout : ctx.stderr)(text(chunk));
   let resolve!: (code: number) => void;
   const followed = new Promise<number>((r) => (resolve = r));
   const end = (): void => {
@@ -804,18 +806,35 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
       } catch (e) {
         return fail(cli, e);
       }
-      let chunks = c.logs;
-      const tail = p.strings.get('tail');
-      if (tail !== undefined && tail !== 'all') {
-        const lines: { stream: 'stdout' | 'stderr'; text: string }[] = [];
-        for (const ch of chunks) for (const ln of ch.text.split(/(?<=\n)/)) if (ln !== '') lines.push({ stream: ch.stream, text: ln });
-        chunks = lines.slice(Math.max(0, lines.length - Number(tail))).map((x) => ({ ...x, at: 0 }));
+      const clock = daemon.wallClock.epochUnixSeconds;
+      const wallNs = (at: number): bigint => BigInt(clock) * 1_000_000_000n + BigInt(Math.round(at));
+      let o: LogsOptions;
+      try {
+        const when = (flag: 'since' | 'until'): bigint | undefined => {
+          const v = p.strings.get(flag);
+          if (v === undefined || v === '') return undefined;
+          try {
+            return clientTimestamp(v, wallNs(daemon.now));
+          } catch (e) {
+            if (e instanceof TimestampError) throw new TimestampError(`invalid value for "${flag}": ${e.message}`);
+            throw e;
+          }
+        };
+        const since = when('since');
+        const until = when('until');
+        o = { timestamps: p.bools.has('timestamps'), details: p.bools.has('details'), ...(p.strings.has('tail') ? { tail: p.strings.get('tail')! } : {}), ...(since !== undefined ? { since } : {}), ...(until !== undefined ? { until } : {}) };
+      } catch (e) {
+        if (!(e instanceof TimestampError)) throw e;
+        ctx.stderr(`${e.message}\n`);
+        return 1;
       }
-      for (const ch of chunks) (ch.stream === 'stdout' ? ctx.stdout : ctx.stderr)(ch.text);
+      for (const m of selectMessages(messagesOf(c.logs, wallNs), o)) (m.stream === 'stdout' ? ctx.stdout : ctx.stderr)(formatMessage(m, o));
       // dockerd follows only a running container's log (daemon/logs.go: a stopped one's is read to its end and the
-      // stream closes), so -f on a created or exited container returns at once, as without it.
+      // stream closes), so -f on a created or exited container returns at once, as without it; so does one whose
+      // --until has passed.
       if (!p.bools.has('follow') || (c.status !== 'running' && c.status !== 'paused')) return 0;
-      return followLogs(cli, c);
+      if (o.until !== undefined && o.until <= wallNs(daemon.now)) return 0;
+      return followLogs(cli, c, (chunk) => messagesOf([chunk], wallNs).filter((m) => o.until === undefined || m.ns <= o.until).map((m) => formatMessage(m, o)).join(''));
     }
     case 'port':
       return port(cli, argv);
