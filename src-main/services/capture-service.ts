@@ -17,11 +17,12 @@ import { frameMeta as rowFrameMeta, PrimedContext } from '../common/capture/rows
 import { CaptureContext, collectFields, compileFilter, dissect, lookupField, summarize, valueToFieldText, type DisplayFilter, type FieldValues, type Summary, type Tree, type TreeNode } from '../common/dissect/index.ts';
 import { writePcap, writePcapng, type CapturePacket, type PcapngPacketIn } from '../common/pcap/index.ts';
 import { ethernetOnly } from './ethernet-export.ts';
-import type { Library } from '../store/library.ts';
+import { randomId, type Library } from '../store/library.ts';
+import { CaptureUploads } from './capture-uploads.ts';
 import { parseOrRefuse } from '../store/captures.ts';
 import type { EventHub } from './events.ts';
 
-type CaptureHandlers = Pick<Handlers, 'captures.import' | 'captures.list' | 'captures.delete' | 'captures.frames' | 'captures.frame' | 'captures.export'>;
+type CaptureHandlers = Pick<Handlers, 'captures.import' | 'captures.upload' | 'captures.uploadCancel' | 'captures.list' | 'captures.delete' | 'captures.frames' | 'captures.frame' | 'captures.export'>;
 
 /** Open captures kept parsed in memory. */
 const SESSIONS = 2;
@@ -165,6 +166,9 @@ export class CaptureService {
   /** Whether a capture is a live one still recording (set by the live captures, live-captures.ts). */
   isRecording: (id: string) => boolean = () => false;
 
+  /** Capture files coming in parts (captures.upload). */
+  readonly #uploads = new CaptureUploads(randomId);
+
   constructor(
     private readonly library: Library,
     private readonly hub: EventHub,
@@ -233,11 +237,17 @@ export class CaptureService {
   handlers(): CaptureHandlers {
     const store = this.library.captures;
     return {
-      'captures.import': ({ name, labId, dataBase64 }) => {
-        const bytes = new Uint8Array(Buffer.from(dataBase64, 'base64'));
+      'captures.import': ({ name, labId, dataBase64, uploadId }) => {
+        // The schema lets through exactly one of the two.
+        const bytes = uploadId !== undefined ? this.#uploads.take(uploadId) : new Uint8Array(Buffer.from(dataBase64!, 'base64'));
         const summary = store.import({ name, labId, source: 'import' }, bytes);
         this.#changed(summary.labId);
         return summary;
+      },
+      'captures.upload': ({ uploadId, size, offset, dataBase64 }) => this.#uploads.part(uploadId, size, offset, Buffer.from(dataBase64, 'base64')),
+      'captures.uploadCancel': ({ uploadId }) => {
+        this.#uploads.cancel(uploadId);
+        return null;
       },
       'captures.list': ({ labId }) => store.list(labId).map((s) => this.#mark(s)),
       'captures.delete': ({ id }) => {

@@ -96,6 +96,28 @@ test('a file that is not a capture is refused with where it went wrong', async (
   await expect(app.getByTestId('capture-error')).toContainText('not a pcap or pcapng file: the first 4 bytes are 0x68656c6c');
 });
 
+test('a file bigger than one message is uploaded in parts, with its progress, and opens', async ({ app }, testInfo) => {
+  await app.getByTestId('tab-captures').click();
+  // The overlay reference's records repeated to 20 MiB: three parts of at most 8 MiB.
+  const ref = readFileSync(OVERLAY);
+  const copies = Math.ceil((20 * 1024 * 1024) / (ref.length - 24));
+  const big = testInfo.outputPath('big.pcap');
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(big, Buffer.concat([ref.subarray(0, 24), ...Array.from({ length: copies }, () => ref.subarray(24))]));
+  const button = app.getByTestId('import-capture');
+  const texts: string[] = [];
+  const watch = setInterval(() => void button.innerText().then((t) => texts.push(t), () => undefined), 20);
+  try {
+    await importFile(app, big);
+    await expect(app.getByTestId('packet-count')).toContainText(`Packets: ${(copies * 10).toLocaleString('en-US')}`, { timeout: 30_000 });
+  } finally {
+    clearInterval(watch);
+  }
+  await expect(button).toHaveText('Import');
+  expect(texts.some((t) => /Uploading \d+ %|Importing…/.test(t)), `the button said ${JSON.stringify([...new Set(texts)])}`).toBe(true);
+  await expect(app.getByTestId('packet-row').first()).toContainText('ARP');
+});
+
 test('the capture view in both themes (screenshots)', async ({ app }, testInfo) => {
   await app.getByTestId('tab-captures').click();
   for (const name of ['02-bridge-docker0-arp-icmp.pcap', OVERLAY, '04-overlay-http-c1eth0.pcap']) {

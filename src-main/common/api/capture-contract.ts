@@ -2,14 +2,18 @@
 // in the library, the packet list's pages, one frame's detail, import and export. Bytes travel as base64.
 
 import type { EventSpec } from './contract.ts';
-import type { CaptureExport, CaptureInterfaceChoice, CaptureSummary, FrameDetail, FramesPage, Journey, ReplayResult, ReplaySpeed } from './capture-types.ts';
+import type { CaptureExport, CaptureInterfaceChoice, CaptureSummary, CaptureUpload, FrameDetail, FramesPage, Journey, ReplayResult, ReplaySpeed } from './capture-types.ts';
 import type { FlowPage, FollowResult, IoGraph } from './capture-analysis-types.ts';
 import { ID, method, OBJECT_NAME } from './contract-parts.ts';
 import { FlotillaError } from './errors.ts';
 import { array, boolean, integer, literal, number, object, optional, string, type Schema } from './schema.ts';
 
-/** The largest capture file an import takes (decoded). */
+/** The largest capture file an import takes in one message (decoded); bigger files come in an upload. */
 export const CAPTURE_IMPORT_MAX_BYTES = 64 * 1024 * 1024;
+/** The largest capture file an upload takes: as big as a live capture's ring may grow. */
+export const CAPTURE_UPLOAD_MAX_BYTES = 512 * 1024 * 1024;
+/** The most one upload message carries (decoded): well inside a message's limit, enough for few round trips. */
+export const CAPTURE_UPLOAD_CHUNK_BYTES = 8 * 1024 * 1024;
 /** Rows in one page of the packet list. */
 export const FRAMES_PAGE_MAX = 1000;
 /** Length of a display filter. */
@@ -81,17 +85,19 @@ export function base64Length(text: string): number {
   return Math.floor((text.length * 3) / 4) - pad;
 }
 
-/** A capture file as base64: refused, with its size and the limit, when it is too big; checked to be base64. */
-const captureFile = (): Schema<string> => ({
-  describe: `base64 string (at most ${CAPTURE_IMPORT_MAX_BYTES} bytes decoded)`,
+const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+
+/**
+ * A capture file (or an upload's part of one) as base64: refused, with its size and the limit, when it is too big;
+ * checked to be base64.
+ */
+const captureFile = (max = CAPTURE_IMPORT_MAX_BYTES, what = 'the file is', limit = 'an import takes at most'): Schema<string> => ({
+  describe: `base64 string (at most ${max} bytes decoded)`,
   parse(value, path = 'dataBase64') {
     if (typeof value !== 'string') throw new FlotillaError('invalid-argument', `${path}: expected a base64 string, got ${value === null ? 'null' : typeof value}`, path);
     const size = base64Length(value);
-    if (size > CAPTURE_IMPORT_MAX_BYTES) {
-      const mib = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MiB`;
-      throw new FlotillaError('invalid-argument', `${path}: the file is ${mib(size)}; an import takes at most ${mib(CAPTURE_IMPORT_MAX_BYTES)}`, path);
-    }
-    if (value.length === 0) throw new FlotillaError('invalid-argument', `${path}: the file is empty`, path);
+    if (size > max) throw new FlotillaError('invalid-argument', `${path}: ${what} ${mib(size)}; ${limit} ${mib(max)}`, path);
+    if (value.length === 0) throw new FlotillaError('invalid-argument', `${path}: ${what === 'the file is' ? 'the file is empty' : 'is empty'}`, path);
     if (value.length % 4 !== 0 || !BASE64.test(value)) throw new FlotillaError('invalid-argument', `${path}: is not base64`, path);
     return value;
   },
@@ -109,9 +115,42 @@ const captureName = (): Schema<string> => {
   };
 };
 
+/** captures.import's file: in the message (dataBase64), or an upload's whole (uploadId); one of them. */
+const importParams = () => {
+  const base = object({ name: captureName(), labId: optional(id('lab')), dataBase64: optional(captureFile()), uploadId: optional(id('upload')) });
+  return {
+    describe: base.describe,
+    parse(value: unknown, path = '') {
+      const p = base.parse(value, path);
+      if ((p.dataBase64 === undefined) === (p.uploadId === undefined)) {
+        const at = path ? `${path}.dataBase64` : 'dataBase64';
+        throw new FlotillaError('invalid-argument', `${at}: give the file as dataBase64 or as a finished upload's uploadId, one of them`, at);
+      }
+      return p;
+    },
+  };
+};
+
 export const captureMethods = {
-  /** Stores a pcap or pcapng file (parsed whole first: a damaged file is refused, saying what and where). */
-  'captures.import': method<CaptureSummary>()(object({ name: captureName(), labId: optional(id('lab')), dataBase64: captureFile() })),
+  /**
+   * Stores a pcap or pcapng file (parsed whole first: a damaged file is refused, saying what and where): sent in the
+   * message, or uploaded before in parts (uploadId; the upload is used up either way).
+   */
+  'captures.import': method<CaptureSummary>()(importParams()),
+  /**
+   * One part of a capture file too big for one message, in order: the first (offset 0, no uploadId) opens an
+   * upload of `size` bytes, the others name it; the last one completes it, and captures.import takes it.
+   */
+  'captures.upload': method<CaptureUpload>()(
+    object({
+      uploadId: optional(id('upload')),
+      size: integer({ min: 1, max: CAPTURE_UPLOAD_MAX_BYTES }),
+      offset: integer({ min: 0, max: CAPTURE_UPLOAD_MAX_BYTES }),
+      dataBase64: captureFile(CAPTURE_UPLOAD_CHUNK_BYTES, 'the part is', 'an upload message takes at most'),
+    }),
+  ),
+  /** Drops an upload not imported (a cancelled import); unknown ids are ignored. */
+  'captures.uploadCancel': method<null>()(object({ uploadId: id('upload') })),
   /** A lab's captures, or (without labId) every capture in the library; newest first. */
   'captures.list': method<CaptureSummary[]>()(object({ labId: optional(id('lab')) })),
   'captures.delete': method<null>()(object({ id: id('capture') })),

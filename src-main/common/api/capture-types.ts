@@ -12,6 +12,14 @@ export interface CaptureInterfaceInfo {
   description?: string;
 }
 
+/** Where an upload of a capture file stands (captures.upload). */
+export interface CaptureUpload {
+  readonly uploadId: string;
+  /** Bytes received so far: the next part's offset. */
+  readonly received: number;
+  readonly size: number;
+}
+
 export interface CaptureSummary {
   id: string;
   /** The lab the capture is kept with, or null for the library's own captures. */

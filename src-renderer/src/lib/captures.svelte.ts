@@ -3,7 +3,7 @@
 // and export (a download). Lists are only ever replaced by what the services send (captures.list, events).
 
 import { createContext, untrack } from 'svelte';
-import { CAPTURE_IMPORT_MAX_BYTES, type Api, type CaptureInterfaceChoice, type CaptureSummary, type CaptureTarget, type ReplayResult, type ReplaySpeed } from '../../../src-main/common/api/index.ts';
+import { CAPTURE_UPLOAD_CHUNK_BYTES, CAPTURE_UPLOAD_MAX_BYTES, type Api, type CaptureInterfaceChoice, type CaptureSummary, type CaptureTarget, type ReplayResult, type ReplaySpeed } from '../../../src-main/common/api/index.ts';
 import { fromBase64, formatSize, toBase64 } from './capture-view.ts';
 import { describeError } from './errors.ts';
 import { PacketView } from './packet-view.svelte.ts';
@@ -20,6 +20,8 @@ export class CapturesState {
   listError = $state<string | null>(null);
   open = $state.raw<PacketView | null>(null);
   busy = $state(false);
+  /** How much of a file being imported in parts has gone to the main process (0..1; null: none in parts). */
+  importProgress = $state<number | null>(null);
   /** The last import's or export's problem, shown over the view until dismissed. */
   error = $state<string | null>(null);
   /** What the last Ethernet-only export converted and left out, shown until dismissed. */
@@ -133,24 +135,45 @@ export class CapturesState {
     v.apply();
   }
 
-  /** Imports a file into the open lab (or the library without one) and opens it. */
+  /**
+   * Imports a file into the open lab (or the library without one) and opens it. A file bigger than one message goes
+   * in parts (captures.upload, importProgress), read from the file a part at a time so no copy of the whole is
+   * held here.
+   */
   async importFile(file: File): Promise<void> {
     this.error = null;
-    if (file.size > CAPTURE_IMPORT_MAX_BYTES) {
-      this.error = `${file.name} is ${formatSize(file.size)}; an import takes at most ${formatSize(CAPTURE_IMPORT_MAX_BYTES)}.`;
+    if (file.size > CAPTURE_UPLOAD_MAX_BYTES) {
+      this.error = `${file.name} is ${formatSize(file.size)}; an import takes at most ${formatSize(CAPTURE_UPLOAD_MAX_BYTES)}.`;
       return;
     }
     this.busy = true;
+    let uploadId: string | undefined;
     try {
-      const data = toBase64(new Uint8Array(await file.arrayBuffer()));
-      const c = await this.#api.captures.import({ name: file.name.slice(0, 200) || 'capture', dataBase64: data, ...(this.labId ? { labId: this.labId } : {}) });
+      const name = file.name.slice(0, 200) || 'capture';
+      const labId = this.labId ? { labId: this.labId } : {};
+      let c: CaptureSummary;
+      if (file.size <= CAPTURE_UPLOAD_CHUNK_BYTES) c = await this.#api.captures.import({ name, dataBase64: toBase64(new Uint8Array(await file.arrayBuffer())), ...labId });
+      else {
+        this.importProgress = 0;
+        for (let at = 0; at < file.size; at += CAPTURE_UPLOAD_CHUNK_BYTES) {
+          const part = new Uint8Array(await file.slice(at, at + CAPTURE_UPLOAD_CHUNK_BYTES).arrayBuffer());
+          const r = await this.#api.captures.upload({ ...(uploadId ? { uploadId } : {}), size: file.size, offset: at, dataBase64: toBase64(part) });
+          uploadId = r.uploadId;
+          this.importProgress = r.received / r.size;
+        }
+        const id = uploadId!;
+        uploadId = undefined; // the import uses it up, whatever it says
+        c = await this.#api.captures.import({ name, uploadId: id, ...labId });
+      }
       await this.load();
       this.view = 'captures';
       this.select(c);
     } catch (err) {
       this.error = `${file.name}: ${describeError(err)}`;
+      if (uploadId) void this.#api.captures.uploadCancel({ uploadId }).catch(() => undefined);
     } finally {
       this.busy = false;
+      this.importProgress = null;
     }
   }
 
