@@ -274,6 +274,43 @@ test('Ctrl-C on docker exec and an attached docker run: it reaches the process i
   await api.lab.stop({ labId });
 });
 
+test('Ctrl-C on an attached docker run reaches PID 1 as the kernel delivers it: ignored by sleep, handled by nginx, fatal under --init', async () => {
+  const { api, labId, run, since, mark, n1 } = await nodeConsole('Signals to PID 1');
+  await api.lab.clock({ labId, action: 'play', speed: 20 });
+  /** Runs `line`, waits until it has printed `text` (or a moment), presses Ctrl-C: its result and all it printed. */
+  const interruptWhen = async (line: string, text: RegExp) => {
+    const from = mark();
+    const work = run(line);
+    await until(`${text} (${line})`, () => text.test(since(from)), 10_000);
+    await api.console.interrupt({ consoleId: n1.consoleId });
+    const result = await work;
+    return { result, text: since(from) };
+  };
+  const status = async (name: string): Promise<string> => {
+    const m = mark();
+    assert.equal((await run(`docker ps -a --filter name=${name} --format '{{.Status}}'`)).exit, 0);
+    return since(m).trim();
+  };
+
+  // sleep as PID 1 has no SIGINT handler: the proxied signal is dropped, the CLI would wait on; the console gives up
+  // on it (130) and the container runs on.
+  const slept = await interruptWhen('docker run --name napper alpine sh -c "echo ready; sleep 100000"', /ready/);
+  assert.equal(slept.result.exit, 130);
+  assert.match(await status('napper'), /^Up /);
+
+  // Under docker-init the same SIGINT kills sleep, tini exits 130, and so does the CLI.
+  const inited = await interruptWhen('docker run --init --name tini alpine sh -c "echo ready; sleep 100000"', /ready/);
+  assert.equal(inited.result.exit, 130);
+  assert.match(await status('tini'), /^Exited \(130\) /);
+
+  // nginx takes SIGINT as its fast shutdown: its notices, exit 0, and the CLI returns 0.
+  const web = await interruptWhen('docker run --name web nginx', /start worker process 29/);
+  assert.equal(web.result.exit, 0);
+  assert.match(web.text, /\[notice\] 1#1: signal 2 \(SIGINT\) received, exiting\n.*\[notice\] 29#29: exiting\n(.*\n){3}.*\[notice\] 1#1: exit\n$/);
+  assert.match(await status('web'), /^Exited \(0\) /);
+  await api.lab.stop({ labId });
+});
+
 test('docker logs -f: the container output streams while it runs, until Ctrl-C (130) or the container ends (0)', async () => {
   const { api, labId, n1, run, since, mark } = await nodeConsole('Following logs');
   assert.equal((await run('docker run -d --name web nginx')).exit, 0);

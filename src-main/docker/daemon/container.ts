@@ -57,6 +57,10 @@ export interface ContainerConfig {
   readonly macAddress?: string;
   /** --stop-timeout (seconds). */
   readonly stopTimeout?: number;
+  /** --stop-signal: what `docker stop` sends first (else the image's STOPSIGNAL, else SIGTERM). */
+  readonly stopSignal?: string;
+  /** --init: docker-init is PID 1 and hands signals to the command, which is not PID 1 (signals.ts). */
+  readonly init?: boolean;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';

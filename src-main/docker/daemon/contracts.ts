@@ -88,8 +88,13 @@ export interface ContainerProgram {
   /** Opens listeners and starts timers. It may resolve at once (a daemon) or when the service ends. Throwing makes
    * the container exit with status 1 and the message in its logs. */
   start(ctx: ProgramContext): void | Promise<void>;
-  /** SIGTERM: close listeners, cancel timers. The daemon marks the container exited afterwards. */
+  /** Close listeners, cancel timers: the process is gone (it exited on a signal, or SIGKILL). */
   stop?(): void;
+  /**
+   * A signal to the program (its number): the status it exits with (after logging what it logs), or undefined when
+   * it goes on. Without this hook SIGTERM, SIGINT and SIGQUIT end it with 0 and others are ignored (signals.ts).
+   */
+  signal?(sig: number): number | undefined;
 }
 
 /** Runs argv in a machine's shell (implemented by the shell layer: a Shell with the image's userland and tools). */
@@ -123,6 +128,8 @@ export interface ImageDefinition {
   program?(argv: readonly string[]): ContainerProgram | undefined;
   /** True for images the lab does not model (a plain container with a shell). */
   readonly unmodelled?: boolean;
+  /** STOPSIGNAL ("SIGQUIT" for nginx): what `docker stop` sends first; SIGTERM without it. */
+  readonly stopSignal?: string;
 }
 
 /** Image name → definition. A reference may carry a registry, "library/" and a tag ("docker.io/library/nginx:1.25"). */

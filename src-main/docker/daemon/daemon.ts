@@ -25,6 +25,7 @@ import { bridgeDeviceMac, kernelRandomMac } from '../mac.ts';
 import { isUserDefinedNetworkName, NetworkRegistry, type CreateNetworkRequest, type DefaultBridgeConfig, type Network } from '../model.ts';
 import { formatAddr, formatPrefix } from '../prefix.ts';
 import { engineBehaviour, parseEngineVersion, type EngineBehaviour, type EngineVersion } from '../version.ts';
+import { commandHandles, IGNORED_BY_DEFAULT, INTERACTIVE_SHELL, parseSignal, processCommand, SignalInterrupt, SIGINT, SIGKILL, SIGQUIT, SIGTERM } from './signals.ts';
 import { Container, type Attachment, type ContainerConfig, type EndpointConfig, type PortMapping } from './container.ts';
 import {
   EMBEDDED_DNS_ADDRESS,
@@ -103,6 +104,10 @@ interface Proxy {
 
 interface RunningProcess {
   readonly program?: ContainerProgram;
+  /** A command line's interrupt, fired when a signal reaches a command that handles it (signals.ts). */
+  interrupt?: SignalInterrupt;
+  /** The command a command line runs as (ping for `sh -c 'ping x'`): what a signal finds there. */
+  command?: string;
   readonly stop: StopController;
   dns?: EmbeddedDnsServer;
   readonly proxies: Proxy[];
@@ -881,6 +886,10 @@ export class Daemon {
     const program = c.image.program?.(c.argv);
     const clock = this.host.clock;
     const exit = (code: number): void => this.processExited(c, proc, code);
+    // sig-proxy: the console's Ctrl-C is a SIGINT to the main process, which takes it as PID 1 does.
+    interrupt?.addEventListener('abort', () => {
+      if (this.processes.get(c.id) === proc && c.running) this.deliver(c, SIGINT);
+    }, { once: true });
     if (program) {
       const ctx: ProgramContext = {
         machine: c.machine,
@@ -909,6 +918,7 @@ export class Daemon {
     }
     if (c.argv.length > 0 && (c.config.interactive || c.config.tty) && isBareShell(c.argv)) {
       // `docker run -dit alpine ash`: the shell waits on its terminal (or open stdin) until the container stops.
+      proc.command = INTERACTIVE_SHELL;
       return;
     }
     if (c.argv.length === 0) {
@@ -917,12 +927,14 @@ export class Daemon {
       return;
     }
     const runner = this.host.runner();
+    proc.command = processCommand(c.argv);
     if (!runner) {
       // No shell layer (unit tests of the daemon): the process runs until stopped.
       return;
     }
+    proc.interrupt = new SignalInterrupt();
     void runner
-      .run(c.machine, c.argv, { stdout: (t) => c.emit('stdout', t, this.now), stderr: (t) => c.emit('stderr', t, this.now) }, { env: this.envOf(c), signal: proc.stop, ...(interrupt ? { interrupt } : {}), ...(c.image.workdir ? { cwd: c.image.workdir } : {}) })
+      .run(c.machine, c.argv, { stdout: (t) => c.emit('stdout', t, this.now), stderr: (t) => c.emit('stderr', t, this.now) }, { env: this.envOf(c), signal: proc.stop, interrupt: proc.interrupt, ...(c.image.workdir ? { cwd: c.image.workdir } : {}) })
       .then(exit, (e: unknown) => {
         c.emit('stderr', `${e instanceof Error ? e.message : String(e)}\n`, this.now);
         exit(1);
@@ -998,10 +1010,16 @@ export class Daemon {
 
   // -------------------------------------------------------------------------------------- stop / kill / rm
 
-  /** `docker stop`: SIGTERM; a program stops at once (exit 0), a shell command as PID 1 ignores it and is killed
-   * after the timeout (exit 137). */
-  async stopContainer(term: string, timeoutSeconds?: number): Promise<Container> {
+  /**
+   * `docker stop`: the stop signal (-s, --stop-signal, the image's STOPSIGNAL, else SIGTERM) as PID 1 takes it
+   * (deliver), then SIGKILL (exit 137) if the container still runs after the timeout: a shell command as PID 1
+   * ignores SIGTERM and waits it out; with --init, or a program that handles it, the container ends at once.
+   */
+  async stopContainer(term: string, timeoutSeconds?: number, signal?: string): Promise<Container> {
+    // The API checks a given signal before it looks for the container.
+    const given = signal !== undefined ? parseSignal(signal) : undefined;
     const c = this.findContainer(term);
+    const sig = given ?? parseSignal(c.config.stopSignal ?? c.image.stopSignal ?? 'SIGTERM');
     c.manuallyStopped = true;
     if (c.status === 'restarting') {
       c.status = 'exited';
@@ -1009,30 +1027,46 @@ export class Daemon {
     }
     if (!c.running) return c;
     const proc = this.processes.get(c.id);
-    if (proc?.program) {
-      this.teardown(c, 0, false);
-      if (c.config.autoRemove) this.forget(c);
-      return c;
-    }
+    this.deliver(c, sig);
     const t = timeoutSeconds ?? c.config.stopTimeout ?? 10;
-    if (t > 0) await this.host.clock.sleep(t * SECOND);
-    if (c.running && this.processes.get(c.id) === proc) {
-      this.teardown(c, 137, false);
-      if (c.config.autoRemove) this.forget(c);
-    }
+    // Until the process ends (it may still, having handled the signal or by itself) or the timeout passes.
+    if (c.running && t > 0) await Promise.race([c.wait(), this.host.clock.sleep(t * SECOND)]);
+    if (c.running && this.processes.get(c.id) === proc) this.exitOnSignal(c, 128 + SIGKILL);
     return c;
   }
 
-  /** `docker kill` (SIGKILL by default). */
+  /** `docker kill` (SIGKILL by default; -s another, which the main process takes as PID 1 does: deliver). */
   killContainer(term: string, signal = 'KILL'): Container {
+    const sig = parseSignal(signal);
     const c = this.findContainer(term);
     if (!c.running) throw conflict(`cannot kill container: ${term}: container ${c.id} is not running`);
-    const sig = signal.replace(/^SIG/, '').toUpperCase();
-    const code = sig === 'KILL' || sig === '9' ? 137 : sig === 'TERM' || sig === '15' ? 143 : sig === 'INT' || sig === '2' ? 130 : 128 + 1;
     c.manuallyStopped = true;
+    this.deliver(c, sig);
+    return c;
+  }
+
+  /**
+   * Signal `sig` to the container's main process, as the kernel delivers it to PID 1 (signals.ts): SIGKILL ends it
+   * (137); a program says what it does (ContainerProgram.signal); a command line's command gets it as its interrupt
+   * if it handles it, and otherwise ignores it, unless docker-init is PID 1 (--init): then the command dies of it.
+   */
+  private deliver(c: Container, sig: number): void {
+    const proc = this.processes.get(c.id);
+    if (!proc || !c.running) return;
+    if (sig === SIGKILL) return this.exitOnSignal(c, 128 + SIGKILL);
+    if (proc.program) {
+      const code = proc.program.signal ? proc.program.signal(sig) : sig === SIGTERM || sig === SIGINT || sig === SIGQUIT ? 0 : undefined;
+      if (code !== undefined) this.exitOnSignal(c, code);
+      return;
+    }
+    if (proc.command !== undefined && commandHandles(proc.command, sig)) proc.interrupt?.fire();
+    else if (c.config.init && !IGNORED_BY_DEFAULT.has(sig)) this.exitOnSignal(c, 128 + sig);
+  }
+
+  /** The main process ended by a signal (or its program's handling of one) with `code`. */
+  private exitOnSignal(c: Container, code: number): void {
     this.teardown(c, code, false);
     if (c.config.autoRemove) this.forget(c);
-    return c;
   }
 
   async restartContainer(term: string, timeoutSeconds?: number): Promise<Container> {

@@ -281,6 +281,8 @@ export function containerInspectValue(d: Daemon, c: Container, _now: Time): GoSt
       ExtraHosts: c.config.extraHosts ? [...c.config.extraHosts] : NIL_SLICE,
       Links: c.config.links ? [...c.config.links] : NIL_SLICE,
       PublishAllPorts: c.config.publishAll ?? false,
+      // *bool, omitempty: there only with --init.
+      ...(c.config.init ? { Init: true } : {}),
     }),
     Config: new GoStruct('container.Config', {
       Hostname: c.machine.hostname(),
@@ -298,6 +300,8 @@ export function containerInspectValue(d: Daemon, c: Container, _now: Time): GoSt
       WorkingDir: c.image.workdir ?? '',
       Entrypoint: c.image.entrypoint && c.image.entrypoint.length > 0 ? [...c.image.entrypoint] : NIL_SLICE,
       Labels: { ...(c.config.labels ?? {}) },
+      // omitempty: --stop-signal, else the image's STOPSIGNAL.
+      ...((c.config.stopSignal ?? c.image.stopSignal) !== undefined ? { StopSignal: c.config.stopSignal ?? c.image.stopSignal! } : {}),
     }),
     NetworkSettings: new GoStruct('container.NetworkSettings', {
       Bridge: '',

@@ -48,6 +48,7 @@ export const IMAGES: readonly ImageDefinition[] = [
     env: { PATH, NGINX_VERSION, NJS_VERSION: '0.8.10', NJS_RELEASE: '1~bookworm', PKG_RELEASE: '1~bookworm', DYNPKG_RELEASE: '1~bookworm' },
     files: { ...NGINX_FILES, '/etc/os-release': osRelease.debian },
     program: when('nginx', nginxProgram),
+    stopSignal: 'SIGQUIT',
   },
   {
     name: 'httpd',

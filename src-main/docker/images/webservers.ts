@@ -6,9 +6,10 @@
 
 import { formatIpv4 } from '../../common/wire/ipv4-address.ts';
 import { SECOND } from '../../sim/time.ts';
-import type { ProgramContext } from '../daemon/contracts.ts';
+import type { ContainerProgram, ProgramContext } from '../daemon/contracts.ts';
+import { SIGINT, SIGQUIT, SIGTERM, signalName } from '../daemon/signals.ts';
 import { imfDate, serveHttp, type HttpRequest, type HttpResponse } from './http-server.ts';
-import { clfTime, nginxLogTime, readFileOr, serviceProgram, utc, wallNs } from './program.ts';
+import { clfTime, nginxLogTime, readFileOr, serviceProgram, utc, wallNs, type Closable } from './program.ts';
 
 const enc = new TextEncoder();
 
@@ -105,80 +106,105 @@ export const NGINX_FILES: Readonly<Record<string, string>> = {
   [`${NGINX_HTML}/50x.html`]: NGINX_50X,
 };
 
+/**
+ * nginx's master process (PID 1, pid 1 in its log) and its one worker (29) on signals: SIGTERM and SIGINT are its
+ * fast shutdown, SIGQUIT (the image's STOPSIGNAL, so `docker stop`'s) the graceful one; both exit 0 after the
+ * worker has. Its other signals (reload, reopen, upgrade) are not modelled: it goes on, logging nothing.
+ */
+function nginxSignal(ctx: ProgramContext, sig: number): number | undefined {
+  const graceful = sig === SIGQUIT;
+  if (!graceful && sig !== SIGTERM && sig !== SIGINT) return undefined;
+  const t = nginxLogTime(wallNs(ctx));
+  const lines = graceful
+    ? [`1#1: signal ${sig} (${signalName(sig)}) received, shutting down`, '29#29: gracefully shutting down']
+    : [`1#1: signal ${sig} (${signalName(sig)}) received, exiting`];
+  lines.push('29#29: exiting', '29#29: exit', '1#1: signal 17 (SIGCHLD) received from 29', '1#1: worker process 29 exited with code 0', '1#1: exit');
+  for (const l of lines) ctx.logError(`${t} [notice] ${l}`);
+  return 0;
+}
+
 /** nginx -g 'daemon off;' on port 80. */
-export const nginxProgram = () =>
-  serviceProgram((ctx) => {
-    const started = wallNs(ctx);
-    const t = nginxLogTime(started);
-    for (const l of [
-      '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
-      '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
-      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
-      '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf',
-      '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
-      '/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh',
-      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh',
-      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh',
-      '/docker-entrypoint.sh: Configuration complete; ready for start up',
-    ])
-      ctx.log(l);
-    for (const l of ['using the "epoll" event method', `nginx/${NGINX_VERSION}`, 'built by gcc 12.2.0 (Debian 12.2.0-14) ', 'OS: Linux 6.8.0', 'getrlimit(RLIMIT_NOFILE): 1048576:1048576', 'start worker processes', 'start worker process 29'])
-      ctx.logError(`${t} [notice] 1#1: ${l}`);
-    const defaults = new Map(Object.entries(NGINX_FILES));
-    const page = (req: HttpRequest, status: number): HttpResponse => ({
-      status,
-      reason: NGINX_ERRORS[status],
+export const nginxProgram = (): ContainerProgram => {
+  let started: ProgramContext | undefined;
+  const program = serviceProgram((ctx) => {
+    started = ctx;
+    return nginxServer(ctx);
+  });
+  return { ...program, signal: (sig) => (started ? nginxSignal(started, sig) : undefined) };
+};
+
+function nginxServer(ctx: ProgramContext): readonly Closable[] {
+  const started = wallNs(ctx);
+  const t = nginxLogTime(started);
+  for (const l of [
+    '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
+    '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+    '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+    '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf',
+    '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+    '/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh',
+    '/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh',
+    '/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh',
+    '/docker-entrypoint.sh: Configuration complete; ready for start up',
+  ])
+    ctx.log(l);
+  for (const l of ['using the "epoll" event method', `nginx/${NGINX_VERSION}`, 'built by gcc 12.2.0 (Debian 12.2.0-14) ', 'OS: Linux 6.8.0', 'getrlimit(RLIMIT_NOFILE): 1048576:1048576', 'start worker processes', 'start worker process 29'])
+    ctx.logError(`${t} [notice] 1#1: ${l}`);
+  const defaults = new Map(Object.entries(NGINX_FILES));
+  const page = (req: HttpRequest, status: number): HttpResponse => ({
+    status,
+    reason: NGINX_ERRORS[status],
+    headers: [
+      ['Server', `nginx/${NGINX_VERSION}`],
+      ['Date', imfDate(req.wallNs)],
+      ['Content-Type', 'text/html'],
+      ['Content-Length', String(nginxErrorPage(status, NGINX_ERRORS[status] ?? '').length)],
+      ['Connection', req.keepAlive && status !== 400 ? 'keep-alive' : 'close'],
+    ],
+    body: nginxErrorPage(status, NGINX_ERRORS[status] ?? ''),
+    close: status === 400,
+  });
+  const server = serveHttp(
+    ctx.machine.ns,
+    { port: 80, keepAliveTimeout: 65 * SECOND, badRequest: (w) => page({ wallNs: w, keepAlive: false } as HttpRequest, 400) },
+    (req) => {
+      const res = handle(req);
+      const sent = req.method === 'HEAD' ? 0 : typeof res.body === 'string' ? enc.encode(res.body).length : (res.body?.length ?? 0);
+      ctx.log(`${req.remoteAddress} - - [${clfTime(req.wallNs)}] "${req.method} ${req.target} ${req.version}" ${res.status} ${sent} "${req.header('referer') ?? '-'}" "${req.header('user-agent') ?? '-'}" "-"`);
+      if (res.status === 404) {
+        ctx.logError(`${nginxLogTime(req.wallNs)} [error] 29#29: *1 open() "${NGINX_HTML}${req.path}" failed (2: No such file or directory), client: ${req.remoteAddress}, server: localhost, request: "${req.method} ${req.target} ${req.version}", host: "${req.header('host') ?? ''}"`);
+      }
+      return res;
+    },
+  );
+  function handle(req: HttpRequest): HttpResponse {
+    const f = staticFile(ctx, NGINX_HTML, req.path, 'index.html');
+    if (f === undefined) return page(req, 404);
+    if (f === 'dir') return page(req, 403);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return page(req, 405);
+    const body = enc.encode(f.data);
+    const mtimeS = defaults.get(f.path) === f.data ? NGINX_MTIME_S : Math.floor(started / 1e9);
+    const etag = `"${mtimeS.toString(16)}-${body.length.toString(16)}"`;
+    if (req.header('if-none-match') === etag) {
+      return { status: 304, headers: [['Server', `nginx/${NGINX_VERSION}`], ['Date', imfDate(req.wallNs)], ['Last-Modified', imfDate(mtimeS * 1e9)], ['Connection', req.keepAlive ? 'keep-alive' : 'close'], ['ETag', etag]] };
+    }
+    return {
+      status: 200,
       headers: [
         ['Server', `nginx/${NGINX_VERSION}`],
         ['Date', imfDate(req.wallNs)],
-        ['Content-Type', 'text/html'],
-        ['Content-Length', String(nginxErrorPage(status, NGINX_ERRORS[status] ?? '').length)],
-        ['Connection', req.keepAlive && status !== 400 ? 'keep-alive' : 'close'],
+        ['Content-Type', mimeOf(f.path, 'application/octet-stream')],
+        ['Content-Length', String(body.length)],
+        ['Last-Modified', imfDate(mtimeS * 1e9)],
+        ['Connection', req.keepAlive ? 'keep-alive' : 'close'],
+        ['ETag', etag],
+        ['Accept-Ranges', 'bytes'],
       ],
-      body: nginxErrorPage(status, NGINX_ERRORS[status] ?? ''),
-      close: status === 400,
-    });
-    const server = serveHttp(
-      ctx.machine.ns,
-      { port: 80, keepAliveTimeout: 65 * SECOND, badRequest: (w) => page({ wallNs: w, keepAlive: false } as HttpRequest, 400) },
-      (req) => {
-        const res = handle(req);
-        const sent = req.method === 'HEAD' ? 0 : typeof res.body === 'string' ? enc.encode(res.body).length : (res.body?.length ?? 0);
-        ctx.log(`${req.remoteAddress} - - [${clfTime(req.wallNs)}] "${req.method} ${req.target} ${req.version}" ${res.status} ${sent} "${req.header('referer') ?? '-'}" "${req.header('user-agent') ?? '-'}" "-"`);
-        if (res.status === 404) {
-          ctx.logError(`${nginxLogTime(req.wallNs)} [error] 29#29: *1 open() "${NGINX_HTML}${req.path}" failed (2: No such file or directory), client: ${req.remoteAddress}, server: localhost, request: "${req.method} ${req.target} ${req.version}", host: "${req.header('host') ?? ''}"`);
-        }
-        return res;
-      },
-    );
-    function handle(req: HttpRequest): HttpResponse {
-      const f = staticFile(ctx, NGINX_HTML, req.path, 'index.html');
-      if (f === undefined) return page(req, 404);
-      if (f === 'dir') return page(req, 403);
-      if (req.method !== 'GET' && req.method !== 'HEAD') return page(req, 405);
-      const body = enc.encode(f.data);
-      const mtimeS = defaults.get(f.path) === f.data ? NGINX_MTIME_S : Math.floor(started / 1e9);
-      const etag = `"${mtimeS.toString(16)}-${body.length.toString(16)}"`;
-      if (req.header('if-none-match') === etag) {
-        return { status: 304, headers: [['Server', `nginx/${NGINX_VERSION}`], ['Date', imfDate(req.wallNs)], ['Last-Modified', imfDate(mtimeS * 1e9)], ['Connection', req.keepAlive ? 'keep-alive' : 'close'], ['ETag', etag]] };
-      }
-      return {
-        status: 200,
-        headers: [
-          ['Server', `nginx/${NGINX_VERSION}`],
-          ['Date', imfDate(req.wallNs)],
-          ['Content-Type', mimeOf(f.path, 'application/octet-stream')],
-          ['Content-Length', String(body.length)],
-          ['Last-Modified', imfDate(mtimeS * 1e9)],
-          ['Connection', req.keepAlive ? 'keep-alive' : 'close'],
-          ['ETag', etag],
-          ['Accept-Ranges', 'bytes'],
-        ],
-        body,
-      };
-    }
-    return [server];
-  });
+      body,
+    };
+  }
+  return [server];
+}
 
 // ----------------------------------------------------------------------------------------------------- httpd
 

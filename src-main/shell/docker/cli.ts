@@ -435,6 +435,8 @@ function containerConfig(p: Parsed, image: string, cmd: string[]): ContainerConf
     labels: kv(p.lists.get('label') ?? []),
     ...(p.strings.has('mac-address') ? { macAddress: p.strings.get('mac-address')! } : {}),
     ...(p.strings.has('stop-timeout') ? { stopTimeout: Number(p.strings.get('stop-timeout')) } : {}),
+    ...(p.strings.has('stop-signal') ? { stopSignal: p.strings.get('stop-signal')! } : {}),
+    ...(p.bools.has('init') ? { init: true } : {}),
   };
 }
 
@@ -765,7 +767,7 @@ async function dispatch(cli: Cli, argv: string[]): Promise<number> {
       const isRestart = sub === 'restart';
       return forEachContainer(cli, p.args, async (x) => {
         if (isRestart) await daemon.restartContainer(x, secs);
-        else await daemon.stopContainer(x, secs);
+        else await daemon.stopContainer(x, secs, p.strings.get('signal'));
       });
     }
     case 'kill': {
