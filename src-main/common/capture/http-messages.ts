@@ -4,7 +4,7 @@
 // in order, as HTTP/1.1 pipelining answers them.
 
 import type { HttpExchange, HttpMessageView } from '../api/capture-analysis-types.ts';
-import { decodableCoding, decodeContent, InflateError } from '../compress/index.ts';
+import { decodableCoding, InflateError, uncompressAsWireshark } from '../compress/index.ts';
 import type { Direction } from './tcp-reassembly.ts';
 import { dechunk } from '../wire/http-chunked.ts';
 import { latin1, lineFeed } from '../wire/http-message.ts';
@@ -108,7 +108,7 @@ export function parseHttpMessages(bytes: Uint8Array, dir: Direction, origins: re
     let decoded: HttpMessageView['decoded'];
     if (coding !== null) {
       try {
-        shown = decodeContent(coding, body);
+        shown = uncompressAsWireshark(coding, body);
         decoded = { coding: encoding!, length: shown.length, error: null };
       } catch (e) {
         if (!(e instanceof InflateError)) throw e;

@@ -16,4 +16,12 @@ export class InflateError extends Error {
     super(`${format}: ${reason} (at byte ${offset})`);
     this.name = 'InflateError';
   }
+
+  /** What raw DEFLATE had put out before it stopped (inflateRaw sets it): zlib hands such output on too. */
+  partial: Uint8Array | undefined;
+
+  /** The input ended before the data did (rather than holding something wrong). */
+  get truncated(): boolean {
+    return this.reason.startsWith('truncated');
+  }
 }

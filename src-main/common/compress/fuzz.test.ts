@@ -1,11 +1,12 @@
 // Property test: mutated gzip streams (bit flips, byte substitutions, cuts, inserted, deleted and repeated runs,
 // from a seeded xorshift generator) never make gunzip throw anything but an InflateError pointing inside its
 // input, never hang (the test's timeout: common code reads no clock) and never pass its output cap; and whatever it
-// accepts, node:zlib accepts with the same bytes.
+// accepts, node:zlib accepts with the same bytes. The Wireshark reading (uncompressAsWireshark) holds to the same
+// bounds on every mutant.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as zlib from 'node:zlib';
-import { gunzip, InflateError } from './index.ts';
+import { gunzip, InflateError, uncompressAsWireshark } from './index.ts';
 
 const SEED = 0x9a1f_2026;
 const MUTANTS = 4000;
@@ -74,6 +75,19 @@ test('mutated gzip streams are refused with an InflateError or decoded as zlib d
       accepted++;
       assert.ok(out.length <= CAP);
       assert.deepEqual(out, new Uint8Array(zlib.gunzipSync(m)), `mutant ${i}: zlib decodes it differently`);
+    }
+    // Wireshark's reading takes more (no trailer check, what came before a cut), stops at the first member, and
+    // otherwise refuses with an InflateError too; what gunzip accepts it reads as the same bytes or their start.
+    for (const coding of ['gzip', 'deflate'] as const) {
+      let lenient: Uint8Array | undefined;
+      try {
+        lenient = uncompressAsWireshark(coding, m, { maxOutput: CAP });
+      } catch (e) {
+        if (!(e instanceof InflateError)) throw new Error(`mutant ${i} (${coding}, as Wireshark) threw ${String(e)}`, { cause: e });
+      }
+      if (lenient) assert.ok(lenient.length > 0 && lenient.length <= CAP);
+      if (out && lenient && coding === 'gzip') assert.deepEqual(lenient, out.subarray(0, lenient.length), `mutant ${i}: not the start of what gunzip gives`);
+      if (out && out.length > 0 && coding === 'gzip') assert.ok(lenient, `mutant ${i}: gunzip takes it, the Wireshark reading does not`);
     }
   }
   assert.equal(refused + accepted, MUTANTS);

@@ -9,3 +9,4 @@ export { InflateError, type CompressedFormat } from './error.ts';
 export { gunzip } from './gzip.ts';
 export { DEFAULT_MAX_OUTPUT, inflateRaw, type Inflated, type InflateOptions } from './inflate.ts';
 export { looksLikeZlib, unzlib } from './zlib.ts';
+export { uncompressAsWireshark } from './wireshark-uncompress.ts';

@@ -255,6 +255,15 @@ export function inflateRaw(data: Uint8Array, start = 0, options: InflateOptions 
   const max = options.maxOutput ?? DEFAULT_MAX_OUTPUT;
   const r = new BitReader(data, start);
   const out = new Output(max, (data.length - start) * 4);
+  try {
+    return inflateBlocks(data, r, out);
+  } catch (e) {
+    if (e instanceof InflateError) e.partial = out.buf.slice(0, out.n);
+    throw e;
+  }
+}
+
+function inflateBlocks(data: Uint8Array, r: BitReader, out: Output): Inflated {
   let final = 0;
   do {
     const at = r.offset;

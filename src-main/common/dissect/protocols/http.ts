@@ -4,7 +4,7 @@
 // source. A chunked body is gathered until its last chunk and trailer (wire/http-chunked.ts), shown chunk by chunk
 // and de-chunked into a data source of its own; a body delimited by the connection's close is taken as what the
 // segment holds. A body sent gzip- or deflate-encoded is decoded, as Wireshark does, into a data source of its own.
-import { decodableCoding, decodeContent, InflateError } from '../../compress/index.ts';
+import { decodableCoding, InflateError, uncompressAsWireshark } from '../../compress/index.ts';
 import { concatBytes } from '../../wire/bytes.ts';
 import { dechunk, readOnChunks, type GatheredMessage } from '../../wire/http-chunked.ts';
 import { firstLineOf, headerEnd, latin1, looksLikeHttp, MAX_PDU, STATUS } from '../../wire/http-message.ts';
@@ -292,7 +292,7 @@ function dissectEncodedBody(buf: Uint8Array, s: number, e: number, coding: strin
   if (known === null) problem = `${coding} is not a coding this dissector decodes (gzip and deflate are)`;
   else {
     try {
-      decoded = decodeContent(known, encoded);
+      decoded = uncompressAsWireshark(known, encoded);
     } catch (err) {
       if (!(err instanceof InflateError)) throw err;
       problem = err.message;
