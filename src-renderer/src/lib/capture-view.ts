@@ -3,7 +3,12 @@
 
 import type { DetailNode } from '../../../src-main/common/api/index.ts';
 
+// The engine's own base64 (Uint8Array.fromBase64 / toBase64, in Chromium since 140) where it has it: some 60 times
+// faster than going through a string of char codes, which an 8 MiB upload part spends 300 ms on.
+const native = Uint8Array as unknown as { fromBase64?: (text: string) => Uint8Array; prototype: { toBase64?: () => string } };
+
 export function fromBase64(text: string): Uint8Array {
+  if (typeof native.fromBase64 === 'function') return native.fromBase64(text);
   const bin = atob(text);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
@@ -11,6 +16,7 @@ export function fromBase64(text: string): Uint8Array {
 }
 
 export function toBase64(bytes: Uint8Array): string {
+  if (typeof native.prototype.toBase64 === 'function') return (bytes as unknown as { toBase64(): string }).toBase64();
   let s = '';
   const STEP = 0x8000;
   for (let i = 0; i < bytes.length; i += STEP) s += String.fromCharCode(...bytes.subarray(i, i + STEP));
