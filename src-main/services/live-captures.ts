@@ -66,7 +66,12 @@ export interface TappedFrame {
   readonly comment?: string;
 }
 
-/** A FIFO that drops its oldest frames beyond `packets` frames or `bytes` bytes. */
+/**
+ * A FIFO bounded by `packets` frames and `bytes` bytes. A frame that would pass a bound drops the oldest tenth of it
+ * at once (one frame in a ring under ten), as dumpcap's ring buffer drops a whole file: the ring holds between nine tenths of
+ * its bound and the bound, and the stored capture, which must be written whole after a drop (its first frame is no
+ * longer the file's), is rewritten once per tenth of the ring instead of at every flush.
+ */
 export class FrameRing {
   #items: (TappedFrame | undefined)[] = [];
   #head = 0;
@@ -90,11 +95,16 @@ export class FrameRing {
     this.#items.push(f);
     this.pushed++;
     this.bytes += f.data.length;
-    while (this.length > this.maxPackets || (this.bytes > this.maxBytes && this.length > 1)) {
-      const old = this.#items[this.#head]!;
-      this.#items[this.#head++] = undefined;
-      this.bytes -= old.data.length;
-      this.dropped++;
+    if (this.length > this.maxPackets || (this.bytes > this.maxBytes && this.length > 1)) {
+      // Down to nine tenths (the bound itself for a ring under ten frames: then one frame goes).
+      const packets = this.maxPackets - Math.floor(this.maxPackets / 10);
+      const bytes = this.maxBytes - Math.floor(this.maxBytes / 10);
+      while (this.length > packets || (this.bytes > bytes && this.length > 1)) {
+        const old = this.#items[this.#head]!;
+        this.#items[this.#head++] = undefined;
+        this.bytes -= old.data.length;
+        this.dropped++;
+      }
     }
     // Compact now and then so the array does not keep the dropped slots.
     if (this.#head > 4096 && this.#head * 2 > this.#items.length) {
