@@ -139,6 +139,12 @@ export interface EngineBehaviour {
    * daemon/network.go NetworkOptionLBEndpoint from v18.06.0-ce; docker-networking.md §6.5, §7.3).
    */
   readonly lbSandbox: boolean;
+  /**
+   * ≥28: dockerd binds and listens on a published port itself and hands the socket to docker-proxy as fd 4
+   * (`-use-listen-fd`, libnetwork portmapper bindTCPOrUDP); before, docker-proxy opened its own listener. It decides
+   * the descriptor `ss -p` shows for docker-proxy's listener (cmd/docker-proxy main_linux.go).
+   */
+  readonly proxyListenFd: boolean;
 }
 
 export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE_VERSION): EngineBehaviour {
@@ -166,5 +172,6 @@ export function engineBehaviour(version: EngineVersion | string = CURRENT_ENGINE
     taskVipAddress: atLeast(v, 18, 6) ? 'none' : atLeast(v, 17, 9) ? 'lo' : 'iface',
     vipPingDnat: atLeast(v, 1, 13) && !atLeast(v, 18, 6),
     lbSandbox: atLeast(v, 18, 6),
+    proxyListenFd: atLeast(v, 28),
   };
 }

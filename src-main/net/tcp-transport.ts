@@ -22,6 +22,7 @@ import type { IcmpErrorInfo, Ipv4Info, TransportProtocol } from './contracts.ts'
 import type { Packet } from './packet.ts';
 import type { NetNamespace } from './namespace.ts';
 import { TcpStack, type TcpListener } from './tcp/stack.ts';
+import { SocketHolders, type SocketProcess } from './sockets/owner.ts';
 import type { TcpSocket } from './tcp/socket.ts';
 import { TcpError, type TcpConfig, type TcpIpLayer, type TcpOutSegment } from './tcp/types.ts';
 
@@ -32,6 +33,8 @@ export interface TcpConnectOptions {
   localPort?: number;
   /** TCP_NODELAY. */
   noDelay?: boolean;
+  /** The process whose socket() this is. */
+  owner?: SocketProcess;
 }
 
 export interface TcpListenOptions {
@@ -39,6 +42,31 @@ export interface TcpListenOptions {
   address?: string | Ipv4Address;
   /** listen() backlog (python's http.server uses 5). */
   backlog?: number;
+  /** The process whose socket() this is: it holds the listener and accept()s its connections. */
+  owner?: SocketProcess;
+}
+
+/**
+ * An IPv6 listening socket (bound to `::`), such as docker-proxy's twin of every published port or nginx's
+ * `listen [::]:80`. The lab carries no IPv6 (no addresses, routes or neighbours), so nothing ever connects to it:
+ * it exists so that socket listings show what a Linux host shows, and holds its port and its descriptors.
+ */
+export class Tcp6Listener {
+  readonly holders = new SocketHolders();
+  /** Always `::` (the lab binds no other IPv6 address). */
+  readonly address = '::';
+
+  /** @internal */
+  constructor(
+    private readonly transport: TcpTransport,
+    readonly port: number,
+    readonly backlog: number,
+  ) {}
+
+  close(): void {
+    this.holders.release();
+    this.transport.closeListener6(this);
+  }
 }
 
 const addr = (a: string | Ipv4Address): Ipv4Address => (typeof a === 'string' ? parseIpv4(a) : a);
@@ -47,6 +75,7 @@ const addr = (a: string | Ipv4Address): Ipv4Address => (typeof a === 'string' ? 
 export class TcpTransport implements TransportProtocol {
   readonly protocol = PROTO_TCP;
   readonly stack: TcpStack;
+  private readonly listeners6: Tcp6Listener[] = [];
 
   constructor(
     readonly ns: NetNamespace,
@@ -82,17 +111,48 @@ export class TcpTransport implements TransportProtocol {
       localAddress: local ?? route.src,
       ...(opts.localPort !== undefined ? { localPort: opts.localPort } : {}),
       ...(opts.noDelay !== undefined ? { noDelay: opts.noDelay } : {}),
+      ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
     });
   }
 
   /** socket() + bind() + listen(). */
   listen(port: number, opts: TcpListenOptions = {}): TcpListener {
-    return this.stack.listen({ port, address: opts.address !== undefined ? addr(opts.address) : 0, ...(opts.backlog !== undefined ? { backlog: opts.backlog } : {}) });
+    return this.stack.listen({
+      port,
+      address: opts.address !== undefined ? addr(opts.address) : 0,
+      ...(opts.backlog !== undefined ? { backlog: opts.backlog } : {}),
+      ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
+    });
+  }
+
+  /** socket(AF_INET6) + bind(`::`, port) + listen(): see Tcp6Listener. EADDRINUSE when `::` already has the port. */
+  listen6(port: number, opts: { backlog?: number; owner?: SocketProcess } = {}): Tcp6Listener {
+    if (this.listeners6.some((l) => l.port === port)) throw new TcpError('EADDRINUSE', `port ${port} is already listening on ::`);
+    const l = new Tcp6Listener(this, port, Math.min(opts.backlog ?? 4096, this.stack.config.somaxconn));
+    if (opts.owner !== undefined) l.holders.open(opts.owner);
+    this.listeners6.push(l);
+    return l;
+  }
+
+  /** @internal */
+  closeListener6(l: Tcp6Listener): void {
+    const i = this.listeners6.indexOf(l);
+    if (i >= 0) this.listeners6.splice(i, 1);
   }
 
   /** Every connection (request sockets and TIME_WAIT included), for `ss`-like views. */
   sockets(): TcpSocket[] {
     return this.stack.sockets();
+  }
+
+  /** The IPv4 listening sockets, in the order they were opened. */
+  listeners(): TcpListener[] {
+    return this.stack.listening();
+  }
+
+  /** The IPv6 listening sockets (Tcp6Listener), in the order they were opened. */
+  ipv6Listeners(): readonly Tcp6Listener[] {
+    return this.listeners6;
   }
 
   // ---------------------------------------------------------------------------------------- IPv4 output

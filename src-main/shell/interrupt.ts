@@ -4,6 +4,9 @@
 
 export interface InterruptSignal {
   readonly aborted: boolean;
+  /** The signal, when the interrupt is a signal other than Ctrl-C's SIGINT (a container's main process told to stop
+   * with SIGTERM); a command that dies of it exits 128 + signo. */
+  readonly signo?: number;
   addEventListener(type: 'abort', fn: () => void, opts?: { once?: boolean }): void;
   removeEventListener(type: 'abort', fn: () => void): void;
 }

@@ -15,6 +15,7 @@
 
 import type { Ipv4Address } from '../../common/wire/ipv4-address.ts';
 import type { NetNamespace } from '../../net/namespace.ts';
+import type { SocketProcess } from '../../net/sockets/owner.ts';
 import type { Time } from '../../sim/time.ts';
 import type { Machine, Userland } from '../machine.ts';
 
@@ -36,6 +37,8 @@ export interface StopSignal {
  * the DOM's AbortSignal), which docker cannot import; it fires at most once. */
 export interface ProcessInterrupt {
   readonly aborted: boolean;
+  /** The signal that fired it, when not SIGINT (a process that dies of it, such as nc, exits 128 + signo). */
+  readonly signo?: number;
   addEventListener(type: 'abort', fn: () => void, opts?: { once?: boolean }): void;
   removeEventListener(type: 'abort', fn: () => void): void;
 }
@@ -71,6 +74,12 @@ export interface ProgramContext {
   readonly env: ReadonlyMap<string, string>;
   /** argv of the main process (entrypoint + cmd), argv[0] included. */
   readonly args: readonly string[];
+  /**
+   * The main process as the container's own /proc shows it: PID 1, named after argv[0] until the program says
+   * what its entrypoint exec'd (`process.exec('nginx', ...)`). Sockets the program opens name it as their owner
+   * (`listen(80, { owner: ctx.process })`), so `ss -p` and `netstat -p` inside the container show it.
+   */
+  readonly process: SocketProcess;
   readonly clock: VirtualClock;
   readonly signal: StopSignal;
   /** A line for `docker logs` (stdout); attached `docker run` prints it too. No trailing newline needed. */

@@ -13,6 +13,8 @@ import type { NetNamespace } from '../../net/namespace.ts';
 import type { NetLab } from '../../net/scenario.ts';
 import type { TcpSocket } from '../../net/tcp/socket.ts';
 import type { TcpListener } from '../../net/tcp/stack.ts';
+import type { Tcp6Listener } from '../../net/tcp-transport.ts';
+import { SocketProcess } from '../../net/sockets/owner.ts';
 import type { Veth } from '../../net/veth.ts';
 import type { Random } from '../../sim/random.ts';
 import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
@@ -98,7 +100,7 @@ export interface ConnectOptions {
 }
 
 interface Proxy {
-  readonly listener: TcpListener;
+  readonly listener: TcpListener | Tcp6Listener;
   readonly sockets: Set<TcpSocket>;
 }
 
@@ -801,11 +803,16 @@ export class Daemon {
       if (this.config['userland-proxy'] !== false && bnd.proto === 'tcp') {
         const proxy = this.startProxy(hostIp, port, gwAtt.endpoint.ipv4.address, bnd.containerPort);
         if (proxy) proc.proxies.push(proxy);
+        // The [::] twin of `docker port` has its own docker-proxy; the lab carries no IPv6, so its listener only
+        // holds the port and shows in socket listings.
+        const twin = hostIp === '' ? this.startProxy6(port) : undefined;
+        if (twin) proc.proxies.push(twin);
       }
     }
   }
 
-  private unpublishPorts(c: Container): void {
+  /** Releases the container's ports and ends its docker-proxy processes (`proc`: teardown has already forgotten it). */
+  private unpublishPorts(c: Container, proc: RunningProcess | undefined): void {
     const gwAtt = this.sortedAttachments(c).find((a) => {
       const nw = this.registry.get(a.networkId);
       return nw !== undefined && this.providesGateway(nw);
@@ -821,27 +828,43 @@ export class Daemon {
       }
     }
     c.ports.length = 0;
-    const proc = this.processes.get(c.id);
     for (const px of proc?.proxies.splice(0) ?? []) {
       px.listener.close();
       for (const s of px.sockets) s.abort();
     }
   }
 
+  /**
+   * A docker-proxy process (one per published port and address family) and the descriptor its listener has once it
+   * serves (cmd/docker-proxy main_linux.go, built with a Go whose netpoller takes an epoll fd and an eventfd): since
+   * 28 dockerd passes the socket as fd 4 with the status pipe as fd 3; net.FileListener dups it above the poller's
+   * 5 and 6, to 7, and both inherited fds are closed. Before, docker-proxy's own socket() got fd 4 (3 being the
+   * pipe, closed once it reported), and the poller came after it.
+   */
+  private proxyProcess(): { process: SocketProcess; listenFd: number } {
+    // dockerd spawns it while the container starts, from the node's single PID space.
+    const process = new SocketProcess(this.machine, (this.pidCounter += 6), 'docker-proxy', '/usr/bin/docker-proxy', [0, 1, 2, 5, 6]);
+    return { process, listenFd: this.behaviour.proxyListenFd ? 7 : 4 };
+  }
+
   /** docker-proxy: listens on the host port in the node namespace and relays each connection to the container. */
   private startProxy(hostIp: string, hostPort: number, containerIp: Ipv4Address, containerPort: number): Proxy | undefined {
     let listener: TcpListener;
+    const { process, listenFd } = this.proxyProcess();
     try {
-      listener = this.ns.tcp.listen(hostPort, { ...(hostIp !== '' ? { address: hostIp } : {}), backlog: 128 });
+      // listen(fd, -1) by dockerd, or Go's net.Listen in docker-proxy: the backlog is net.core.somaxconn either way.
+      listener = this.ns.tcp.listen(hostPort, hostIp !== '' ? { address: hostIp } : {});
     } catch {
       return undefined;
     }
+    listener.holders.open(process, listenFd);
+    listener.acceptor = process;
     const sockets = new Set<TcpSocket>();
     listener.onConnection = (client) => {
       sockets.add(client);
       let upstream: TcpSocket;
       try {
-        upstream = this.ns.tcp.connect(containerIp, containerPort);
+        upstream = this.ns.tcp.connect(containerIp, containerPort, { owner: process });
       } catch {
         client.abort();
         sockets.delete(client);
@@ -851,6 +874,19 @@ export class Daemon {
       relay(client, upstream, sockets);
     };
     return { listener, sockets };
+  }
+
+  /** docker-proxy for `[::]:hostPort` (see Tcp6Listener: nothing reaches it in the lab). */
+  private startProxy6(hostPort: number): Proxy | undefined {
+    const { process, listenFd } = this.proxyProcess();
+    let listener: Tcp6Listener;
+    try {
+      listener = this.ns.tcp.listen6(hostPort);
+    } catch {
+      return undefined;
+    }
+    listener.holders.open(process, listenFd);
+    return { listener, sockets: new Set() };
   }
 
   // ------------------------------------------------------------------------------------ main process
@@ -896,6 +932,8 @@ export class Daemon {
         container: { id: c.id, name: c.name, image: c.config.image, node: this.name },
         env: this.envOf(c),
         args: c.argv,
+        // PID 1 of the container's PID namespace (the machine stands for it: tools there see this process).
+        process: new SocketProcess(c.machine, 1, baseName(c.argv[0] ?? ''), c.argv[0] ?? ''),
         clock,
         signal: proc.stop,
         log: (line) => c.emit('stdout', line.endsWith('\n') ? line : `${line}\n`, this.now),
@@ -980,7 +1018,7 @@ export class Daemon {
     proc?.stop.fire();
     proc?.program?.stop?.();
     proc?.dns?.stop();
-    this.unpublishPorts(c);
+    this.unpublishPorts(c, proc);
     this.teardownNetworking(c);
     c.status = 'exited';
     c.exitCode = code;
@@ -1059,7 +1097,7 @@ export class Daemon {
       if (code !== undefined) this.exitOnSignal(c, code);
       return;
     }
-    if (proc.command !== undefined && commandHandles(proc.command, sig)) proc.interrupt?.fire();
+    if (proc.command !== undefined && commandHandles(proc.command, sig)) proc.interrupt?.fire(sig);
     else if (c.config.init && !IGNORED_BY_DEFAULT.has(sig)) this.exitOnSignal(c, 128 + sig);
   }
 
@@ -1297,6 +1335,11 @@ export class Daemon {
   static bridgeFlags(nw: Network): { icc: boolean; masq: boolean } {
     return { icc: nw.options[BRIDGE_ENABLE_ICC] !== 'false', masq: nw.options[BRIDGE_ENABLE_IP_MASQUERADE] !== 'false' };
   }
+}
+
+/** "/docker-entrypoint.sh" → "docker-entrypoint.sh". */
+function baseName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
 }
 
 /** A shell with no script or -c: `sh`, `/bin/ash`, `bash` (it reads commands from its terminal). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { DockerError } from '../errors.ts';
-import { commandHandles, INTERACTIVE_SHELL, parseSignal, processCommand, signalName, SIGINT, SIGQUIT, SIGTERM } from './signals.ts';
+import { commandHandles, INTERACTIVE_SHELL, parseSignal, processCommand, signalName, SignalInterrupt, SIGINT, SIGQUIT, SIGTERM } from './signals.ts';
 
 test('ParseSignal: numbers, names with or without SIG in any case; 0 and unknown names refused in the daemon’s words', () => {
   assert.equal(parseSignal('9'), 9);
@@ -33,4 +33,10 @@ test('the command a main process runs as: the program, or the one simple command
   assert.ok(!commandHandles('sleep', SIGINT));
   assert.ok(commandHandles(INTERACTIVE_SHELL, SIGQUIT));
   assert.ok(!commandHandles('constructor', SIGINT));
+  // busybox nc's catch() takes the three, and dies of each: the interrupt says which one came
+  for (const sig of [SIGINT, SIGQUIT, SIGTERM]) assert.ok(commandHandles('nc', sig));
+  const i = new SignalInterrupt();
+  i.fire(SIGTERM);
+  i.fire(SIGINT);
+  assert.deepEqual([i.aborted, i.signo], [true, SIGTERM]);
 });

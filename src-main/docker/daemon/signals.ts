@@ -48,9 +48,10 @@ export const INTERACTIVE_SHELL = 'interactive shell';
 
 /**
  * Commands (as PID 1 or tini's child) and the signals they handle: ping's SIGINT prints its statistics; tcpdump's
- * SIGINT and SIGTERM print its counts. Each goes to the command as its interrupt (the shell's Ctrl-C).
+ * SIGINT and SIGTERM print its counts; busybox nc's catch() prints "punt!" and dies of SIGINT, SIGQUIT or SIGTERM.
+ * Each goes to the command as its interrupt (the shell's Ctrl-C).
  */
-const HANDLERS: Readonly<Record<string, readonly number[]>> = { ping: [SIGINT], tcpdump: [SIGINT, SIGTERM], [INTERACTIVE_SHELL]: [SIGINT, SIGTERM, SIGQUIT] };
+const HANDLERS: Readonly<Record<string, readonly number[]>> = { ping: [SIGINT], tcpdump: [SIGINT, SIGTERM], nc: [SIGINT, SIGQUIT, SIGTERM], [INTERACTIVE_SHELL]: [SIGINT, SIGTERM, SIGQUIT] };
 
 export function commandHandles(command: string, sig: number): boolean {
   return Object.hasOwn(HANDLERS, command) && HANDLERS[command]!.includes(sig);
@@ -72,6 +73,7 @@ export function processCommand(argv: readonly string[]): string {
 /** The interrupt a main process is run with, fired by the daemon when a signal the process handles arrives. */
 export class SignalInterrupt implements ProcessInterrupt {
   aborted = false;
+  signo: number | undefined = undefined;
   readonly #listeners = new Set<() => void>();
 
   addEventListener(_type: 'abort', fn: () => void): void {
@@ -83,9 +85,10 @@ export class SignalInterrupt implements ProcessInterrupt {
     this.#listeners.delete(fn);
   }
 
-  fire(): void {
+  fire(signo?: number): void {
     if (this.aborted) return;
     this.aborted = true;
+    this.signo = signo;
     for (const fn of [...this.#listeners]) fn();
     this.#listeners.clear();
   }

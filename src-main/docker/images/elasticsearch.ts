@@ -94,8 +94,10 @@ export const elasticsearchProgram = () =>
       }
       return { status: 400, headers: [['Content-Type', 'text/plain; charset=UTF-8']], body: `No handler found for uri [${req.target}] and method [${req.method}]` };
     };
-    const server = serveHttp(ctx.machine.ns, { port: 9200 }, handle);
-    const transport = ctx.machine.ns.tcp.listen(9300, { backlog: 128 });
+    // The entrypoint and bin/elasticsearch exec the JVM.
+    ctx.process.exec('java', '/usr/lib/jvm/java-8-openjdk-amd64/jre/bin/java');
+    const server = serveHttp(ctx.machine.ns, { port: 9200, owner: ctx.process }, handle);
+    const transport = ctx.machine.ns.tcp.listen(9300, { backlog: 128, owner: ctx.process });
     return [server, transport];
   });
 

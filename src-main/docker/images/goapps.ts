@@ -83,7 +83,7 @@ export const whoamiProgram = () =>
     const i = ctx.args.findIndex((a) => a === '--port' || a === '-port');
     const port = Number(i >= 0 ? ctx.args[i + 1] : (ctx.env.get('WHOAMI_PORT_NUMBER') ?? 80)) || 80;
     ctx.log(`${new Date(Math.floor((ctx.machine.ns.env.epochNs + ctx.clock.now()) / 1e6)).toISOString().slice(0, 19).replace('T', ' ').replace(/-/g, '/')} Starting up on port ${port}`);
-    const server = serveHttp(ctx.machine.ns, { port }, (req) => {
+    const server = serveHttp(ctx.machine.ns, { port, owner: ctx.process }, (req) => {
       if (req.path === '/health') return goResponse(req, 200, '');
       if (req.path === '/api') {
         const body = JSON.stringify({
@@ -108,7 +108,7 @@ export const whoamiProgram = () =>
 export const dockerTutorialProgram = () =>
   serviceProgram((ctx) => {
     ctx.log('Server listening on port 8080');
-    const server = serveHttp(ctx.machine.ns, { port: 8080 }, (req) => ({
+    const server = serveHttp(ctx.machine.ns, { port: 8080, owner: ctx.process }, (req) => ({
       status: 200,
       headers: [['Content-Type', 'text/html;charset=utf-8'], ['Date', imfDate(req.wallNs)]],
       body: `<html><body><h1>Hello from ${ctx.machine.hostname()}</h1></body></html>\n`,
@@ -190,7 +190,9 @@ export const consulProgram = () =>
       const unit = m[2] === 'ms' ? 1e6 : m[2] === 'm' ? 60e9 : m[2] === 'h' ? 3600e9 : 1e9;
       return Math.min(600e9, Number(m[1]) * unit);
     };
-    const server = serveHttp(ns, { port: 8500 }, (req, reply) => {
+    // /bin/start execs the agent: PID 1 is /bin/consul.
+    ctx.process.exec('consul', '/bin/consul');
+    const server = serveHttp(ns, { port: 8500, owner: ctx.process }, (req, reply) => {
       const params = new Map(req.query.split('&').filter((x) => x !== '').map((x) => [x.split('=')[0]!, decodeURIComponent(x.split('=')[1] ?? '')] as [string, string]));
       if (req.path === '/v1/status/leader') return jsonRes(req, `"${ip}:8300"`);
       if (req.path === '/v1/status/peers') return jsonRes(req, `["${ip}:8300"]`);
@@ -244,6 +246,6 @@ export const consulProgram = () =>
       }
       return goResponse(req, 404, '404 page not found\n');
     });
-    const extra = [8300, 8301, 8302, 8400].map((p) => ns.tcp.listen(p, { backlog: 128 }));
+    const extra = [8300, 8301, 8302, 8400].map((p) => ns.tcp.listen(p, { backlog: 128, owner: ctx.process }));
     return [server, ...extra];
   });

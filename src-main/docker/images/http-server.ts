@@ -15,6 +15,7 @@
 import { formatIpv4 } from '../../common/wire/ipv4-address.ts';
 import { MICROSECOND, type Time } from '../../sim/time.ts';
 import type { NetNamespace } from '../../net/namespace.ts';
+import type { SocketProcess } from '../../net/sockets/owner.ts';
 import type { TcpListener } from '../../net/tcp/stack.ts';
 import type { TcpSocket } from '../../net/tcp/socket.ts';
 
@@ -72,6 +73,8 @@ export interface HttpServerOptions {
   readonly port: number;
   readonly address?: string;
   readonly backlog?: number;
+  /** The process that opens the listener and accept()s (ProgramContext.process). */
+  readonly owner?: SocketProcess;
   /** Time from a complete request to the response write (default 100 µs). */
   readonly thinkTime?: Time;
   /** Idle time after which a kept-alive connection is closed by the server; undefined = never. */
@@ -220,7 +223,11 @@ export function serveHttp(ns: NetNamespace, opts: HttpServerOptions, handler: Ht
   const epoch = opts.epochNs ?? ns.env.epochNs;
   const log: string[] = [];
   const conns = new Set<TcpSocket>();
-  const listener = ns.tcp.listen(opts.port, { ...(opts.address !== undefined ? { address: opts.address } : {}), backlog: opts.backlog ?? 511 });
+  const listener = ns.tcp.listen(opts.port, {
+    ...(opts.address !== undefined ? { address: opts.address } : {}),
+    backlog: opts.backlog ?? 511,
+    ...(opts.owner !== undefined ? { owner: opts.owner } : {}),
+  });
   listener.onConnection = (s) => {
     conns.add(s);
     let buf = new Uint8Array(0);

@@ -287,7 +287,9 @@ export const redisProgram = () =>
     const store = new RedisStore(() => ctx.clock.now());
     const sched = ctx.machine.ns.env.scheduler;
     const conns = new Set<TcpSocket>();
-    const listener = ctx.machine.ns.tcp.listen(port, { backlog: 511 });
+    // docker-entrypoint.sh execs redis-server, which titles itself with its address.
+    ctx.process.exec('redis-server', `redis-server *:${port}`);
+    const listener = ctx.machine.ns.tcp.listen(port, { backlog: 511, owner: ctx.process });
     listener.onConnection = (s) => {
       conns.add(s);
       const session = { db: 0 };

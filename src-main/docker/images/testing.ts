@@ -7,6 +7,7 @@ import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
 import type { Bridge } from '../../net/bridge.ts';
 import type { NetNamespace } from '../../net/namespace.ts';
 import { NetLab } from '../../net/scenario.ts';
+import { SocketProcess } from '../../net/sockets/owner.ts';
 import type { ContainerProgram, ImageDefinition, ProcessIo, ProgramContext, StopSignal } from '../daemon/contracts.ts';
 import type { Machine, Userland } from '../machine.ts';
 
@@ -97,6 +98,7 @@ export function startProgram(lab: NetLab, ns: NetNamespace, what: ContainerProgr
     container: { id: 'a1b2c3d4e5f6'.padEnd(64, '0'), name: ns.name, image: o.image ?? (isImage ? what.name : 'test'), node: 'node1' },
     env: new Map(Object.entries({ PATH: '/usr/bin:/bin', HOSTNAME: machine.hostname(), ...(isImage ? what.env : {}), ...o.env })),
     args: argv,
+    process: new SocketProcess(machine, 1, argv[0]?.slice(argv[0].lastIndexOf('/') + 1) ?? '', argv[0] ?? ''),
     clock: { now: () => lab.now, sleep: (t: Time) => new Promise<void>((r) => lab.after(t, r)) },
     signal,
     log: (l) => void started.out.push(l),

@@ -110,7 +110,7 @@ export const trainingwheelsProgram = (opts: TrainingwheelsOptions = {}) =>
       if (pooled?.usable === true) incr(pooled, req, resolve, false, fresh);
       else fresh();
     };
-    const server = serveHttp(ctx.machine.ns, { port: 5000, noKeepAlive: true, separateBodyWrite: true, backlog: 128 }, (req, reply) => {
+    const server = serveHttp(ctx.machine.ns, { port: 5000, noKeepAlive: true, separateBodyWrite: true, backlog: 128, owner: ctx.process }, (req, reply) => {
       if (req.path !== '/') return page(req, 404, WERKZEUG_404);
       withRedis(req, reply);
       return undefined;

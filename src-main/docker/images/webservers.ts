@@ -6,6 +6,7 @@
 
 import { formatIpv4 } from '../../common/wire/ipv4-address.ts';
 import { SECOND } from '../../sim/time.ts';
+import { SocketProcess } from '../../net/sockets/owner.ts';
 import type { ContainerProgram, ProgramContext } from '../daemon/contracts.ts';
 import { SIGINT, SIGQUIT, SIGTERM, signalName } from '../daemon/signals.ts';
 import { imfDate, serveHttp, type HttpRequest, type HttpResponse } from './http-server.ts';
@@ -164,9 +165,16 @@ function nginxServer(ctx: ProgramContext): readonly Closable[] {
     body: nginxErrorPage(status, NGINX_ERRORS[status] ?? ''),
     close: status === 400,
   });
+  // The entrypoint execs nginx as PID 1, whose master retitles itself; it has opened its logs (descriptors up to 5)
+  // when it binds 0.0.0.0:80 (6) and [::]:80 (7, from 10-listen-on-ipv6-by-default.sh). Its worker 29 is forked
+  // with both and accept()s; the channel to the master and its epoll take 8 and 9 there.
+  const master = ctx.process;
+  const argv = ctx.args.slice(Math.max(0, ctx.args.findIndex((a) => a === 'nginx' || a.endsWith('/nginx'))));
+  master.exec('nginx', `nginx: master process ${argv.join(' ')}`);
+  master.reserve(3, 4, 5);
   const server = serveHttp(
     ctx.machine.ns,
-    { port: 80, keepAliveTimeout: 65 * SECOND, badRequest: (w) => page({ wallNs: w, keepAlive: false } as HttpRequest, 400) },
+    { port: 80, keepAliveTimeout: 65 * SECOND, owner: master, badRequest: (w) => page({ wallNs: w, keepAlive: false } as HttpRequest, 400) },
     (req) => {
       const res = handle(req);
       const sent = req.method === 'HEAD' ? 0 : typeof res.body === 'string' ? enc.encode(res.body).length : (res.body?.length ?? 0);
@@ -177,6 +185,12 @@ function nginxServer(ctx: ProgramContext): readonly Closable[] {
       return res;
     },
   );
+  const v6 = ctx.machine.ns.tcp.listen6(80, { backlog: 511, owner: master });
+  const worker = new SocketProcess(master.pidNamespace, 29, 'nginx', 'nginx: worker process', [0, 1, 2, 3, 4, 5]);
+  server.listener.holders.inherit(master, worker);
+  v6.holders.inherit(master, worker);
+  worker.reserve(8, 9);
+  server.listener.acceptor = worker;
   function handle(req: HttpRequest): HttpResponse {
     const f = staticFile(ctx, NGINX_HTML, req.path, 'index.html');
     if (f === undefined) return page(req, 404);
@@ -203,7 +217,7 @@ function nginxServer(ctx: ProgramContext): readonly Closable[] {
       body,
     };
   }
-  return [server];
+  return [server, v6];
 }
 
 // ----------------------------------------------------------------------------------------------------- httpd
@@ -245,7 +259,10 @@ export const httpdProgram = () =>
       headers: [['Date', imfDate(req.wallNs)], ['Server', server], ...extra, ['Content-Length', String(httpdErrorPage(status, title, message).length)], ...(req.keepAlive ? [] : ([['Connection', 'close']] as [string, string][])), ['Content-Type', 'text/html; charset=iso-8859-1']],
       body: httpdErrorPage(status, title, message),
     });
-    const srv = serveHttp(ctx.machine.ns, { port: 80, keepAliveTimeout: 5 * SECOND }, (req) => {
+    // httpd-foreground execs `httpd -DFOREGROUND` as PID 1 (its event-MPM children, which inherit the listener,
+    // are not modelled).
+    ctx.process.exec('httpd', 'httpd');
+    const srv = serveHttp(ctx.machine.ns, { port: 80, keepAliveTimeout: 5 * SECOND, owner: ctx.process }, (req) => {
       const res = handle(req);
       const len = res.headers?.find(([n]) => n === 'Content-Length')?.[1] ?? '-';
       ctx.log(`${req.remoteAddress} - - [${clfTime(req.wallNs)}] "${req.method} ${req.target} ${req.version}" ${res.status} ${req.method === 'HEAD' ? '-' : len}`);

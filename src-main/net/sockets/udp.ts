@@ -13,6 +13,7 @@ import type { Random } from '../../sim/random.ts';
 import type { IcmpErrorInfo, Ipv4Info, Ipv4SendRequest, PmtuDisc, SendResult, TransportProtocol } from '../contracts.ts';
 import type { Packet } from '../packet.ts';
 import type { NetNamespace } from '../namespace.ts';
+import { SocketHolders, type SocketProcess } from './owner.ts';
 
 type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -49,8 +50,16 @@ export class UdpProtocol implements TransportProtocol {
     readonly random: Random,
   ) {}
 
-  open(): UdpSocket {
-    return new UdpSocket(this);
+  /** socket(); `owner` is the process that holds it (none for a kernel socket such as VXLAN's). */
+  open(owner?: SocketProcess): UdpSocket {
+    const s = new UdpSocket(this);
+    if (owner !== undefined) s.holders.open(owner);
+    return s;
+  }
+
+  /** The bound sockets, by port in the order the ports were first bound, for `ss`-like views. */
+  sockets(): UdpSocket[] {
+    return [...this.byPort.values()].flat();
   }
 
   /** @internal udp_lib_get_port. */
@@ -160,6 +169,8 @@ export class UdpSocket {
    * the UDP header, instead of a datagram for onMessage.
    */
   encapRcv: ((pkt: Packet, ip: Ipv4Info) => void) | undefined = undefined;
+  /** The processes holding this socket's descriptor (none for a kernel socket). */
+  readonly holders = new SocketHolders();
   private ident: number | undefined = undefined;
   private txhash = 0;
 
@@ -208,6 +219,7 @@ export class UdpSocket {
   private readonly nextIdent = (): number => (this.ident = ((this.ident ?? 0) + 1) & 0xffff);
 
   close(): void {
+    this.holders.release();
     if (this.localPort !== 0) this.proto.unbind(this);
     this.onMessage = undefined;
     this.onError = undefined;

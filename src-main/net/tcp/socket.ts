@@ -47,6 +47,7 @@ import {
   type TcpState,
 } from './types.ts';
 import type { TcpListener, TcpStackInternals } from './stack.ts';
+import { SocketHolders } from '../sockets/owner.ts';
 
 /** One skb: a segment in the write queue (unsent) or the retransmit queue (sent, not yet cumulatively acked). */
 interface TxSeg {
@@ -180,6 +181,9 @@ export class TcpSocket {
   noDelay = false;
   /** sk_err_soft: the last ICMP error that did not end the connection (read by the application, as SO_ERROR does). */
   softError: TcpErrorCode | undefined = undefined;
+  /** The processes holding this socket's descriptor: none while it waits in an accept queue, and none after close()
+   * (an orphan finishing FIN_WAIT or in TIME_WAIT belongs to no process). */
+  readonly holders = new SocketHolders();
 
   // ---- internals ----
   /** @internal */ readonly stack: TcpStackInternals;
@@ -305,6 +309,18 @@ export class TcpSocket {
     return n;
   }
 
+  /**
+   * Recv-Q and Send-Q as the kernel reports a connection (tcp_diag_get_info, /proc/net/tcp): received bytes not yet
+   * read (rcv_nxt - copied_seq, so a FIN the application has not read yet counts 1) and written bytes not yet
+   * acknowledged (write_seq - snd_una, so an unacknowledged SYN or FIN counts 1). A request socket (SYN_RECV of a
+   * passive open) and TIME_WAIT report 0 and 0, as their minisockets do.
+   */
+  queues(): { readonly recv: number; readonly send: number } {
+    if (this.state === 'CLOSED' || this.state === 'TIME_WAIT' || (this.requestSock && this.state === 'SYN_RECEIVED')) return { recv: 0, send: 0 };
+    const finRead = this.endDelivered ? 1 : 0;
+    return { recv: Math.max(0, seqDiff(this.rcvNxt, this.copiedSeq) - finRead), send: Math.max(0, seqDiff(this.writeSeq, this.sndUna)) };
+  }
+
   /** A snapshot of the control block, for tests and the UI. */
   info(): TcpSocketInfo {
     return {
@@ -387,6 +403,7 @@ export class TcpSocket {
     this.stack.run(() => {
       if (this.appClosed) return;
       this.appClosed = true;
+      this.holders.release();
       this.onData = undefined;
       this.onReadable = undefined;
       if (this.state === 'CLOSED' || this.state === 'TIME_WAIT') return;
@@ -409,6 +426,7 @@ export class TcpSocket {
   abort(): void {
     this.stack.run(() => {
       this.appClosed = true;
+      this.holders.release();
       if (this.state === 'CLOSED') return;
       if (this.state !== 'SYN_SENT' && this.state !== 'TIME_WAIT' && this.state !== 'LISTEN') this.sendActiveReset();
       this.destroy();
@@ -1858,6 +1876,9 @@ export class TcpSocket {
     this.setState('TIME_WAIT');
     this.rtx = [];
     this.wq = [];
+    // tcp_time_wait: a minisocket takes the connection's place and the full socket is done, so whatever descriptor
+    // the application still has refers to a closed socket; the TIME_WAIT entry has no inode and no process.
+    this.holders.release();
     this.timeWaitTimer = this.stack.timer(this.stack.config.timeWaitNs, () => this.timeWaitExpired());
     this.notifyClose(undefined);
   }
@@ -1928,6 +1949,9 @@ export class TcpSocket {
     this.state = 'CLOSED';
     this.rtx = [];
     this.wq = [];
+    // Out of the tables the socket is no longer listed; its descriptor is dropped with it, as applications here
+    // never read a dead socket again (on Linux the number stays taken until they close() it).
+    this.holders.release();
     this.stack.unhash(this);
     if (this.listener) this.listener.dropped(this);
     if (!this.requestSock) this.notifyClose(err);

@@ -5,6 +5,7 @@
 import { ACK, FIN, RST, SYN, TcpView, encode, parse, type TcpSegment } from '../../common/wire/tcp.ts';
 import { TcpSocket, parseOpts } from './socket.ts';
 import { keyedHash } from '../keyed-hash.ts';
+import { SocketHolders, type SocketProcess } from '../sockets/owner.ts';
 import { DEFAULT_CONFIG, TcpError, seqAdd, type TcpConfig, type TcpIpLayer } from './types.ts';
 
 /** What sockets and listeners use of their stack. @internal */
@@ -34,6 +35,8 @@ export interface ConnectOptions {
   /** bind() before connect(); otherwise an ephemeral port is chosen as Linux does. */
   localPort?: number;
   noDelay?: boolean;
+  /** The process whose socket() this is (it holds the socket at its lowest free descriptor). */
+  owner?: SocketProcess;
 }
 
 export interface ListenOptions {
@@ -42,6 +45,8 @@ export interface ListenOptions {
   address?: number;
   /** listen(fd, backlog); capped by somaxconn. Python's http.server uses 5, most servers 128 or more. */
   backlog?: number;
+  /** The process whose socket() this is: it holds the listener, and accept()s its connections. */
+  owner?: SocketProcess;
 }
 
 function key(localAddr: number, localPort: number, remoteAddr: number, remotePort: number): string {
@@ -53,6 +58,10 @@ export class TcpListener {
   /** Called for each established connection; when unset, connections wait in the accept queue for accept(). */
   onConnection: ((sock: TcpSocket) => void) | undefined;
   readonly backlog: number;
+  /** The processes holding the listening socket (the opener, and children that inherited it). */
+  readonly holders = new SocketHolders();
+  /** The process that accept()s (nginx: its worker): each connection handed out gets a descriptor there. */
+  acceptor: SocketProcess | undefined;
   /** @internal */ readonly requests = new Set<TcpSocket>();
   private readonly queue: TcpSocket[] = [];
   private closed = false;
@@ -70,7 +79,7 @@ export class TcpListener {
   /** Takes the oldest established connection, if any. */
   accept(): TcpSocket | undefined {
     const s = this.queue.shift();
-    if (s) s.listener = undefined;
+    if (s) this.handOut(s);
     return s;
   }
 
@@ -78,10 +87,17 @@ export class TcpListener {
     return this.queue.length;
   }
 
+  /** accept(): the connection leaves the listener and the accepting process holds it. */
+  private handOut(s: TcpSocket): void {
+    s.listener = undefined;
+    if (this.acceptor !== undefined) s.holders.open(this.acceptor);
+  }
+
   /** Stops listening; connections not yet accepted are reset (as closing a listener does on Linux). */
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.holders.release();
     this.stack.removeListener(this);
     for (const s of [...this.queue, ...this.requests]) s.abort();
     this.queue.length = 0;
@@ -97,7 +113,7 @@ export class TcpListener {
   established(sock: TcpSocket): void {
     this.requests.delete(sock);
     if (this.onConnection) {
-      sock.listener = undefined;
+      this.handOut(sock);
       const cb = this.onConnection;
       this.stack.post(() => cb(sock));
     } else {
@@ -163,6 +179,11 @@ export class TcpStack {
     return [...this.conns.values()];
   }
 
+  /** The listening sockets, in the order they were opened (for `ss`-like views). */
+  listening(): TcpListener[] {
+    return [...this.listeners.values()];
+  }
+
   // ---- application entry points ----
 
   listen(opts: ListenOptions): TcpListener {
@@ -171,6 +192,10 @@ export class TcpStack {
     if (this.listeners.has(k) || (address !== 0 && this.listeners.has(`0:${opts.port}`))) throw new TcpError('EADDRINUSE', `port ${opts.port} is already listening`);
     const backlog = Math.min(opts.backlog ?? 4096, this.config.somaxconn);
     const l = new TcpListener(this, address, opts.port, backlog);
+    if (opts.owner !== undefined) {
+      l.holders.open(opts.owner);
+      l.acceptor = opts.owner;
+    }
     this.listeners.set(k, l);
     return l;
   }
@@ -191,6 +216,7 @@ export class TcpStack {
     s.remoteAddress = remote;
     s.remotePort = opts.remotePort;
     s.noDelay = opts.noDelay ?? false;
+    if (opts.owner !== undefined) s.holders.open(opts.owner);
     if (opts.localPort !== undefined) {
       this.bound.set(port, (this.bound.get(port) ?? 0) + 1);
       s.boundExplicitly = true;

@@ -2,11 +2,12 @@
 // machine's shell). Which tools exist follows what the machine is:
 //
 // - a container with a busybox userland (alpine, busybox): busybox's ping, nslookup, wget, ip, ifconfig, route,
-//   hostname;
+//   hostname, nc, netstat;
 // - a container with a gnu userland (debian, ubuntu, centos, netshoot): iputils ping, curl, BIND's dig, nslookup
-//   and host, getent, iproute2's ip, tcpdump, hostname (an image that lacks some of them can pass `only`);
+//   and host, getent, iproute2's ip and ss, tcpdump, hostname (an image that lacks some of them can pass `only`);
 // - a node (a Docker host): the host tools of TRANSCRIPTS.md (ip, ping, curl, tcpdump, iptables, ipvsadm,
-//   conntrack, brctl, bridge, sysctl, hostname) and the name tools;
+//   conntrack, brctl, bridge, sysctl, hostname) and the name tools, with iproute2's ss (busybox's netstat
+//   on a busybox node);
 // - the workstation: ping, curl, wget, nslookup, dig, host, getent, ip, hostname.
 // A tool that is not in the set gives the shell's own "not found".
 
@@ -16,7 +17,10 @@ import { curlCommand, wgetCommand } from './curl.ts';
 import { dnsTools } from './dns-tools.ts';
 import { brctlCommand, bridgeCommand, conntrackCommand, iptablesCommand, ipvsadmCommand, sysctlCommand } from './host-tools.ts';
 import { ifconfigCommand, ipCommand, routeCommand } from './ip.ts';
+import { netstatCommand } from './netstat.ts';
+import { ncCommand } from './nc.ts';
 import { pingCommand } from './ping.ts';
+import { ssCommand } from './ss.ts';
 import { tcpdumpCommand } from './tcpdump.ts';
 
 export { binaryFiles, readBinaryFile, writeBinaryFile } from './common.ts';
@@ -27,10 +31,10 @@ export interface NetToolsOptions {
 }
 
 const SETS: Record<string, readonly string[]> = {
-  'container/busybox': ['ping', 'nslookup', 'wget', 'ip', 'ifconfig', 'route', 'hostname'],
-  'container/gnu': ['ping', 'curl', 'dig', 'nslookup', 'host', 'getent', 'ip', 'tcpdump', 'hostname'],
-  'node/gnu': ['ip', 'ping', 'curl', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'dig', 'host', 'getent'],
-  'node/busybox': ['ip', 'ping', 'wget', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'ifconfig', 'route'],
+  'container/busybox': ['ping', 'nslookup', 'wget', 'ip', 'ifconfig', 'route', 'hostname', 'nc', 'netstat'],
+  'container/gnu': ['ping', 'curl', 'dig', 'nslookup', 'host', 'getent', 'ip', 'tcpdump', 'hostname', 'ss'],
+  'node/gnu': ['ip', 'ping', 'curl', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'dig', 'host', 'getent', 'ss'],
+  'node/busybox': ['ip', 'ping', 'wget', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'ifconfig', 'route', 'netstat'],
   'workstation/gnu': ['ping', 'curl', 'wget', 'nslookup', 'dig', 'host', 'getent', 'ip', 'hostname'],
   'workstation/busybox': ['ping', 'wget', 'nslookup', 'ip', 'hostname'],
 };
@@ -39,6 +43,7 @@ const SETS: Record<string, readonly string[]> = {
 export function netTools(machine: Machine, options: NetToolsOptions = {}): Record<string, CommandImpl> {
   const all: Record<string, CommandImpl> = {
     ping: pingCommand(machine),
+    nc: ncCommand(machine),
     ip: ipCommand(machine),
     ifconfig: ifconfigCommand(machine),
     route: routeCommand(machine),
@@ -51,6 +56,8 @@ export function netTools(machine: Machine, options: NetToolsOptions = {}): Recor
     brctl: brctlCommand(machine),
     bridge: bridgeCommand(machine),
     sysctl: sysctlCommand(machine),
+    netstat: netstatCommand(machine),
+    ss: ssCommand(machine),
     ...dnsTools(machine),
   };
   const names = SETS[`${machine.kind}/${machine.userland}`] ?? [];

@@ -171,7 +171,8 @@ function routeLine(r: Route, d: Dialect, table: 'main' | 'local'): string {
   return parts.join(' ') + ' ';
 }
 
-function sortedRoutes(ns: NetNamespace, table: 'main' | 'local'): Route[] {
+/** A table's routes in the order `ip route`, `route -n` and `netstat -r` list them. */
+export function sortedRoutes(ns: NetNamespace, table: 'main' | 'local'): Route[] {
   return [...(table === 'main' ? ns.mainTable : ns.localTable).list()].sort((a, b) => a.dst - b.dst || a.prefixLength - b.prefixLength || a.metric - b.metric);
 }
 
