@@ -992,7 +992,22 @@ export class Daemon {
   /** The main process ended (by itself, or killed): networking is torn down, the restart policy decides. */
   private processExited(c: Container, proc: RunningProcess, code: number): void {
     if (this.processes.get(c.id) !== proc || !c.running) return;
+    // The kernel sends what the exiting process's sockets still hold (the FIN of each close) at once; Docker removes
+    // the sandbox's devices only after containerd has reported the exit. A millisecond of virtual time lets those
+    // last segments leave the container before its veth goes.
+    const exitedAt = this.now;
+    void this.host.clock.sleep(MILLISECOND).then(() => {
+      if (this.processes.get(c.id) === proc && c.running) this.afterExit(c, code, exitedAt);
+    });
+  }
+
+  /**
+   * The main process has exited (at `exitedAt`, the container's FinishedAt) and its last packets are out: tear down,
+   * then the restart policy decides.
+   */
+  private afterExit(c: Container, code: number, exitedAt: Time): void {
     this.teardown(c, code, false);
+    c.finishedAt = exitedAt;
     const policy = c.config.restart?.name ?? 'no';
     const max = c.config.restart?.maxRetries ?? 0;
     const restart = !c.manuallyStopped && (policy === 'always' || policy === 'unless-stopped' || (policy === 'on-failure' && code !== 0 && (max === 0 || c.restartCount < max)));

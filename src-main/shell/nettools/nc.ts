@@ -36,7 +36,7 @@ import type { TcpSocket } from '../../net/tcp/socket.ts';
 import type { TcpListener } from '../../net/tcp/stack.ts';
 import { TcpError } from '../../net/tcp/types.ts';
 import type { EventHandle } from '../../sim/scheduler.ts';
-import { MILLISECOND, SECOND, type Time } from '../../sim/time.ts';
+import { SECOND, type Time } from '../../sim/time.ts';
 import type { CommandContext, CommandImpl } from '../interpreter.ts';
 import { idStream, onInterrupt, resolve, reverse } from './common.ts';
 import { hexLines, readwrite, Run, strerror, tcpFd, udpFd, type HexLog, type NetFd } from './nc-io.ts';
@@ -46,8 +46,6 @@ const SIGINT = 2;
 /** udptest()'s "tcp ping" target and its connect timeout. */
 const SLEAZE_PORT = 31337;
 const SLEAZE_WAIT = 5 * SECOND;
-/** How long nc's exit takes to be noticed (see ncCommand). */
-const EXIT_FLUSH = MILLISECOND;
 
 interface Peer {
   readonly addr: Ipv4Address;
@@ -418,11 +416,9 @@ export function ncCommand(machine: Machine): CommandImpl {
     try {
       return await Promise.race([ncMain(r), killed]);
     } finally {
+      // What close() queued (a FIN, an ACK) leaves before a container's network goes: the daemon tears it down a
+      // millisecond after the main process returns (daemon.ts processExited).
       r.exit();
-      // The kernel sends what close() queued (a FIN, an ACK) at once, and dockerd tears a container's network down
-      // only once containerd has reported the exit, milliseconds later. The lab tears it down as soon as the main
-      // process's command returns, so nc returns after those segments are on their way.
-      await new Promise<void>((res) => r.sched.schedule(EXIT_FLUSH, res));
     }
   };
 }
