@@ -144,7 +144,9 @@ export const benches: Bench[] = [
         f = await page(400_000, 'icmp');
         out['filter "icmp" again (cached), a page'] = `${f.took.toFixed(2)} ms`;
         f = await page(0, 'frame.len > 100 && icmp');
-        out['filter "frame.len > 100 && icmp" (full: read + parse + pass)'] = `${ms(f.took)} → ${f.r.matched.toLocaleString('en')} matched`;
+        out['filter "frame.len > 100 && icmp" (over the index columns)'] = `${ms(f.took)} → ${f.r.matched.toLocaleString('en')} matched`;
+        f = await page(0, 'icmp.type == 8 && frame.len > 100');
+        out['filter "icmp.type == 8 && frame.len > 100" (full: read + parse + pass)'] = `${ms(f.took)} → ${f.r.matched.toLocaleString('en')} matched`;
 
         let t = performance.now();
         await h['captures.frame']({ id: c.id, number: 777_777 });

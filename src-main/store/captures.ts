@@ -471,7 +471,7 @@ export class CaptureStore {
       const ix = this.block(row, seq);
       for (let at = 0; at < ix.count; at++) {
         let values;
-        if (ColumnValues.exact(ix, at)) values = columns.of(ix, at);
+        if (ColumnValues.exact(ix, at)) values = columns.of(ix, at, seq * BLOCK_FRAMES + at + 1);
         else if (ix.kind[at] !== 0) return undefined;
         else {
           // Frames the walk was not sure of the fields of: dissected as the packet list's rows are.

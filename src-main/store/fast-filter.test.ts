@@ -52,6 +52,8 @@ function filtersFor(bytes: Uint8Array): string[] {
     'tcp.port == 80', 'tcp.port in {80 8080}', 'tcp.srcport == 80', 'tcp.dstport != 80', 'udp.port == 53', 'udp.port == 4789', 'udp.dstport == 53',
     'tcp.stream == 0', 'tcp.stream == 1', 'tcp.stream > 0', 'tcp.stream', 'udp.stream == 0', 'udp.stream == 1', 'udp.stream in {2..5}', 'udp.stream', '!udp.stream',
     `tcp.stream >= 1 and not tcp.port == 80`, `(udp.port == 53 || tcp.port == 80) && ip.addr == ${y}`,
+    'frame', 'frame.len > 100', 'frame.len > 100 && icmp', 'frame.cap_len < 80', 'frame.len == 42', 'frame.number <= 5', 'frame.number in {2 4 6}',
+    'frame.time_relative > 0.5', 'frame.time_relative >= 1 and udp', '!(frame.len > 1000)',
   ];
 }
 
@@ -66,9 +68,9 @@ function withLibrary(fn: (lib: Library) => void): void {
   }
 }
 
-test('the filters it takes are protocol names, addresses, ports and streams joined by and/or/not', () => {
-  for (const t of ['icmp', 'ip.addr == 10.0.0.1 && !tcp.port in {80 443}', 'udp.stream == 3 or not vxlan', 'ip.src == ip.dst']) assert.ok(isFastFilter(compile(t)), t);
-  for (const t of ['frame.len > 100', 'icmp.type == 8', 'ip contains 0a', 'http.request.method == "GET"', 'dns.qry.name matches "x"', 'ip.src == eth.src', 'ip == 01']) {
+test('the filters it takes are protocol names, frame numbers, lengths and times, addresses, ports and streams joined by and/or/not', () => {
+  for (const t of ['icmp', 'ip.addr == 10.0.0.1 && !tcp.port in {80 443}', 'udp.stream == 3 or not vxlan', 'ip.src == ip.dst', 'frame.len > 100 && icmp', 'frame.time_relative < 2']) assert.ok(isFastFilter(compile(t)), t);
+  for (const t of ['frame.interface_name == "eth0"', 'frame.protocols contains "icmp"', 'icmp.type == 8', 'ip contains 0a', 'http.request.method == "GET"', 'dns.qry.name matches "x"', 'ip.src == eth.src', 'ip == 01']) {
     const c = compileFilter(t);
     if (c.ok) assert.ok(!isFastFilter(c.filter), t);
   }
@@ -157,7 +159,7 @@ test('the columns number tcp.stream and udp.stream as tshark does, on every refe
     rows.forEach((row, i) => {
       if (!ColumnValues.exact(index, i)) return;
       exact++;
-      const v = columns.of(index, i);
+      const v = columns.of(index, i, i + 1);
       assert.equal((v.get('tcp.stream') ?? []).join('/'), row['tcp.stream'], `${file} frame ${i + 1}: tcp.stream`);
       assert.equal((v.get('udp.stream') ?? []).join('/'), row['udp.stream'], `${file} frame ${i + 1}: udp.stream`);
     });
