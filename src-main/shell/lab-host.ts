@@ -14,6 +14,8 @@ import type { Machine } from '../docker/machine.ts';
 import { DockerWorld, type DockerNode } from '../docker/world.ts';
 import { Scheduler } from '../sim/scheduler.ts';
 import { standardCommands } from './commands.ts';
+import { dateCommand } from './tools/date.ts';
+import { wallNs } from './nettools/common.ts';
 import { dockerCommand } from './docker/cli.ts';
 import { dockerMachineCommand, flotillaCommand } from './docker-machine.ts';
 import type { CommandImpl, CommandContext } from './interpreter.ts';
@@ -67,13 +69,14 @@ export const shCommand: CommandImpl = async (ctx: CommandContext) => {
 /** The lab's own commands per target. */
 export function labProvider(lab: DockerLab): CommandProvider {
   return (t: ShellTarget): Record<string, CommandImpl> => {
+    const date = dateCommand(() => wallNs(t.machine), t.machine.userland === 'busybox');
     switch (t.machine.kind) {
       case 'workstation':
-        return { 'docker-machine': dockerMachineCommand(lab), flotilla: flotillaCommand(lab) };
+        return { 'docker-machine': dockerMachineCommand(lab), flotilla: flotillaCommand(lab), date };
       case 'node':
-        return { docker: dockerCommand(lab, t.node!), sh: shCommand, bash: shCommand, systemctl: systemctlCommand(t.node!), journalctl: journalctlCommand(t.node!) };
+        return { docker: dockerCommand(lab, t.node!), sh: shCommand, bash: shCommand, systemctl: systemctlCommand(t.node!), journalctl: journalctlCommand(t.node!), date };
       case 'container':
-        return t.machine.userland === 'busybox' ? { sh: shCommand, ash: shCommand } : { sh: shCommand, bash: shCommand };
+        return t.machine.userland === 'busybox' ? { sh: shCommand, ash: shCommand, date } : { sh: shCommand, bash: shCommand, date };
     }
   };
 }
