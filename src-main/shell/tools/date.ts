@@ -14,10 +14,11 @@ const pad = (n: number, width = 2, fill = '0') => String(n).padStart(width, fill
 
 /** strftime(format) of `ns` nanoseconds since 1970, in UTC; an unknown conversion is written as it is. */
 export function strftime(format: string, ns: number): string {
-  const ms = Math.floor(ns / 1e6);
-  const d = new Date(ms);
-  const secs = Math.floor(ns / 1e9);
-  const nanos = ns - secs * 1e9;
+  // A wall time in nanoseconds passes 2^53: a double holds it to 256 ns. Whole microseconds are what it can say.
+  const us = Math.round(ns / 1000);
+  const secs = Math.floor(us / 1e6);
+  const nanos = (us - secs * 1e6) * 1000;
+  const d = new Date(secs * 1000 + Math.floor(nanos / 1e6));
   const h = d.getUTCHours();
   const dayOfYear = Math.floor((Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()) - Date.UTC(d.getUTCFullYear(), 0, 1)) / 86_400_000) + 1;
   const conv: Record<string, () => string> = {
