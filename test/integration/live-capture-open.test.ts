@@ -52,7 +52,7 @@ CaptureService.prototype.extend = function (this: CaptureService, ...args: Param
 };
 
 /** Filters the index's columns cannot answer: they need the session's pass. */
-const FILTERS = ['icmp.type == 8', 'frame.len > 90 && !arp'];
+const FILTERS = ['icmp.type == 8', 'ip.ttl < 64 && !arp'];
 
 let core: Core;
 let dispose: () => void;
