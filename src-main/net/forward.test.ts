@@ -40,6 +40,14 @@ test('forwarding: TTL 1 gets time exceeded from the router (TOS 0xc0, quote of t
   assert.equal(err.payload.length, 8 + 84);
 });
 
+test('forwarding: TTL 1 to a destination the router has no route for gets net unreachable, not time exceeded', () => {
+  const { lab, a } = setup();
+  let res: PingResult | undefined;
+  ping(a, '192.0.2.1', { count: 1, ttl: 1, timeout: ms(100) }, (x) => (res = x));
+  lab.run(ms(200));
+  assert.deepEqual(res?.lines, ['From 10.1.0.1 icmp_seq=1 Destination Net Unreachable']);
+});
+
 test('forwarding: DF over the next-hop MTU gets frag-needed with the MTU', () => {
   const { lab, a } = setup();
   let res: PingResult | undefined;

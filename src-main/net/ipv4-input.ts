@@ -109,6 +109,8 @@ function localDeliver(ns: NetNamespace, dev: NetDevice, pkt: Packet, d: Uint8Arr
   const protocol = d[o + 9]!;
   const info: Ipv4Info = { src: readIpv4(d, o + 12), dst: readIpv4(d, o + 16), protocol, ttl: d[o + 8]!, tos: d[o + 1]!, id: readU16(d, o + 4), dev, broadcast };
   const end = o + readU16(d, o + 2);
+  // ip_protocol_deliver_rcu: raw sockets get their copies first, then the protocol's handler runs as usual.
+  const raw = ns.raw.deliver(pkt, info, end);
   switch (protocol) {
     case ipv4.PROTO_ICMP:
       icmpInput(ns, pkt, info, end);
@@ -118,7 +120,7 @@ function localDeliver(ns: NetNamespace, dev: NetDevice, pkt: Packet, d: Uint8Arr
     default: {
       const t = ns.transports.get(protocol);
       if (t === undefined) {
-        if (!broadcast) icmpSendError(ns, pkt, icmp.TYPE_DEST_UNREACHABLE, icmp.UNREACH_PROTOCOL);
+        if (!raw && !broadcast) icmpSendError(ns, pkt, icmp.TYPE_DEST_UNREACHABLE, icmp.UNREACH_PROTOCOL);
         return;
       }
       if (!t.deliver(pkt, info) && protocol === ipv4.PROTO_UDP && !broadcast) {
@@ -134,14 +136,16 @@ function forward(ns: NetNamespace, dev: NetDevice, pkt: Packet, d: Uint8Array, o
     ns.stats.inc('ip.in_addr_errors');
     return;
   }
-  if (d[o + 8]! <= 1) {
-    icmpSendError(ns, pkt, icmp.TYPE_TIME_EXCEEDED, icmp.TIME_EXCEEDED_TTL);
-    return;
-  }
+  // The input route is decided before ip_forward looks at the TTL (ip_route_input, then ip_error for a destination
+  // without a route): an expiring datagram to an unroutable address gets net unreachable, not time exceeded.
   const dst: Ipv4Address = readIpv4(d, o + 16);
   const route = ns.routeForward(dst);
   if (route === undefined) {
     icmpSendError(ns, pkt, icmp.TYPE_DEST_UNREACHABLE, icmp.UNREACH_NET);
+    return;
+  }
+  if (d[o + 8]! <= 1) {
+    icmpSendError(ns, pkt, icmp.TYPE_TIME_EXCEEDED, icmp.TIME_EXCEEDED_TTL);
     return;
   }
   if (ns.netfilter.active('forward')) {

@@ -25,6 +25,7 @@ import type { PmtuCache } from './pmtu.ts';
 import { RoutingTable, type Route } from './route.ts';
 import { TcpTransport } from './tcp-transport.ts';
 import { PingSockets } from './sockets/icmp-ping.ts';
+import { RawSockets } from './sockets/raw.ts';
 import { UdpProtocol } from './sockets/udp.ts';
 import { Veth } from './veth.ts';
 
@@ -77,6 +78,8 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
   readonly frags: Reassembler;
   readonly pmtu: PmtuCache = new Map();
   readonly ping: PingSockets;
+  /** Raw IPv4 sockets (SOCK_RAW): copies of the datagrams delivered here, by protocol. */
+  readonly raw: RawSockets;
   readonly udp: UdpProtocol;
   /** TCP sockets: ns.tcp.connect(dst, port), ns.tcp.listen(port). */
   readonly tcp: TcpTransport;
@@ -108,6 +111,7 @@ export class NetNamespace implements DeviceHost, NetworkInput, NetworkOutput {
     );
     this.igmp = new Igmp(this, this.random.fork('igmp'));
     this.ping = new PingSockets(this, this.random.fork('ping'));
+    this.raw = new RawSockets(this, this.random.fork('raw'));
     this.udp = new UdpProtocol(this, this.random.fork('udp'));
     this.transports.set(this.udp.protocol, this.udp);
     this.tcp = new TcpTransport(this, this.random.fork('tcp'));

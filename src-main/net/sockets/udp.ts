@@ -204,7 +204,9 @@ export class UdpSocket {
     if (route === undefined) return { ok: false, error: 'ENETUNREACH' };
     const src = this.localAddress !== 0 ? this.localAddress : route.src;
     const bytes = udp.encode({ srcPort: this.localPort, dstPort: port, payload: data }, { src, dst: addr });
-    const connected = this.remote !== undefined && this.remote.addr === addr && this.remote.port === port;
+    // ip_select_ident and skb_set_hash_from_sk: a connected socket (inet_daddr set) numbers and hashes every datagram
+    // with its own counter and sk_txhash, also one that sendto() aims elsewhere (traceroute's probes to port+seq).
+    const connected = this.remote !== undefined;
     // Built field by field (no spreads, no closure per datagram: the ident counter is one bound function per socket).
     const req: Writable<Ipv4SendRequest> = { route, dst: addr, src, protocol: PROTO_UDP, tos: this.tos, pmtudisc: this.pmtudisc };
     if (this.ttl !== undefined) req.ttl = this.ttl;

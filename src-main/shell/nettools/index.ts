@@ -2,7 +2,7 @@
 // machine's shell). Which tools exist follows what the machine is:
 //
 // - a container with a busybox userland (alpine, busybox): busybox's ping, nslookup, wget, ip, ifconfig, route,
-//   hostname, nc, netstat;
+//   hostname, nc, netstat, traceroute;
 // - a container with a gnu userland (debian, ubuntu, centos, netshoot): iputils ping, curl, BIND's dig, nslookup
 //   and host, getent, iproute2's ip and ss, tcpdump, hostname (an image that lacks some of them can pass `only`);
 // - a node (a Docker host): the host tools of TRANSCRIPTS.md (ip, ping, curl, tcpdump, iptables, ipvsadm,
@@ -22,6 +22,7 @@ import { ncCommand } from './nc.ts';
 import { pingCommand } from './ping.ts';
 import { ssCommand } from './ss.ts';
 import { tcpdumpCommand } from './tcpdump.ts';
+import { tracerouteCommand } from './traceroute.ts';
 
 export { binaryFiles, readBinaryFile, writeBinaryFile } from './common.ts';
 
@@ -31,7 +32,7 @@ export interface NetToolsOptions {
 }
 
 const SETS: Record<string, readonly string[]> = {
-  'container/busybox': ['ping', 'nslookup', 'wget', 'ip', 'ifconfig', 'route', 'hostname', 'nc', 'netstat'],
+  'container/busybox': ['ping', 'nslookup', 'wget', 'ip', 'ifconfig', 'route', 'hostname', 'nc', 'netstat', 'traceroute'],
   'container/gnu': ['ping', 'curl', 'dig', 'nslookup', 'host', 'getent', 'ip', 'tcpdump', 'hostname', 'ss'],
   'node/gnu': ['ip', 'ping', 'curl', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'dig', 'host', 'getent', 'ss'],
   'node/busybox': ['ip', 'ping', 'wget', 'tcpdump', 'iptables', 'ipvsadm', 'conntrack', 'brctl', 'bridge', 'sysctl', 'hostname', 'nslookup', 'ifconfig', 'route', 'netstat'],
@@ -50,6 +51,7 @@ export function netTools(machine: Machine, options: NetToolsOptions = {}): Recor
     curl: curlCommand(machine),
     wget: wgetCommand(machine),
     tcpdump: tcpdumpCommand(machine),
+    traceroute: tracerouteCommand(machine),
     iptables: iptablesCommand(machine),
     ipvsadm: ipvsadmCommand(machine),
     conntrack: conntrackCommand(machine),
