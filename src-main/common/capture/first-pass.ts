@@ -1,25 +1,24 @@
-// The import's first pass without a dissection per frame. A hand-written walk over the raw bytes follows the
-// dissectors' path through Ethernet/802.1Q, IPv4, UDP, VXLAN (inner Ethernet), ICMP and TCP and does only what
-// their first pass does across frames: TCP's conversations (relative sequence numbers, window scaling), HTTP's
-// gathering of a message's segments (by Content-Length or chunks, read as http.ts reads them: http-head.ts) and
-// ICMP's echo request matching. It records the outcome in the index's columns, so the packet list can dissect any
-// page later with a context primed from them (rows.ts) and get what a pass over every frame would have shown. It
-// also records the display filter columns (protocols, IPv4 addresses, ports, udp.stream numbered as udp.ts does,
-// on its shared state), and says when they hold all of a frame's values of those fields (EXACT): any header it
-// stops at as malformed, or a payload the dissectors' heuristics may claim, leaves that to a dissection.
+// The import's first pass without a dissection per frame, in two halves. The walk (first-pass-walk.ts) reads each
+// frame's headers on its own, with no state across frames, and leaves in the index's columns the display filter
+// columns and what this file needs; this file, frame after frame in order, does what the dissectors' first pass
+// does across frames: TCP's conversations (relative sequence numbers, window scaling), HTTP's gathering of a
+// message's segments (by Content-Length or chunks, read as http.ts reads them: http-head.ts), ICMP's echo request
+// matching and udp.stream (numbered as udp.ts does, on its shared state). It records the outcome in the index's
+// columns, so the packet list can dissect any page later with a context primed from them (rows.ts) and get what a
+// pass over every frame would have shown.
 //
 // Whatever the walk is not sure of — IPv4 fragments, TCP payload on a port a dissector other than HTTP's claims,
 // IPv6, link types other than Ethernet, frames cut short by the snaplen, a dissector it does not
-// know — goes through the full dissector on the same context, whose TCP and ICMP tables the walk shares (the same
+// know — goes through the full dissector on the same context, whose TCP and ICMP tables this pass shares (the same
 // protoState objects, the same keys). Such a frame's row is kept whole, computed at import.
 
 import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.ts';
 import { lookupDissector } from '../dissect/table.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { EXACT, NAMES_IP, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, type FrameIndexBuilder } from './frame-index.ts';
+import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, FrameIndexBuilder } from './frame-index.ts';
+import { OP_DISSECT, OP_ECHO_REQUEST, OP_ECHO_REPLY, OP_TCP, OP_TCP_HTTP, walkFrame, WALK_KNOWN, WALK_NONE, WALK_STATELESS, WALK_UNKNOWN, WALK_VXLAN, type WalkTables } from './first-pass-walk.ts';
 import type { FieldValues } from '../dissect/index.ts';
-import { ArpView } from '../wire/arp.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
 import { bodyOf, CHUNKED_BODY } from './http-head.ts';
@@ -64,8 +63,9 @@ interface Pending extends GatheredMessage {
 interface WalkedPending extends Pending {
   walked: number;
 }
+/** http.ts's: an ended message is set to undefined, not deleted. */
 interface HttpState {
-  pending: Map<string, Pending>;
+  pending: Map<string, Pending | undefined>;
 }
 /** What tcp.ts records per frame (frameData 'tcp'). */
 export interface TcpAnalysis {
@@ -81,62 +81,52 @@ const ACK = 0x10;
 const FIN = 0x01;
 const RST = 0x04;
 const LINKTYPE_ETHERNET = 1;
-/** TCP option kinds with a fixed length (wire/tcp.ts refuses others). */
-const FIXED_LEN = new Int8Array(256).fill(-1);
-FIXED_LEN[2] = 4;
-FIXED_LEN[3] = 3;
-FIXED_LEN[4] = 2;
-FIXED_LEN[8] = 10;
-/** VXLAN in VXLAN deeper than this is left to the dissector. */
-const MAX_DEPTH = 4;
-
-// What the dissector tables hold, looked up once per key: the walk knows some dissectors and treats a key
-// another dissector claims as "not sure".
-const UNKNOWN = 0;
-const NONE = 1;
-const KNOWN = 2;
-const VXLAN = 3;
-const STATELESS = 4;
 
 function table(name: 'ethertype' | 'ip.proto' | 'udp.port' | 'tcp.port', size: number, known: (key: number) => number | undefined): Uint8Array {
   const out = new Uint8Array(size);
-  for (let k = 0; k < size; k++) out[k] = known(k) ?? (lookupDissector(name, k) ? UNKNOWN : NONE);
+  for (let k = 0; k < size; k++) out[k] = known(k) ?? (lookupDissector(name, k) ? WALK_UNKNOWN : WALK_NONE);
   return out;
 }
 
-let tables: { ether: Uint8Array; proto: Uint8Array; udp: Uint8Array; tcp: Uint8Array } | undefined;
-function dissectorTables() {
+let tables: WalkTables | undefined;
+/**
+ * What the dissector tables hold, looked up once per key: the walk knows some dissectors and treats a key another
+ * dissector claims as "not sure" (WALK_UNKNOWN).
+ */
+export function walkTables(): WalkTables {
   if (tables) return tables;
   const vxlan = lookupDissector('udp.port', 4789);
   const dns = lookupDissector('udp.port', 53);
   const http = lookupDissector('tcp.port', 80);
   tables = {
     // ARP has no state across frames; IPv6 is left to the dissector.
-    ether: table('ethertype', 65536, (k) => (k === 0x0800 ? KNOWN : k === 0x0806 && lookupDissector('ethertype', k) ? STATELESS : undefined)),
+    ether: table('ethertype', 65536, (k) => (k === 0x0800 ? WALK_KNOWN : k === 0x0806 && lookupDissector('ethertype', k) ? WALK_STATELESS : undefined)),
     // IGMP, ESP and ICMPv6 keep no state across frames.
-    proto: table('ip.proto', 256, (k) => (k === 1 || k === 6 || k === 17 ? KNOWN : (k === 2 || k === 50 || k === 58) && lookupDissector('ip.proto', k) ? STATELESS : undefined)),
+    proto: table('ip.proto', 256, (k) => (k === 1 || k === 6 || k === 17 ? WALK_KNOWN : (k === 2 || k === 50 || k === 58) && lookupDissector('ip.proto', k) ? WALK_STATELESS : undefined)),
     udp: table('udp.port', 65536, (k) => {
       const d = lookupDissector('udp.port', k);
-      return d === undefined ? undefined : d === vxlan ? VXLAN : d === dns ? STATELESS : undefined;
+      return d === undefined ? undefined : d === vxlan ? WALK_VXLAN : d === dns ? WALK_STATELESS : undefined;
     }),
-    tcp: table('tcp.port', 65536, (k) => (lookupDissector('tcp.port', k) !== undefined && lookupDissector('tcp.port', k) === http ? KNOWN : undefined)),
+    tcp: table('tcp.port', 65536, (k) => (lookupDissector('tcp.port', k) !== undefined && lookupDissector('tcp.port', k) === http ? WALK_KNOWN : undefined)),
   };
   return tables;
 }
 
-const u16 = (d: Uint8Array, o: number) => (d[o]! << 8) | d[o + 1]!;
-const u32 = (d: Uint8Array, o: number) => ((d[o]! << 24) | (d[o + 1]! << 16) | (d[o + 2]! << 8) | d[o + 3]!) >>> 0;
+/** Where HTTP's payload is in a frame the walk takes as TCP to an HTTP port (undefined: it is not). */
+export function httpPayloadOf(data: Uint8Array, start: number, end: number): { start: number; end: number } | undefined {
+  const scratch = (httpScratch ??= new FrameIndexBuilder(16));
+  scratch.httpKind[0] = 0;
+  walkFrame(data, start, end, end - start, LINKTYPE_ETHERNET, 0, walkTables(), scratch);
+  return scratch.httpKind[0] === OP_TCP_HTTP ? { start: scratch.httpNeed[0]!, end: scratch.httpPrev[0]! } : undefined;
+}
+let httpScratch: FrameIndexBuilder | undefined;
 
-const OP_NONE = 0;
-const OP_TCP = 1;
-const OP_ECHO = 2;
-
-/** The first pass of one capture, frame after frame in order. */
+/** The stateful half of the first pass of one capture, frame after frame in order. */
 export class FirstPass {
   readonly special: SpecialRow[] = [];
   readonly #ctx: CaptureContext;
   readonly #index: FrameIndexBuilder;
-  readonly #t = dissectorTables();
+  readonly #t = walkTables();
   readonly #tcp: TcpState;
   readonly #echo: EchoState;
   readonly #httpState: HttpState;
@@ -146,7 +136,7 @@ export class FirstPass {
   /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
   readonly #httpKeys: string[] = [];
   readonly #names = new Map<number, string>();
-  /** Echo requests the walk saw since the dissector last took a frame: (source, destination, id << 16 | seq) → frame. */
+  /** Echo requests this pass saw since the dissector last took a frame: (source, destination, id << 16 | seq) → frame. */
   readonly #requests = new TupleTable();
   /** The dissector's TCP conversations by addresses and ports (conversationKey), as indexes into #convList. */
   readonly #convs = new TupleTable();
@@ -154,32 +144,6 @@ export class FirstPass {
   /** Per #convList entry: which end of its numeric key (0: the lower) sent the conversation's first segment. */
   readonly #convEnd: number[] = [];
   #rules: CompiledColourRule[] | undefined;
-
-  // The frame being walked: not sure, and the one stateful operation found (done only if the frame is sure).
-  #unsure = false;
-  #op = OP_NONE;
-  #src = 0;
-  #dst = 0;
-  #sp = 0;
-  #dp = 0;
-  #flags = 0;
-  #seq = 0;
-  #ack = 0;
-  #shift = -1;
-  /** TCP payload of the frame, when HTTP's dissector takes it. */
-  #http = false;
-  #ps = 0;
-  #pe = 0;
-  /** The filter columns of the frame: protocols met, whether they are all its values, IPv4 and UDP headers. */
-  #protos = 0;
-  #exact = true;
-  #namesIp = false;
-  #nIp = 0;
-  readonly #ip = new Uint32Array(MAX_LAYERS * 2);
-  #nUdp = 0;
-  /** Per UDP header: its ports, and the addresses of the IPv4 header around it. */
-  readonly #udpPorts = new Uint16Array(MAX_LAYERS * 2);
-  readonly #udpIp = new Uint32Array(MAX_LAYERS * 2);
 
   readonly #firstTsNs: bigint;
 
@@ -194,71 +158,60 @@ export class FirstPass {
     this.#udpState = ctx.protoState<UdpState>('udp', () => ({ convs: new Map(), next: 0 }));
   }
 
-  /** Where HTTP's payload is in a frame the walk takes as TCP to an HTTP port (undefined: it is not). */
-  httpPayload(data: Uint8Array, start: number, end: number): { start: number; end: number } | undefined {
-    this.#walk(data, start, end, LINKTYPE_ETHERNET, end - start);
-    return !this.#unsure && this.#op === OP_TCP && this.#http ? { start: this.#ps, end: this.#pe } : undefined;
+  /** The dissector tables as the walk reads them (for walks run elsewhere: walk-workers.ts). */
+  get tables(): WalkTables {
+    return this.#t;
   }
 
-  #walk(data: Uint8Array, start: number, end: number, linktype: number, origLen: number): void {
-    this.#unsure = linktype !== LINKTYPE_ETHERNET || origLen > end - start;
-    this.#op = OP_NONE;
-    this.#http = false;
-    this.#protos = 0;
-    this.#exact = true;
-    this.#namesIp = false;
-    this.#nIp = 0;
-    this.#nUdp = 0;
-    if (!this.#unsure) this.#eth(data, start, end, 0);
+  /**
+   * Frame `i` (0-based; its record's columns written already), its bytes `data[start, end)`, the link type and name
+   * of its interface: walked, then finished.
+   */
+  frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
+    walkFrame(data, start, end, this.#index.origLen[i]!, linktype, i, this.#t, this.#index);
+    this.finish(i, data, start, end, linktype, interfaceName);
   }
 
-  /** Writes the frame's filter columns, and numbers its UDP headers as udp.ts does (the walk was sure). */
-  #commit(i: number): void {
-    // A frame's columns start empty (zero, streams -1) and each is written once: only what the frame holds is
-    // stored, as writing every column of every frame costs more in memory traffic than the walk.
+  /** finish() for frames `from` to `to` (exclusive) of a file walked whole: their bytes where the offset column says. */
+  finishRange(from: number, to: number, data: Uint8Array, linktype: number): void {
+    const offset = this.#index.offset;
+    const caplen = this.#index.caplen;
+    for (let i = from; i < to; i++) {
+      const start = offset[i]!;
+      this.finish(i, data, start, start + caplen[i]!, linktype);
+    }
+  }
+
+  /** The stateful half for frame `i`, walked already (walkFrame's scratch in its columns), in frame order. */
+  finish(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
     const ix = this.#index;
-    const ip = this.#ip;
-    const nIp = this.#nIp;
-    if (nIp > 0) {
-      ix.ipCount[i] = nIp;
-      ix.ipSrc0[i] = ip[0]!;
-      ix.ipDst0[i] = ip[1]!;
-      if (nIp > 1) {
-        ix.ipSrc1[i] = ip[2]!;
-        ix.ipDst1[i] = ip[3]!;
-      }
-    }
-    const n = this.#nUdp;
-    if (n > 0) {
-      const ports = this.#udpPorts;
-      ix.udpCount[i] = n;
-      ix.udpSport0[i] = ports[0]!;
-      ix.udpDport0[i] = ports[1]!;
-      ix.udpStream0[i] = this.#udpStream(0);
-      if (n > 1) {
-        ix.udpSport1[i] = ports[2]!;
-        ix.udpDport1[i] = ports[3]!;
-        ix.udpStream1[i] = this.#udpStream(1);
-      }
-    }
-    let protos = this.#protos;
-    if (this.#op === OP_TCP) {
-      ix.tcpSport[i] = this.#sp;
-      ix.tcpDport[i] = this.#dp;
-      if (this.#http) {
+    const op = ix.httpKind[i]!;
+    if (op !== 0) ix.httpKind[i] = 0;
+    if (op === OP_DISSECT) return this.#dissect(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName));
+    let outcome: unknown;
+    if (op === OP_TCP || op === OP_TCP_HTTP) {
+      this.#analyzeTcp(i);
+      if (op === OP_TCP_HTTP) {
+        const ps = ix.httpNeed[i]!;
+        const pe = ix.httpPrev[i]!;
+        ix.httpNeed[i] = 0;
+        ix.httpPrev[i] = 0;
+        outcome = this.#httpFirstPass(i, data.subarray(ps, pe));
         const h = ix.httpKind[i]!;
-        if (h === HTTP_CONTINUATION || h === HTTP_COMPLETE) protos |= PROTO_BITS.http;
+        if (h === HTTP_CONTINUATION || h === HTTP_COMPLETE) ix.protos[i] = (ix.protos[i]! | PROTO_BITS.http) >>> 0;
       }
+    } else if (op === OP_ECHO_REQUEST || op === OP_ECHO_REPLY) this.#matchEcho(i, op === OP_ECHO_REQUEST);
+    // UDP is numbered in the order of the frames, as the dissector's first pass does: before a dissection below.
+    const nUdp = ix.udpCount[i]!;
+    if (nUdp > 0) {
+      ix.udpStream0[i] = this.#udpStream(ix.ipSrc0[i]!, ix.ipDst0[i]!, ix.udpSport0[i]!, ix.udpDport0[i]!);
+      if (nUdp > 1) ix.udpStream1[i] = this.#udpStream(ix.ipSrc1[i]!, ix.ipDst1[i]!, ix.udpSport1[i]!, ix.udpDport1[i]!);
     }
-    ix.protos[i] = this.#exact ? (protos | EXACT | (this.#namesIp ? NAMES_IP : 0)) >>> 0 : protos;
+    if (outcome) this.#keepPrimed(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName), outcome);
   }
 
-  /** udp.ts's streamOf() for UDP header `k` of the frame, on the shared state. */
-  #udpStream(k: number): number {
-    const sIp = this.#udpIp[k * 2]!;
-    const dIp = this.#udpIp[k * 2 + 1]!;
-    const sp = this.#udpPorts[k * 2]!;
-    const dp = this.#udpPorts[k * 2 + 1]!;
+  /** udp.ts's streamOf() for a UDP header (its ports, the addresses of the IPv4 header around it), on the shared state. */
+  #udpStream(sIp: number, dIp: number, sp: number, dp: number): number {
     const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
     const a = srcFirst ? sIp : dIp;
     const b = srcFirst ? dIp : sIp;
@@ -276,23 +229,6 @@ export class FirstPass {
     }
     this.#udpConvs.set(a, b, ports, stream);
     return stream;
-  }
-
-  /**
-   * Frame `i` (0-based; its index columns written already), its bytes `data[start, end)`, the link type and name of
-   * its interface.
-   */
-  frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
-    this.#walk(data, start, end, linktype, this.#index.origLen[i]!);
-    if (this.#unsure) return this.#dissect(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName));
-    let outcome: unknown;
-    if (this.#op === OP_TCP) {
-      this.#analyzeTcp(i);
-      if (this.#http) outcome = this.#httpFirstPass(i, data.subarray(this.#ps, this.#pe));
-    } else if (this.#op === OP_ECHO) this.#matchEcho(i);
-    // UDP is numbered in the order of the frames, as the dissector's first pass does: before a dissection below.
-    this.#commit(i);
-    if (outcome) this.#keepPrimed(i, data.subarray(start, end), this.#meta(i, linktype, interfaceName), outcome);
   }
 
   #meta(i: number, linktype: number, interfaceName: string | undefined): FrameMeta {
@@ -323,189 +259,6 @@ export class FirstPass {
     if (req !== undefined) ix.icmpReq[i] = req;
   }
 
-  #eth(d: Uint8Array, s: number, e: number, depth: number): void {
-    if (e - s < 14) return this.#inexact();
-    this.#protos |= PROTO_BITS.eth;
-    this.#namesIp = false;
-    let type = u16(d, s + 12);
-    let o = s + 14;
-    if (type === 0x8100) {
-      if (e - s < 18) return this.#inexact();
-      this.#protos |= PROTO_BITS.vlan;
-      type = u16(d, o + 2);
-      o += 4;
-    }
-    const k = this.#t.ether[type]!;
-    if (k === KNOWN) this.#ipv4(d, o, e, depth);
-    else if (k === UNKNOWN) this.#unsure = true;
-    else if (k === STATELESS) this.#arp(d, o, e);
-  }
-
-  #ipv4(d: Uint8Array, o: number, e: number, depth: number): void {
-    const len = e - o;
-    if (len < 20) return this.#inexact();
-    const b0 = d[o]!;
-    const hl = (b0 & 0x0f) * 4;
-    if (b0 >>> 4 !== 4 || hl < 20 || len < hl) return this.#inexact();
-    const total = u16(d, o + 2);
-    if (total < hl || total > len) return this.#inexact();
-    // A fragment: reassembly is the dissector's.
-    if ((u16(d, o + 6) & 0x3fff) !== 0) {
-      this.#unsure = true;
-      return;
-    }
-    const proto = d[o + 9]!;
-    const k = this.#t.proto[proto]!;
-    if (k === UNKNOWN) {
-      this.#unsure = true;
-      return;
-    }
-    const src = u32(d, o + 12);
-    const dst = u32(d, o + 16);
-    this.#protos |= PROTO_BITS.ip;
-    const n = this.#nIp;
-    // More headers than the columns hold: the dissector's frame (the UDP inside needs this header's addresses).
-    if (n === MAX_LAYERS) {
-      this.#unsure = true;
-      return;
-    }
-    this.#ip[n * 2] = src;
-    this.#ip[n * 2 + 1] = dst;
-    this.#nIp = n + 1;
-    this.#namesIp = true;
-    // IGMP, ESP, ICMPv6: their fields are the dissector's to tell.
-    if (k !== KNOWN) return k === NONE ? undefined : this.#inexact();
-    const ps = o + hl;
-    const pe = o + total;
-    if (proto === 6) this.#tcpHeader(d, ps, pe, src, dst);
-    else if (proto === 17) this.#udp(d, ps, pe, depth);
-    else this.#icmp(d, ps, pe, src, dst);
-  }
-
-  #icmp(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
-    if (e - o < 4) return this.#inexact();
-    this.#protos |= PROTO_BITS.icmp;
-    const type = d[o]!;
-    // Errors quote a datagram the dissector reads without touching its tables; other types keep no state.
-    if (type !== 0 && type !== 8) return this.#inexact();
-    if (e - o < 8 || this.#op !== OP_NONE) {
-      this.#unsure = true;
-      return;
-    }
-    this.#op = OP_ECHO;
-    this.#src = src;
-    this.#dst = dst;
-    this.#flags = type;
-    this.#sp = u16(d, o + 4);
-    this.#dp = u16(d, o + 6);
-  }
-
-  #udp(d: Uint8Array, o: number, e: number, depth: number): void {
-    if (e - o < 8) return this.#inexact();
-    const sp = u16(d, o);
-    const dp = u16(d, o + 2);
-    const len = u16(d, o + 4);
-    if (len < 8 || o + len > e) return this.#inexact();
-    this.#protos |= PROTO_BITS.udp;
-    // Numbered at commit, in the addresses of the IPv4 header around it.
-    const n = this.#nUdp;
-    if (n === MAX_LAYERS) {
-      this.#unsure = true;
-      return;
-    }
-    this.#udpPorts[n * 2] = sp;
-    this.#udpPorts[n * 2 + 1] = dp;
-    this.#udpIp[n * 2] = this.#ip[(this.#nIp - 1) * 2]!;
-    this.#udpIp[n * 2 + 1] = this.#ip[(this.#nIp - 1) * 2 + 1]!;
-    this.#nUdp = n + 1;
-    const pe = o + len;
-    if (pe <= o + 8) return;
-    // The lower port's dissector first, as callPorts.
-    let k = this.#t.udp[sp < dp ? sp : dp]!;
-    if (k === NONE) k = this.#t.udp[sp < dp ? dp : sp]!;
-    if (k === UNKNOWN) this.#unsure = true;
-    else if (k === VXLAN) {
-      const v = o + 8;
-      if (pe - v < 8) return this.#inexact();
-      this.#protos |= PROTO_BITS.vxlan;
-      if (pe === v + 8) return;
-      if (depth >= MAX_DEPTH) this.#unsure = true;
-      else this.#eth(d, v + 8, pe, depth + 1);
-    } else if (k === STATELESS) {
-      // DNS: its protocol field is there once its header is.
-      if (pe - o - 8 < 12) return this.#inexact();
-      this.#protos |= PROTO_BITS.dns;
-    } else this.#exact = false; // a payload no port claims: the heuristics' to take (DNS's)
-  }
-
-  #tcpHeader(d: Uint8Array, o: number, e: number, src: number, dst: number): void {
-    const len = e - o;
-    if (len < 20) return this.#inexact();
-    this.#protos |= PROTO_BITS.tcp;
-    const hl = (d[o + 12]! >>> 4) * 4;
-    if (hl < 20 || len < hl) return this.#inexact();
-    // The options as wire/tcp.ts parseOptions reads them: a bad one stops the dissector before its analysis.
-    let shift = -1;
-    const oe = o + hl;
-    for (let i = o + 20; i < oe; ) {
-      const kind = d[i]!;
-      if (kind === 0) break;
-      if (kind === 1) {
-        i++;
-        continue;
-      }
-      if (i + 1 >= oe) return this.#inexact();
-      const l = d[i + 1]!;
-      if (l < 2 || i + l > oe) return this.#inexact();
-      const fixed = FIXED_LEN[kind]!;
-      if (fixed >= 0 && l !== fixed) return this.#inexact();
-      if (kind === 5 && ((l - 2) % 8 !== 0 || l === 2)) return this.#inexact();
-      if (kind === 3) shift = d[i + 2]!;
-      i += l;
-    }
-    const sp = u16(d, o);
-    const dp = u16(d, o + 2);
-    if (this.#op !== OP_NONE) {
-      this.#unsure = true;
-      return;
-    }
-    // Payload on a port a dissector claims: HTTP's the walk follows (the lower port first, as callPorts).
-    if (e > oe) {
-      let k = this.#t.tcp[sp < dp ? sp : dp]!;
-      if (k === NONE) k = this.#t.tcp[sp < dp ? dp : sp]!;
-      if (k === UNKNOWN) {
-        this.#unsure = true;
-        return;
-      }
-      this.#http = k === KNOWN;
-      this.#ps = oe;
-      this.#pe = e;
-    }
-    this.#op = OP_TCP;
-    this.#src = src;
-    this.#dst = dst;
-    this.#sp = sp;
-    this.#dp = dp;
-    this.#seq = u32(d, o + 4);
-    this.#ack = u32(d, o + 8);
-    this.#flags = u16(d, o + 12) & 0xfff;
-    this.#shift = shift;
-  }
-
-  #inexact(): void {
-    this.#exact = false;
-  }
-
-  /** ARP: its protocol field is there when its header reads (arp.ts's ArpView.check). */
-  #arp(d: Uint8Array, o: number, e: number): void {
-    try {
-      ArpView.check(d.subarray(o, e));
-      this.#protos |= PROTO_BITS.arp;
-    } catch {
-      this.#exact = false;
-    }
-  }
-
   #name(a: number): string {
     let s = this.#names.get(a);
     if (s === undefined) {
@@ -522,13 +275,17 @@ export class FirstPass {
    * more than the rest of the walk; a conversation the dissector made or replaced since is looked up by its text key.
    */
   #analyzeTcp(i: number): void {
-    const flags = this.#flags;
-    const seq = this.#seq;
-    const ack = this.#ack;
-    const sIp = this.#src;
-    const dIp = this.#dst;
-    const sp = this.#sp;
-    const dp = this.#dp;
+    const ix = this.#index;
+    // The walk's scratch: flags in tcpDir, raw numbers in tcpSeq and tcpAck, the window scale option in tcpShift.
+    const flags = ix.tcpDir[i]!;
+    const seq = ix.tcpSeq[i]!;
+    const ack = ix.tcpAck[i]!;
+    const optShift = ix.tcpShift[i]!;
+    const inner = ix.ipCount[i]! > 1;
+    const sIp = inner ? ix.ipSrc1[i]! : ix.ipSrc0[i]!;
+    const dIp = inner ? ix.ipDst1[i]! : ix.ipDst0[i]!;
+    const sp = ix.tcpSport[i]!;
+    const dp = ix.tcpDport[i]!;
     const st = this.#tcp;
     const srcFirst = sIp < dIp || (sIp === dIp && sp <= dp);
     const ka = srcFirst ? sIp : dIp;
@@ -565,7 +322,7 @@ export class FirstPass {
     const dir = (srcFirst ? 0 : 1) === end ? 0 : 1;
     const rev = 1 - dir;
     if (syn && c.synSeq === undefined) c.synSeq = seq;
-    if ((flags & SYN) !== 0) c.shift[dir] = this.#shift >= 0 ? this.#shift : -2;
+    if ((flags & SYN) !== 0) c.shift[dir] = optShift >= 0 ? optShift : -2;
     if (c.base[dir] === undefined) c.base[dir] = (flags & SYN) !== 0 ? seq : (seq - 1) >>> 0;
     if (c.base[rev] === undefined && (flags & ACK) !== 0) c.base[rev] = (ack - 1) >>> 0;
     if ((flags & (FIN | RST)) !== 0) c.closed = true;
@@ -654,7 +411,7 @@ export class FirstPass {
     // A chunked body: read on over its chunks until the last one and the trailer are in (as http.ts).
     readOnChunks(p);
     if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
-      pending.delete(key);
+      pending.set(key, undefined);
       ix.httpKind[i] = HTTP_COMPLETE;
       ix.httpNeed[i] = p.need ?? p.size;
       if (clean) return undefined;
@@ -672,12 +429,17 @@ export class FirstPass {
    * dissector's map (its text keys) before the dissector next takes a frame; a reply is looked up in the walk's
    * map, then in the dissector's.
    */
-  #matchEcho(i: number): void {
-    const s = this.#src;
-    const d = this.#dst;
-    const id = this.#sp;
-    const seq = this.#dp;
-    if (this.#flags === 8) {
+  #matchEcho(i: number, request: boolean): void {
+    const ix = this.#index;
+    const inner = ix.ipCount[i]! > 1;
+    const s = inner ? ix.ipSrc1[i]! : ix.ipSrc0[i]!;
+    const d = inner ? ix.ipDst1[i]! : ix.ipDst0[i]!;
+    // The walk's scratch: the echo's id and sequence.
+    const idSeq = ix.icmpReq[i]!;
+    ix.icmpReq[i] = 0;
+    const id = idSeq >>> 16;
+    const seq = idSeq & 0xffff;
+    if (request) {
       this.#requests.set(s, d, (id << 16) | seq, i + 1);
       return;
     }

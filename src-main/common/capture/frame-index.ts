@@ -181,6 +181,16 @@ export class FrameIndexBuilder implements FrameIndex {
     return i;
   }
 
+  /** Frames the columns have room for. */
+  get capacity(): number {
+    return this.offset.length;
+  }
+
+  /** Room for `capacity` frames (the columns copied into longer ones; never shorter). */
+  reserve(capacity: number): void {
+    if (capacity > this.offset.length) this.#grow(capacity);
+  }
+
   #grow(capacity: number): void {
     const next = allocate(capacity);
     const from = this.offset.length;

@@ -3,7 +3,7 @@
 // dissector's outcome without a dissection, and mostly without making text. The message's start (its first line,
 // where the head ends) is wire/http-message.ts's, shared with the dissector.
 
-import { latin1, MAX_PDU, STATUS } from '../wire/http-message.ts';
+import { MAX_PDU } from '../wire/http-message.ts';
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
@@ -11,42 +11,50 @@ const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0))
 export const CHUNKED_BODY = -1;
 export function bodyOf(b: Uint8Array, he: number): number {
   if (bodylessHead(b)) return 0;
-  return chunkedHead(b, he) ? CHUNKED_BODY : bodyLengthOf(b, he);
+  // One pass over the head's line starts (CR LF, found by indexOf): a Transfer-Encoding line naming chunked wins
+  // (http.ts's chunkedBody), else the first Content-Length with digits (its bodyLength), else 0.
+  let length = -1;
+  for (let i = b.indexOf(13); i >= 0 && i < he; i = b.indexOf(13, i + 1)) {
+    if (b[i + 1] !== 10) continue;
+    const c = b[i + 2]! | 0x20;
+    if (c === 116 && i + TRANSFER_ENCODING.length <= he && matchesAt(b, i, TRANSFER_ENCODING) && namesChunked(b, i + TRANSFER_ENCODING.length, he)) return CHUNKED_BODY;
+    if (c === 99 && length < 0 && i + CONTENT_LENGTH.length <= he && matchesAt(b, i, CONTENT_LENGTH)) length = contentLengthAt(b, i + CONTENT_LENGTH.length, he);
+  }
+  return length < 0 ? 0 : length;
+}
+
+/** After "content-length:": blanks, then digits (http.ts's regex); -1 when no digit follows. */
+function contentLengthAt(b: Uint8Array, j: number, he: number): number {
+  while (j < he && (b[j] === 32 || b[j] === 9)) j++;
+  let v = 0;
+  let digits = 0;
+  while (j < he && b[j]! >= 48 && b[j]! <= 57) {
+    v = v * 10 + (b[j]! - 48);
+    digits++;
+    j++;
+  }
+  return digits > 0 ? Math.min(v, MAX_PDU) : -1;
 }
 
 /**
- * http.ts's bodyLength(ascii(head)) of a head that is not bodyless: the first "\r\ncontent-length:" (any case)
- * followed by blanks and digits.
+ * http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head `b` has a CRLF). Its STATUS regex,
+ * /^HTTP\/\d\.\d \d{3}( .*)?$/, read on the bytes: "." takes any byte but CR and LF.
  */
-function bodyLengthOf(b: Uint8Array, he: number): number {
-  const n = CONTENT_LENGTH.length;
-  for (let i = 0; i + n <= he; i++) {
-    // Only at a line's start (most bytes fail here, without a call).
-    if (b[i] !== 13 || b[i + 1] !== 10 || !matchesAt(b, i, CONTENT_LENGTH)) continue;
-    let j = i + n;
-    while (j < he && (b[j] === 32 || b[j] === 9)) j++;
-    let v = 0;
-    let digits = 0;
-    while (j < he && b[j]! >= 48 && b[j]! <= 57) {
-      v = v * 10 + (b[j]! - 48);
-      digits++;
-      j++;
-    }
-    if (digits > 0) return Math.min(v, MAX_PDU);
-  }
-  return 0;
-}
-
-/** http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head `b` has a CRLF). */
 function bodylessHead(b: Uint8Array): boolean {
-  // Only a status line can say so (a request's line does not start "HTTP/"): no text made for requests.
+  // Only a status line can say so (a request's line does not start "HTTP/").
   if (b[0] !== 72 || b[1] !== 84 || b[2] !== 84 || b[3] !== 80 || b[4] !== 47) return false;
   let le = 0;
   while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  const first = latin1(b, 0, le);
-  const status = STATUS.test(first) ? Number(first.split(' ')[1]) : undefined;
-  return status !== undefined && (status < 200 || status === 204 || status === 304);
+  if (le < 12 || !digit(b[5]) || b[6] !== 46 || !digit(b[7]) || b[8] !== 32 || !digit(b[9]) || !digit(b[10]) || !digit(b[11])) return false;
+  if (le > 12) {
+    if (b[12] !== 32) return false;
+    for (let k = 13; k < le; k++) if (b[k] === 10 || b[k] === 13) return false;
+  }
+  const status = (b[9]! - 48) * 100 + (b[10]! - 48) * 10 + (b[11]! - 48);
+  return status < 200 || status === 204 || status === 304;
 }
+
+const digit = (x: number | undefined) => x !== undefined && x >= 48 && x <= 57;
 
 /** Whether `pattern` (lower case) is at b[i..]: its letters in either case (a regex's "i"), the rest as they are. */
 function matchesAt(b: Uint8Array, i: number, pattern: readonly number[]): boolean {
@@ -61,15 +69,8 @@ function matchesAt(b: Uint8Array, i: number, pattern: readonly number[]): boolea
 const TRANSFER_ENCODING = Array.from('\r\ntransfer-encoding:', (c) => c.charCodeAt(0));
 const CHUNKED = Array.from('chunked', (c) => c.charCodeAt(0));
 
-/**
- * http.ts's chunkedBody(ascii(head)) of a head that is not bodyless: a "\r\ntransfer-encoding:" (any case) whose
- * line holds "chunked" (any case).
- */
-function chunkedHead(b: Uint8Array, he: number): boolean {
-  const n = TRANSFER_ENCODING.length;
-  for (let i = 0; i + n <= he; i++) {
-    if (b[i] !== 13 || b[i + 1] !== 10 || !matchesAt(b, i, TRANSFER_ENCODING)) continue;
-    for (let j = i + n; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
-  }
+/** http.ts's /\r\ntransfer-encoding:[^\r\n]*chunked/i after the header's name: "chunked" (any case) on its line. */
+function namesChunked(b: Uint8Array, from: number, he: number): boolean {
+  for (let j = from; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
   return false;
 }

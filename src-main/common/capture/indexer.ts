@@ -10,6 +10,7 @@ import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/ind
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
 import { FrameIndexBuilder, type FrameIndex } from './frame-index.ts';
 import { FirstPass, type SpecialRow } from './first-pass.ts';
+import { walkPcapRecords, type PcapWalk } from './first-pass-walk.ts';
 
 /** One frame's line in the index. */
 export interface IndexedFrame {
@@ -197,54 +198,46 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   const scale = h.resolution === 'ns' ? 1 : 1000;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;
-  // Count the records first (a walk over their headers alone costs little next to the pass) so the columns are
-  // allocated once at their final size: a guess from the file size zero-fills twice the memory on small frames,
-  // and growing copies every column.
-  const count = countRecords(view, le, reader.offset, n, limit);
-  if (count === undefined) return undefined;
-  const index = new FrameIndexBuilder(count);
-  let at = reader.offset;
-  let sec0 = 0;
-  let frac0 = 0;
-  let firstTsNs = 0n;
-  let maxRel = 0;
-  let pass: FirstPass | undefined;
   const iface: CaptureInterface = { linktype: h.linktype, snaplen: h.snaplen };
   if (h.fcsLength !== undefined) iface.fcsLength = h.fcsLength;
-  const linktype = h.linktype;
-  while (at < n) {
-    if (at + 16 > n) return undefined;
-    const caplen = view.getUint32(at + 8, le);
-    const start = at + 16;
-    if (caplen > limit || start + caplen > n) return undefined;
-    const sec = view.getUint32(at, le);
-    const frac = view.getUint32(at + 4, le);
-    const i = index.count;
-    if (i === 0) {
-      sec0 = sec;
-      frac0 = frac;
-      firstTsNs = BigInt(sec) * 1_000_000_000n + BigInt(frac * scale);
-      pass = new FirstPass(new CaptureContext(), index, firstTsNs);
-    }
-    const rel = (sec - sec0) * 1e9 + (frac - frac0) * scale;
-    if (rel > maxRel) maxRel = rel;
-    const origLen = view.getUint32(at + 12, le);
-    index.add(start, rel, caplen, origLen, 0);
-    pass!.frame(i, bytes, start, start + caplen, linktype);
-    at = start + caplen;
+  let at = reader.offset;
+  // The columns are sized from the first records' mean size, once: counting every record first would read the
+  // whole file twice (a file bigger than the caches comes from memory both times), and a bound from the smallest
+  // record would zero-fill many times the memory. A wrong guess grows the columns by doubling.
+  const index = new FrameIndexBuilder(estimateRecords(view, le, at, n, limit));
+  if (at + 16 > n) return at === n ? { bytes, format: 'pcap', interfaces: [iface], firstTsNs: 0n, lastTsNs: 0n, index, special: [] } : undefined;
+  const sec0 = view.getUint32(at, le);
+  const frac0 = view.getUint32(at + 4, le);
+  const firstTsNs = BigInt(sec0) * 1_000_000_000n + BigInt(frac0 * scale);
+  const pass = new FirstPass(new CaptureContext(), index, firstTsNs);
+  let count = 0;
+  let maxRel = 0;
+  for (;;) {
+    const job: PcapWalk = { bytes, at, first: count, max: index.capacity - count, littleEndian: le, scale, sec0, frac0, linktype: h.linktype, caplenLimit: limit };
+    const walked = walkPcapRecords(job, pass.tables, index);
+    if (walked.damaged) return undefined;
+    count = walked.next;
+    at = walked.at;
+    if (walked.maxRel > maxRel) maxRel = walked.maxRel;
+    if (at >= n) break;
+    index.reserve(index.capacity * 2);
   }
-  return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass?.special ?? [] };
+  index.count = count;
+  pass.finishRange(0, count, bytes, h.linktype);
+  return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass.special };
 }
 
-/** How many records classic pcap holds from `at`, or undefined when one is damaged (as indexPcap refuses it). */
-function countRecords(view: DataView, le: boolean, at: number, n: number, limit: number): number | undefined {
+/** How many records classic pcap from `at` likely holds: the mean size of its first records, with a margin. */
+function estimateRecords(view: DataView, le: boolean, at: number, n: number, limit: number): number {
+  const from = at;
   let count = 0;
-  while (at < n) {
-    if (at + 16 > n) return undefined;
+  while (at + 16 <= n && count < 1024) {
     const caplen = view.getUint32(at + 8, le);
-    if (caplen > limit || at + 16 + caplen > n) return undefined;
+    if (caplen > limit || at + 16 + caplen > n) break;
     at += 16 + caplen;
     count++;
   }
-  return count;
+  if (at >= n || count === 0) return count;
+  // Never more than records of an empty frame could fill (a damaged file allocates no more than its size allows).
+  return Math.min(Math.ceil(((n - from) / (at - from)) * count * 1.1) + 64, Math.ceil((n - from) / 16));
 }

@@ -6,8 +6,8 @@
 import type { FrameRow } from '../api/capture-types.ts';
 import { CaptureContext, collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourName, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { FrameIndexBuilder, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
-import { FirstPass, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
+import { HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
+import { httpPayloadOf, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
 import { firstLineOf } from '../wire/http-message.ts';
 import { concatBytes } from '../wire/bytes.ts';
 
@@ -40,10 +40,8 @@ export class PrimedContext {
   }
 }
 
-const walker = new FirstPass(new CaptureContext(), new FrameIndexBuilder(16), 0n);
-
 function payloadOf(f: RowFrame): Uint8Array {
-  const p = walker.httpPayload(f.data, 0, f.data.length);
+  const p = httpPayloadOf(f.data, 0, f.data.length);
   if (!p) throw new Error(`frame ${f.number}: the index says HTTP, but the frame holds no TCP payload to an HTTP port`);
   return f.data.subarray(p.start, p.end);
 }

@@ -27,7 +27,8 @@ export function lineFeed(b: Uint8Array, from: number): number {
 
 /** Where the head ends (just after its CRLF CRLF), or -1 when it has not all come. */
 export function headerEnd(b: Uint8Array): number {
-  for (let i = 3; i < b.length; i++) if (b[i] === 10 && b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
+  // From LF to LF by indexOf (native, many bytes a step) rather than a test of every byte.
+  for (let i = b.indexOf(10, 3); i >= 0; i = b.indexOf(10, i + 1)) if (b[i - 1] === 13 && b[i - 2] === 10 && b[i - 3] === 13) return i + 1;
   return -1;
 }
 
