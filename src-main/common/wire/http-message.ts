@@ -4,7 +4,6 @@
 
 /** A message bigger than this is taken as complete (reassembly gives up waiting for the rest). */
 export const MAX_PDU = 4 * 1024 * 1024;
-const METHODS = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
 /** A status line ("HTTP/1.1 200 OK"). */
 export const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
 
@@ -43,10 +42,44 @@ export function firstLineOf(b: Uint8Array): string {
 const LINE_START = new Uint8Array(256);
 for (const c of 'GPDHOCT') LINE_START[c.charCodeAt(0)] = 1;
 
-/** Whether `b` starts a message: its first line is a request line or a status line. */
+const METHOD_BYTES = ['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH', 'CONNECT', 'TRACE'].map((m) => Array.from(m, (c) => c.charCodeAt(0)));
+/** What a regex's \s takes among the characters 0-255. */
+const SPACE = new Uint8Array(256);
+for (const c of [9, 10, 11, 12, 13, 32, 160]) SPACE[c] = 1;
+const isDigit = (x: number | undefined) => x !== undefined && x >= 48 && x <= 57;
+
+/**
+ * Whether `b` starts a message: its first line (firstLineOf's) is a request line,
+ * /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/, or a status line (STATUS), read on
+ * the bytes: no text is made, as the import asks this of every TCP payload that may start a message.
+ */
 export function looksLikeHttp(b: Uint8Array): boolean {
-  // Most payloads (a body's later segments) fail on their first byte: no text made for them.
+  // Most payloads (a body's later segments) fail on their first byte.
   if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
-  const line = firstLineOf(b);
-  return METHODS.test(line) || STATUS.test(line);
+  let e = 0;
+  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
+  return statusLine(b, e) || requestLine(b, e);
+}
+
+/** STATUS on b[0, e): "HTTP/d.d ddd", then the end or a space and anything. */
+function statusLine(b: Uint8Array, e: number): boolean {
+  return isVersion(b, 0) && e >= 12 && b[8] === 32 && isDigit(b[9]) && isDigit(b[10]) && isDigit(b[11]) && (e === 12 || b[12] === 32);
+}
+
+/** The request line's regex on b[0, e): a method, a space, a target of no blanks, a space, "HTTP/d.d" that ends the line. */
+function requestLine(b: Uint8Array, e: number): boolean {
+  for (const m of METHOD_BYTES) {
+    let k = 0;
+    while (k < m.length && b[k] === m[k]) k++;
+    if (k < m.length || b[k] !== 32) continue;
+    let w = k + 1;
+    while (w < e && SPACE[b[w]!] === 0) w++;
+    return w > k + 1 && w + 9 === e && b[w] === 32 && isVersion(b, w + 1);
+  }
+  return false;
+}
+
+/** "HTTP/d.d" at b[i..]. */
+function isVersion(b: Uint8Array, i: number): boolean {
+  return b[i] === 72 && b[i + 1] === 84 && b[i + 2] === 84 && b[i + 3] === 80 && b[i + 4] === 47 && isDigit(b[i + 5]) && b[i + 6] === 46 && isDigit(b[i + 7]);
 }
