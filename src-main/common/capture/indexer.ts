@@ -212,20 +212,24 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   const pass = new FirstPass(new CaptureContext(), index, firstTsNs);
   let count = 0;
   let maxRel = 0;
-  for (;;) {
-    const job: PcapWalk = { bytes, at, first: count, max: index.capacity - count, littleEndian: le, scale, sec0, frac0, linktype: h.linktype, caplenLimit: limit };
+  // A run of frames at a time, walked and then finished while their columns and bytes are still in the caches
+  // (the finish reads back what the walk wrote; a whole file's columns come from memory).
+  while (at < n) {
+    if (count === index.capacity) index.reserve(index.capacity * 2);
+    const job: PcapWalk = { bytes, at, first: count, max: Math.min(RUN_FRAMES, index.capacity - count), littleEndian: le, scale, sec0, frac0, linktype: h.linktype, caplenLimit: limit };
     const walked = walkPcapRecords(job, pass.tables, index);
     if (walked.damaged) return undefined;
+    pass.finishRange(count, walked.next, bytes, h.linktype);
     count = walked.next;
     at = walked.at;
     if (walked.maxRel > maxRel) maxRel = walked.maxRel;
-    if (at >= n) break;
-    index.reserve(index.capacity * 2);
   }
   index.count = count;
-  pass.finishRange(0, count, bytes, h.linktype);
   return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass.special };
 }
+
+/** Frames walked and finished at a time. */
+const RUN_FRAMES = 2048;
 
 /** How many records classic pcap from `at` likely holds: the mean size of its first records, with a margin. */
 function estimateRecords(view: DataView, le: boolean, at: number, n: number, limit: number): number {
