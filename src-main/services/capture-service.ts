@@ -19,6 +19,7 @@ import { writePcap, writePcapng, type CapturePacket, type PcapngPacketIn } from 
 import { ethernetOnly } from './ethernet-export.ts';
 import { randomId, type Library } from '../store/library.ts';
 import { CaptureUploads } from './capture-uploads.ts';
+import { warmWalkWorker } from '../store/walk-worker.ts';
 import { parseOrRefuse } from '../store/captures.ts';
 import type { EventHub } from './events.ts';
 
@@ -172,7 +173,10 @@ export class CaptureService {
   constructor(
     private readonly library: Library,
     private readonly hub: EventHub,
-  ) {}
+  ) {
+    // Ready before the first big import, which then walks its file on two threads.
+    warmWalkWorker();
+  }
 
   /** A capture's parsed file (the open session's, or read from the library). */
   parsed(id: string): ParsedCapture {
@@ -239,7 +243,7 @@ export class CaptureService {
     return {
       'captures.import': ({ name, labId, dataBase64, uploadId }) => {
         // The schema lets through exactly one of the two.
-        const bytes = uploadId !== undefined ? this.#uploads.take(uploadId) : new Uint8Array(Buffer.from(dataBase64!, 'base64'));
+        const bytes = uploadId !== undefined ? this.#uploads.take(uploadId) : decodeShared(dataBase64!);
         const summary = store.import({ name, labId, source: 'import' }, bytes);
         this.#changed(summary.labId);
         return summary;
@@ -392,4 +396,10 @@ export function toDetail(nodes: TreeNode[]): DetailNode[] {
     out.push(d);
   }
   return out;
+}
+
+/** Base64 decoded into shared memory (an import's bytes, which the walk worker reads too). */
+function decodeShared(b64: string): Uint8Array {
+  const buf = Buffer.from(new SharedArrayBuffer(Buffer.byteLength(b64, 'base64')));
+  return new Uint8Array(buf.buffer, 0, buf.write(b64, 'base64'));
 }

@@ -28,7 +28,8 @@ export class CaptureUploads {
       if (offset !== 0) throw new FlotillaError('invalid-argument', `offset: a new upload starts at 0, not ${offset}`, 'offset');
       while (this.#open.size >= MAX_OPEN) this.#open.delete(this.#open.keys().next().value!);
       id = this.newId();
-      u = { bytes: new Uint8Array(size), received: 0 };
+      // Shared memory, so the import's walk can run on the worker thread too (walk-worker.ts).
+      u = { bytes: new Uint8Array(new SharedArrayBuffer(size)), received: 0 };
       this.#open.set(id, u);
     } else {
       u = this.#get(id);

@@ -13,6 +13,7 @@ import { FlotillaError } from '../common/api/errors.ts';
 import type { CaptureFileFormat, CaptureInterfaceInfo, CaptureSource, CaptureSummary, FrameRow } from '../common/api/capture-types.ts';
 import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, type FrameIndex } from '../common/capture/frame-index.ts';
 import type { SpecialRow } from '../common/capture/first-pass.ts';
+import { walkWorker } from './walk-worker.ts';
 import { CaptureRefused, FrameIndexer, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
 import { frameMeta, PrimedContext, renderRows, type RowFrame } from '../common/capture/rows.ts';
 import { ColumnValues, isFastFilter } from '../common/capture/fast-filter.ts';
@@ -618,7 +619,7 @@ function interfaceInfo(indexed: IndexedCapture): CaptureInterfaceInfo[] {
 
 function indexOrRefuse(bytes: Uint8Array): IndexedCapture {
   try {
-    return indexCapture(bytes);
+    return indexCapture(bytes, walkWorker);
   } catch (e) {
     if (e instanceof CaptureRefused) throw new FlotillaError('invalid-argument', e.message, 'dataBase64');
     throw e;

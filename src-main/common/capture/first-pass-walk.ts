@@ -484,3 +484,18 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
   }
   return { next: i, at, maxRel, damaged: false };
 }
+
+/** Where a walk run elsewhere ended: as walkPcapRecords's result, or lost (nothing written past `next` is to be trusted). */
+export interface WalkedElsewhere extends PcapWalked {
+  readonly lost: boolean;
+}
+
+/**
+ * Walks records on another thread (store/walk-worker.ts), the bytes and columns on SharedArrayBuffers, while
+ * `onFrames(from, to)` is called on this one for each run of frames it has written, in order.
+ */
+export interface PcapWalker {
+  /** Whether it can take a walk now. */
+  ready(): boolean;
+  walk(job: PcapWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere;
+}

@@ -120,9 +120,10 @@ export interface FrameIndex extends FrameColumns {
   count: number;
 }
 
-function allocate(capacity: number): FrameColumns {
+function allocate(capacity: number, shared = false): FrameColumns {
   const out: Partial<Record<ColumnName, Column>> = {};
-  for (const [name, Ctor] of COLUMNS) out[name] = new Ctor(capacity);
+  // (The cast: a union of typed array constructors takes only their common ArrayBuffer overload.)
+  for (const [name, Ctor] of COLUMNS) out[name] = shared ? new Ctor(new SharedArrayBuffer(capacity * Ctor.BYTES_PER_ELEMENT) as unknown as ArrayBuffer) : new Ctor(capacity);
   return out as FrameColumns;
 }
 
@@ -160,8 +161,12 @@ export class FrameIndexBuilder implements FrameIndex {
   tcpDir!: Uint8Array;
   httpKind!: Uint8Array;
 
-  constructor(capacity = 1024) {
-    Object.assign(this, allocate(Math.max(16, capacity)));
+  /** Columns on SharedArrayBuffers, which a worker thread writes too (walk-worker.ts). */
+  readonly shared: boolean;
+
+  constructor(capacity = 1024, shared = false) {
+    this.shared = shared;
+    Object.assign(this, allocate(Math.max(16, capacity), shared));
     this.#unset(0);
   }
 
@@ -192,7 +197,7 @@ export class FrameIndexBuilder implements FrameIndex {
   }
 
   #grow(capacity: number): void {
-    const next = allocate(capacity);
+    const next = allocate(capacity, this.shared);
     const from = this.offset.length;
     for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
     Object.assign(this, next);

@@ -10,7 +10,7 @@ import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/ind
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
 import { FrameIndexBuilder, type FrameIndex } from './frame-index.ts';
 import { FirstPass, type SpecialRow } from './first-pass.ts';
-import { walkPcapRecords, type PcapWalk } from './first-pass-walk.ts';
+import { walkPcapRecords, type PcapWalk, type PcapWalker, type WalkColumns } from './first-pass-walk.ts';
 
 /** One frame's line in the index. */
 export interface IndexedFrame {
@@ -128,15 +128,18 @@ export interface IndexedCapture {
   readonly special: readonly SpecialRow[];
 }
 
-/** Indexes the whole file (strict: any damage refuses it, with readCapture's message). */
-export function indexCapture(bytes: Uint8Array): IndexedCapture {
+/**
+ * Indexes the whole file (strict: any damage refuses it, with readCapture's message). A big classic pcap on a
+ * SharedArrayBuffer is walked by `walker` (a worker thread) when it is ready, and finished here as it goes.
+ */
+export function indexCapture(bytes: Uint8Array, walker?: PcapWalker): IndexedCapture {
   let head: PcapReader | undefined;
   try {
     head = new PcapReader(bytes);
   } catch {
     head = undefined;
   }
-  const fast = head ? indexPcap(bytes, head) : undefined;
+  const fast = head ? indexPcap(bytes, head, walker) : undefined;
   if (fast) return fast;
   return indexParsed(bytes, readOrRefuse(bytes));
 }
@@ -191,7 +194,7 @@ export class FrameIndexer {
  * Classic pcap read in place: the record headers walked as PcapReader walks them, no object per record. Returns
  * undefined when the records are damaged (then readCapture tells what and where).
  */
-function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | undefined {
+function indexPcap(bytes: Uint8Array, reader: PcapReader, walker: PcapWalker | undefined): IndexedCapture | undefined {
   const h = reader.header;
   const le = h.byteOrder === 'le';
   const limit = h.snaplen === 0 || h.snaplen > PCAP_MAX_CAPLEN ? PCAP_MAX_CAPLEN : h.snaplen;
@@ -204,7 +207,9 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   // The columns are sized from the first records' mean size, once: counting every record first would read the
   // whole file twice (a file bigger than the caches comes from memory both times), and a bound from the smallest
   // record would zero-fill many times the memory. A wrong guess grows the columns by doubling.
-  const index = new FrameIndexBuilder(estimateRecords(view, le, at, n, limit));
+  // A big file held on a SharedArrayBuffer is walked by the worker thread while this one finishes what it walked.
+  const parallel = walker !== undefined && n >= PARALLEL_BYTES && bytes.buffer instanceof SharedArrayBuffer && walker.ready();
+  const index = new FrameIndexBuilder(estimateRecords(view, le, at, n, limit), parallel);
   if (at + 16 > n) return at === n ? { bytes, format: 'pcap', interfaces: [iface], firstTsNs: 0n, lastTsNs: 0n, index, special: [] } : undefined;
   const sec0 = view.getUint32(at, le);
   const frac0 = view.getUint32(at + 4, le);
@@ -216,6 +221,17 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   // (the finish reads back what the walk wrote; a whole file's columns come from memory).
   while (at < n) {
     if (count === index.capacity) index.reserve(index.capacity * 2);
+    if (parallel) {
+      const job: PcapWalk = { bytes, at, first: count, max: index.capacity - count, littleEndian: le, scale, sec0, frac0, linktype: h.linktype, caplenLimit: limit };
+      const walked = walker.walk(job, pass.tables, walkColumnsOf(index), (from, to) => pass.finishRange(from, to, bytes, h.linktype));
+      // A worker lost mid-walk may have left columns half written: the file is walked again here, whole.
+      if (walked.lost) return indexPcap(bytes, reader, undefined);
+      if (walked.damaged) return undefined;
+      count = walked.next;
+      at = walked.at;
+      if (walked.maxRel > maxRel) maxRel = walked.maxRel;
+      continue;
+    }
     const job: PcapWalk = { bytes, at, first: count, max: Math.min(RUN_FRAMES, index.capacity - count), littleEndian: le, scale, sec0, frac0, linktype: h.linktype, caplenLimit: limit };
     const walked = walkPcapRecords(job, pass.tables, index);
     if (walked.damaged) return undefined;
@@ -226,6 +242,15 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader): IndexedCapture | unde
   }
   index.count = count;
   return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass.special };
+}
+
+/** Files from this size on are walked on the worker thread when they are on a SharedArrayBuffer. */
+const PARALLEL_BYTES = 4 * 2 ** 20;
+
+/** The columns the walk writes, as a plain object to post to the worker (its typed arrays are shared, not copied). */
+function walkColumnsOf(ix: FrameIndexBuilder): WalkColumns {
+  const { offset, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind } = ix;
+  return { offset, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind };
 }
 
 /** Frames walked and finished at a time. */
