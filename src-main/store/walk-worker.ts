@@ -16,6 +16,14 @@ import { walkFrame, walkPcapRecords, type PcapWalk, type PcapWalker, type WalkCo
 const STATE = 0;
 /** ctl[PROGRESS]: frames written so far (the job's first frame + those walked). */
 const PROGRESS = 1;
+/**
+ * ctl[SLEEPING]: 1 while the main thread sleeps in Atomics.wait. The worker wakes it only then: a wake-up is a
+ * system call and, on a virtual machine, an interrupt to the other CPU, which cost the worker more than its walk
+ * of a run when it did one per run.
+ */
+const SLEEPING = 2;
+/** Checks of PROGRESS the main thread spins through before it sleeps. */
+const SPINS = 20_000;
 const RUNNING = 1;
 const DONE = 2;
 const DAMAGED = 3;
@@ -47,7 +55,7 @@ parentPort.on('message', (m) => {
       i = r.next;
       at = r.at;
       Atomics.store(ctl, ${PROGRESS}, i);
-      Atomics.notify(ctl, ${PROGRESS});
+      if (Atomics.load(ctl, ${SLEEPING}) === 1) Atomics.notify(ctl, ${PROGRESS});
       if (r.damaged) {
         state = ${DAMAGED};
         break;
@@ -108,7 +116,7 @@ export function walkWorkerReady(): boolean {
  */
 export function walkOnWorker(job: PcapWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere {
   const w = worker!;
-  const ctl = new Int32Array(new SharedArrayBuffer(8));
+  const ctl = new Int32Array(new SharedArrayBuffer(12));
   const out = new Float64Array(new SharedArrayBuffer(16));
   ctl[STATE] = RUNNING;
   ctl[PROGRESS] = job.first;
@@ -116,6 +124,7 @@ export function walkOnWorker(job: PcapWalk, tables: WalkTables, columns: WalkCol
   jobs++;
   let done = job.first;
   let since = Date.now();
+  const pages = new PageToucher(columns, job.first, job.first + job.max);
   for (;;) {
     const progress = Atomics.load(ctl, PROGRESS);
     if (progress > done) {
@@ -133,12 +142,68 @@ export function walkOnWorker(job: PcapWalk, tables: WalkTables, columns: WalkCol
       }
       return { next: done, at: out[0]!, maxRel: out[1]!, damaged: state === DAMAGED, lost: false };
     }
-    Atomics.wait(ctl, PROGRESS, progress, 100);
+    // Fault in the pages the worker writes next, then spin a while (the next run is usually a few tens of
+    // microseconds away), then sleep until woken.
+    while (Atomics.load(ctl, PROGRESS) === progress && Atomics.load(ctl, STATE) === RUNNING && pages.touch(progress + RUN_FRAMES));
+    let spun = 0;
+    while (spun < SPINS && Atomics.load(ctl, PROGRESS) === progress && Atomics.load(ctl, STATE) === RUNNING) spun++;
+    if (spun === SPINS) {
+      Atomics.store(ctl, SLEEPING, 1);
+      Atomics.wait(ctl, PROGRESS, progress, 100);
+      Atomics.store(ctl, SLEEPING, 0);
+    }
     // The worker's own clock is not the lab's: this guards the import against a worker that died mid-walk.
     if (Date.now() - since > STALL_MS) {
       loseWorker();
       return { next: done, at: 0, maxRel: 0, damaged: false, lost: true };
     }
+  }
+}
+
+/** Bytes of a memory page (x86-64 and arm64 Linux as configured by default). */
+const PAGE = 4096;
+/** Frames whose pages touch() faults in at a time. */
+const TOUCH_FRAMES = 1024;
+
+/**
+ * A first write to fresh memory faults its page in, about a microsecond and a half a page on this kind of virtual
+ * machine: a third of the worker's walk was that. While the main thread waits for the worker, it faults in the
+ * pages of the columns the worker writes next. It writes with Atomics.compareExchange(0 -> 0), a locked write that
+ * leaves whatever value is there, so a frame the worker writes at that moment keeps its value.
+ */
+class PageToucher {
+  readonly #views: Int32Array[] = [];
+  readonly #sizes: number[] = [];
+  #next: number;
+
+  constructor(
+    columns: WalkColumns,
+    from: number,
+    private readonly end: number,
+  ) {
+    for (const col of Object.values(columns) as Uint8Array[]) {
+      this.#views.push(new Int32Array(col.buffer, 0, col.buffer.byteLength >>> 2));
+      this.#sizes.push(col.BYTES_PER_ELEMENT);
+    }
+    this.#next = from;
+  }
+
+  /** Faults in the pages of the next TOUCH_FRAMES frames from `ahead` on; false when there are none left. */
+  touch(ahead: number): boolean {
+    const from = Math.max(this.#next, ahead);
+    if (from >= this.end) return false;
+    const to = Math.min(this.end, from + TOUCH_FRAMES);
+    for (let k = 0; k < this.#views.length; k++) {
+      const v = this.#views[k]!;
+      const size = this.#sizes[k]!;
+      const last = Math.floor((to * size - 1) / PAGE);
+      for (let p = Math.floor((from * size) / PAGE); p <= last; p++) {
+        const at = (p * PAGE) >>> 2;
+        if (at < v.length) Atomics.compareExchange(v, at, 0, 0);
+      }
+    }
+    this.#next = to;
+    return true;
   }
 }
 

@@ -21,8 +21,8 @@ import { OP_DISSECT, OP_ECHO_REQUEST, OP_ECHO_REPLY, OP_TCP, OP_TCP_HTTP, walkFr
 import type { FieldValues } from '../dissect/index.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
-import { bodyOf, CHUNKED_BODY } from './http-head.ts';
-import { firstLineOf, headerEnd, looksLikeHttp, MAX_PDU } from '../wire/http-message.ts';
+import { CHUNKED_BODY, readHead, type HeadBody } from './http-head.ts';
+import { firstLineOf, looksLikeHttp, MAX_PDU } from '../wire/http-message.ts';
 import { readOnChunks, type GatheredMessage } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
@@ -146,6 +146,8 @@ export class FirstPass {
   #rules: CompiledColourRule[] | undefined;
 
   readonly #firstTsNs: bigint;
+  /** readHead's second answer. */
+  readonly #head: HeadBody = { body: 0 };
 
   constructor(ctx: CaptureContext, index: FrameIndexBuilder, firstTsNs: bigint) {
     this.#ctx = ctx;
@@ -174,6 +176,7 @@ export class FirstPass {
 
   /** finish() for frames `from` to `to` (exclusive) of a file walked whole: their bytes where the offset column says. */
   finishRange(from: number, to: number, data: Uint8Array, linktype: number): void {
+    this.#index.unsetStreams(from, to);
     const offset = this.#index.offset;
     const caplen = this.#index.caplen;
     for (let i = from; i < to; i++) {
@@ -401,9 +404,9 @@ export class FirstPass {
     let all: Uint8Array | undefined;
     if (p.need === undefined && p.chunkAt === undefined) {
       all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
-      const he = headerEnd(all);
+      const he = readHead(all, this.#head);
       if (he >= 0) {
-        const body = bodyOf(all, he);
+        const body = this.#head.body;
         if (body === CHUNKED_BODY) p.chunkAt = he;
         else p.need = he + body;
       }

@@ -161,13 +161,17 @@ export class FrameIndexBuilder implements FrameIndex {
   tcpDir!: Uint8Array;
   httpKind!: Uint8Array;
 
-  /** Columns on SharedArrayBuffers, which a worker thread writes too (walk-worker.ts). */
+  /**
+   * Columns on SharedArrayBuffers, which a worker thread writes too (store/walk-worker.ts). Their stream columns
+   * are set to "none" run by run as the first pass finishes frames (FirstPass.finishRange), not all at once here:
+   * the import's worker is already walking by then.
+   */
   readonly shared: boolean;
 
   constructor(capacity = 1024, shared = false) {
     this.shared = shared;
     Object.assign(this, allocate(Math.max(16, capacity), shared));
-    this.#unset(0);
+    if (!shared) this.#unset(0);
   }
 
   /**
@@ -201,14 +205,19 @@ export class FrameIndexBuilder implements FrameIndex {
     const from = this.offset.length;
     for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
     Object.assign(this, next);
-    this.#unset(from);
+    if (!this.shared) this.#unset(from);
   }
 
-  /** The stream columns' "none" (-1) from frame `from` on: one fill, rather than three stores a frame. */
-  #unset(from: number): void {
-    this.tcpStream.fill(NO_TCP, from);
-    this.udpStream0.fill(-1, from);
-    this.udpStream1.fill(-1, from);
+  /** The stream columns' "none" (-1) from frame `from` to `to`: one fill, rather than three stores a frame. */
+  #unset(from: number, to?: number): void {
+    this.tcpStream.fill(NO_TCP, from, to);
+    this.udpStream0.fill(-1, from, to);
+    this.udpStream1.fill(-1, from, to);
+  }
+
+  /** For a shared index: the stream columns' "none" for frames `from` to `to`, before the first pass finishes them. */
+  unsetStreams(from: number, to: number): void {
+    if (this.shared) this.#unset(from, to);
   }
 }
 

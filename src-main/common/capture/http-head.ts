@@ -7,28 +7,50 @@ import { MAX_PDU } from '../wire/http-message.ts';
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
-/** What follows a head `b[0, he)` that ends in CRLF CRLF: a chunked body (CHUNKED_BODY), else its length. */
+/** What follows a head: a chunked body (CHUNKED_BODY), else its length. */
 export const CHUNKED_BODY = -1;
-export function bodyOf(b: Uint8Array, he: number): number {
-  if (bodylessHead(b)) return 0;
-  // One pass over the head's line starts (CR LF, found by indexOf): a Transfer-Encoding line naming chunked wins
-  // (http.ts's chunkedBody), else the first Content-Length with digits (its bodyLength), else 0.
+
+/** What readHead found after the head it ended. */
+export interface HeadBody {
+  body: number;
+}
+
+/**
+ * The head of a message that starts at b[0], read in one pass over its lines: where it ends (just after its
+ * CRLF CRLF, as wire/http-message.ts's headerEnd; -1 when it has not all come), and in `out.body` what follows it
+ * as http.ts reads the head's text: no body for a 1xx, 204 or 304 status (its bodyless), a chunked body when a
+ * Transfer-Encoding line names chunked (its chunkedBody, which wins), else the first Content-Length with digits
+ * (its bodyLength), else 0.
+ */
+export function readHead(b: Uint8Array, out: HeadBody): number {
+  const n = b.length;
   let length = -1;
-  for (let i = b.indexOf(13); i >= 0 && i < he; i = b.indexOf(13, i + 1)) {
-    if (b[i + 1] !== 10) continue;
-    const c = b[i + 2]! | 0x20;
-    if (c === 116 && i + TRANSFER_ENCODING.length <= he && matchesAt(b, i, TRANSFER_ENCODING) && namesChunked(b, i + TRANSFER_ENCODING.length, he)) return CHUNKED_BODY;
-    if (c === 99 && length < 0 && i + CONTENT_LENGTH.length <= he && matchesAt(b, i, CONTENT_LENGTH)) length = contentLengthAt(b, i + CONTENT_LENGTH.length, he);
+  let chunked = false;
+  for (let i = 0; i + 3 < n; i++) {
+    if (b[i] !== 13 || b[i + 1] !== 10) continue;
+    // CR LF at i: the head's end, or a header line at i + 2 (the name's first letter picks the one to compare).
+    const c = b[i + 2]!;
+    if (c === 13) {
+      if (b[i + 3] === 10) {
+        out.body = bodylessHead(b) ? 0 : chunked ? CHUNKED_BODY : length < 0 ? 0 : length;
+        return i + 4;
+      }
+      continue;
+    }
+    const l = c | 0x20;
+    if (l === 116) {
+      if (!chunked && matchesAt(b, i, TRANSFER_ENCODING) && namesChunked(b, i + TRANSFER_ENCODING.length, n)) chunked = true;
+    } else if (l === 99 && length < 0 && matchesAt(b, i, CONTENT_LENGTH)) length = contentLengthAt(b, i + CONTENT_LENGTH.length, n);
   }
-  return length < 0 ? 0 : length;
+  return -1;
 }
 
 /** After "content-length:": blanks, then digits (http.ts's regex); -1 when no digit follows. */
-function contentLengthAt(b: Uint8Array, j: number, he: number): number {
-  while (j < he && (b[j] === 32 || b[j] === 9)) j++;
+function contentLengthAt(b: Uint8Array, j: number, end: number): number {
+  while (j < end && (b[j] === 32 || b[j] === 9)) j++;
   let v = 0;
   let digits = 0;
-  while (j < he && b[j]! >= 48 && b[j]! <= 57) {
+  while (j < end && b[j]! >= 48 && b[j]! <= 57) {
     v = v * 10 + (b[j]! - 48);
     digits++;
     j++;
@@ -70,7 +92,7 @@ const TRANSFER_ENCODING = Array.from('\r\ntransfer-encoding:', (c) => c.charCode
 const CHUNKED = Array.from('chunked', (c) => c.charCodeAt(0));
 
 /** http.ts's /\r\ntransfer-encoding:[^\r\n]*chunked/i after the header's name: "chunked" (any case) on its line. */
-function namesChunked(b: Uint8Array, from: number, he: number): boolean {
-  for (let j = from; j + CHUNKED.length <= he && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
+function namesChunked(b: Uint8Array, from: number, end: number): boolean {
+  for (let j = from; j + CHUNKED.length <= end && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
   return false;
 }
