@@ -174,6 +174,8 @@ const TOUCH_FRAMES = 1024;
 class PageToucher {
   readonly #views: Int32Array[] = [];
   readonly #sizes: number[] = [];
+  /** Where each column starts in its buffer, in bytes. */
+  readonly #starts: number[] = [];
   #next: number;
 
   constructor(
@@ -184,6 +186,7 @@ class PageToucher {
     for (const col of Object.values(columns) as Uint8Array[]) {
       this.#views.push(new Int32Array(col.buffer, 0, col.buffer.byteLength >>> 2));
       this.#sizes.push(col.BYTES_PER_ELEMENT);
+      this.#starts.push(col.byteOffset);
     }
     this.#next = from;
   }
@@ -196,8 +199,9 @@ class PageToucher {
     for (let k = 0; k < this.#views.length; k++) {
       const v = this.#views[k]!;
       const size = this.#sizes[k]!;
-      const last = Math.floor((to * size - 1) / PAGE);
-      for (let p = Math.floor((from * size) / PAGE); p <= last; p++) {
+      const start = this.#starts[k]!;
+      const last = Math.floor((start + to * size - 1) / PAGE);
+      for (let p = Math.floor((start + from * size) / PAGE); p <= last; p++) {
         const at = (p * PAGE) >>> 2;
         if (at < v.length) Atomics.compareExchange(v, at, 0, 0);
       }
