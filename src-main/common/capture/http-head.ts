@@ -26,8 +26,18 @@ export function readHead(b: Uint8Array, out: HeadBody): number {
   const n = b.length;
   let length = -1;
   let chunked = false;
-  for (let i = 0; i + 3 < n; i++) {
-    if (b[i] !== 13 || b[i + 1] !== 10) continue;
+  // Every CR LF has one of its two bytes at an odd index: looking at those alone finds them all, in order.
+  for (let k = 1; k < n; k += 2) {
+    const x = b[k];
+    let i: number;
+    if (x === 10) {
+      if (b[k - 1] !== 13) continue;
+      i = k - 1;
+    } else if (x === 13) {
+      if (b[k + 1] !== 10) continue;
+      i = k;
+    } else continue;
+    if (i + 3 >= n) break;
     // CR LF at i: the head's end, or a header line at i + 2 (the name's first letter picks the one to compare).
     const c = b[i + 2]!;
     if (c === 13) {
