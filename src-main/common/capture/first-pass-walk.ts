@@ -1,6 +1,6 @@
 // The first pass's walk over one frame's raw bytes, with no state across frames: the half of the import that can
-// run on any frame in any order, so a worker thread walks part of a big file while the main thread walks the rest
-// (walk-workers.ts). It follows the dissectors' path through Ethernet/802.1Q, IPv4, UDP, VXLAN (inner Ethernet),
+// run apart from the other, so a worker thread walks a big file while the main thread runs the stateful half on
+// the frames walked so far (store/walk-worker.ts). It follows the dissectors' path through Ethernet/802.1Q, IPv4, UDP, VXLAN (inner Ethernet),
 // ICMP and TCP and writes what it found into the index's columns:
 //
 // - the display filter columns (protocols, IPv4 addresses, UDP and TCP ports), with EXACT when they hold all of
@@ -15,7 +15,7 @@
 // A frame it stops at as malformed keeps the columns up to there, without EXACT.
 //
 // The functions here are self-contained (no imported or module-level binding inside them, their constants written
-// out), because walk-workers.ts builds its worker from their source text. The values they write are the
+// out), because store/walk-worker.ts builds its worker from their source text. The values they write are the
 // constants of frame-index.ts; first-pass-walk.test.ts holds the two together.
 
 /** Per key of a dissector table, what the walk makes of it (first-pass.ts builds the tables). */

@@ -160,7 +160,7 @@ export class FirstPass {
     this.#udpState = ctx.protoState<UdpState>('udp', () => ({ convs: new Map(), next: 0 }));
   }
 
-  /** The dissector tables as the walk reads them (for walks run elsewhere: walk-workers.ts). */
+  /** The dissector tables as the walk reads them (for walks run elsewhere: store/walk-worker.ts). */
   get tables(): WalkTables {
     return this.#t;
   }
