@@ -1,9 +1,10 @@
-// A worker thread that walks classic pcap records (common/capture/first-pass-walk.ts) ahead of the main thread, so an import
-// uses both cores: the worker reads each record and its headers and writes the columns, while the main thread
-// runs the stateful half of the first pass (common/capture/first-pass.ts) on the frames the worker has finished. Both see the
-// same memory: the file's bytes and the index's columns are on SharedArrayBuffers, and the worker publishes how
-// many frames it has written through an Atomics counter the main thread waits on. So indexCapture stays
-// synchronous, and gives what the walk on one thread gives. The store hands it to indexCapture (a PcapWalker).
+// A worker thread that walks classic pcap records (common/capture/first-pass-walk.ts) ahead of the main thread,
+// so an import uses both cores: the worker reads each record and its headers and writes the columns, while the
+// main thread runs the stateful half of the first pass (common/capture/first-pass.ts) on the frames the worker has
+// finished. Both see the same memory: the file's bytes and the index's columns are on SharedArrayBuffers, and the
+// worker publishes how many frames it has written through an Atomics counter the main thread waits on. So
+// indexCapture stays synchronous, and gives what the walk on one thread gives. The store hands it to indexCapture
+// (a PcapWalker).
 //
 // The worker is built from the source text of walkFrame and walkPcapRecords (self-contained functions), so it
 // needs no file of its own: the same code runs under tsx, in the Electron bundle and in the browser host. It is
@@ -61,7 +62,7 @@ parentPort.on('message', (m) => {
         break;
       }
     }
-  } catch (e) {
+  } catch {
     state = ${FAILED};
   }
   out[0] = at;
