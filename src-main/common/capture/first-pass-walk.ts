@@ -465,11 +465,15 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
   let maxRel = 0;
   let i = job.first;
   const last = job.first + job.max;
+  let caplen = at + 16 <= n ? view.getUint32(at + 8, le) : 0;
   for (; i < last && at < n; i++) {
     const start = at + 16;
     if (start > n) return { next: i, at, maxRel, damaged: true };
-    const caplen = view.getUint32(at + 8, le);
     if (caplen > limit || start + caplen > n) return { next: i, at, maxRel, damaged: true };
+    // The next record's length, read a round early: records are a chain no prefetcher follows, so its header is
+    // usually on a line not loaded yet, and this frame's walk below runs while that line comes from memory.
+    const next = start + caplen;
+    const nextCaplen = next + 16 <= n ? view.getUint32(next + 8, le) : 0;
     const sec = view.getUint32(at, le);
     const frac = view.getUint32(at + 4, le);
     const origLen = view.getUint32(at + 12, le);
@@ -479,8 +483,9 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
     tsRelNs[i] = rel;
     caplens[i] = caplen;
     origLens[i] = origLen;
-    walkFrame(d, start, start + caplen, origLen, linktype, i, t, c);
-    at = start + caplen;
+    walkFrame(d, start, next, origLen, linktype, i, t, c);
+    at = next;
+    caplen = nextCaplen;
   }
   return { next: i, at, maxRel, damaged: false };
 }
