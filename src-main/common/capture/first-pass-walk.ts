@@ -45,6 +45,7 @@ export interface WalkTables {
 /** The index columns the walk writes (FrameIndexBuilder has them all). */
 export interface WalkColumns {
   offset: Float64Array;
+  iface: Uint32Array;
   tsRelNs: Float64Array;
   caplen: Uint32Array;
   origLen: Uint32Array;
@@ -488,6 +489,83 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
     caplen = nextCaplen;
   }
   return { next: i, at, maxRel, damaged: false };
+}
+
+/** A run of pcapng Enhanced Packet Blocks to walk, in one section whose interfaces all count time alike. */
+export interface PcapngWalk {
+  readonly bytes: Uint8Array;
+  /** Where the first block starts in `bytes`. */
+  readonly at: number;
+  readonly first: number;
+  readonly max: number;
+  readonly littleEndian: boolean;
+  /** Per interface id of the section: its link type, snaplen (0: none) and index among the file's interfaces. */
+  readonly linktypes: readonly number[];
+  readonly snaplens: readonly number[];
+  readonly globals: readonly number[];
+  /** Nanoseconds per timestamp unit (1000 for if_tsresol 6, 1 for 9). */
+  readonly unitNs: number;
+  /** The first packet's timestamp in those units, split as the block stores it. */
+  readonly tsHigh0: number;
+  readonly tsLow0: number;
+}
+
+/** Where a pcapng walk stopped: before `at`, a block it leaves to PcapngReader (any but a plain EPB), or the end. */
+export interface PcapngWalked {
+  readonly next: number;
+  readonly at: number;
+  readonly maxRel: number;
+}
+
+/**
+ * Walks Enhanced Packet Blocks from `job.at` while they are plain: whole, of the section's interfaces, within the
+ * snaplen, without options (a block with options, or any other block, is PcapngReader's to read and check: the
+ * walk stops there, and a damaged block is the reader's to refuse). Each frame's record columns, then walkFrame.
+ */
+export function walkPcapngEpbs(job: PcapngWalk, t: WalkTables, c: WalkColumns): PcapngWalked {
+  const d = job.bytes;
+  const n = d.length;
+  const view = new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const le = job.littleEndian;
+  const linktypes = job.linktypes;
+  const snaplens = job.snaplens;
+  const globals = job.globals;
+  const ids = linktypes.length;
+  const unit = job.unitNs;
+  const offset = c.offset;
+  const tsRelNs = c.tsRelNs;
+  const caplens = c.caplen;
+  const origLens = c.origLen;
+  const ifaceCol = c.iface;
+  const hi0 = job.tsHigh0;
+  const lo0 = job.tsLow0;
+  let at = job.at;
+  let maxRel = 0;
+  let i = job.first;
+  const last = job.first + job.max;
+  for (; i < last && at + 32 <= n; i++) {
+    // EPB: type 6, length, interface id, timestamp high and low, captured and original lengths, data, length.
+    if (view.getUint32(at, le) !== 6) break;
+    const len = view.getUint32(at + 4, le);
+    const caplen = view.getUint32(at + 20, le);
+    if (len !== 32 + ((caplen + 3) & ~3) || at + len > n || view.getUint32(at + len - 4, le) !== len) break;
+    const id = view.getUint32(at + 8, le);
+    if (id >= ids) break;
+    const snaplen = snaplens[id]!;
+    if (snaplen !== 0 && caplen > snaplen) break;
+    const rel = ((view.getUint32(at + 12, le) - hi0) * 4294967296 + (view.getUint32(at + 16, le) - lo0)) * unit;
+    if (rel > maxRel) maxRel = rel;
+    const origLen = view.getUint32(at + 24, le);
+    const start = at + 28;
+    offset[i] = start;
+    tsRelNs[i] = rel;
+    caplens[i] = caplen;
+    origLens[i] = origLen;
+    ifaceCol[i] = globals[id]!;
+    walkFrame(d, start, start + caplen, origLen, linktypes[id]!, i, t, c);
+    at += len;
+  }
+  return { next: i, at, maxRel };
 }
 
 /** Where a walk run elsewhere ended: as walkPcapRecords's result, or lost (nothing written past `next` is to be trusted). */

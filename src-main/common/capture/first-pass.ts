@@ -174,14 +174,27 @@ export class FirstPass {
     this.finish(i, data, start, end, linktype, interfaceName);
   }
 
-  /** finish() for frames `from` to `to` (exclusive) of a file walked whole: their bytes where the offset column says. */
-  finishRange(from: number, to: number, data: Uint8Array, linktype: number): void {
+  /**
+   * finish() for frames `from` to `to` (exclusive) of a file walked whole: their bytes where the offset column says,
+   * on one link type, or on those of the interfaces the iface column names.
+   */
+  finishRange(from: number, to: number, data: Uint8Array, linktype: number | readonly { linktype: number; name?: string }[]): void {
     this.#index.unsetStreams(from, to);
     const offset = this.#index.offset;
     const caplen = this.#index.caplen;
+    if (typeof linktype === 'number') {
+      for (let i = from; i < to; i++) {
+        const start = offset[i]!;
+        this.finish(i, data, start, start + caplen[i]!, linktype);
+      }
+      return;
+    }
+    // Several interfaces (pcapng): each frame's link type, and its interface's name for a dissection's meta.
+    const iface = this.#index.iface;
     for (let i = from; i < to; i++) {
       const start = offset[i]!;
-      this.finish(i, data, start, start + caplen[i]!, linktype);
+      const f = linktype[iface[i]!]!;
+      this.finish(i, data, start, start + caplen[i]!, f.linktype, f.name);
     }
   }
 

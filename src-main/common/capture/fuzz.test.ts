@@ -42,6 +42,8 @@ function seeds(): Uint8Array[] {
     writePcap(pkts, { linktype: LINKTYPE_ETHERNET, resolution: 'ns' }),
     writePcap(pkts, { linktype: LINKTYPE_LINUX_SLL, resolution: 'us' }),
     writePcapng({ interfaces: [{ name: 'eth0', description: 'eth0 in netns n1', linktype: LINKTYPE_ETHERNET }, { name: 'br0' }], packets: pkts.map((p, i) => ({ ...p, interface: i % 2, direction: i % 2 ? 'in' : 'out', packetId: i + 1 })) }, { comment: 'fuzz' }),
+    // Plain EPBs (no options), which the import walks in place.
+    writePcapng({ interfaces: [{ name: 'eth0' }, { name: 'br0' }], packets: pkts.map((p, i) => ({ ...p, interface: i % 2 })) }),
   ];
   if (existsSync(SHARED)) {
     for (const name of ['02-bridge-docker0-arp-icmp.pcap', '01-overlay-ping-docker-underlay-n1eth0.pcap', '03-overlay-dns-c1eth0.pcap']) {

@@ -4,13 +4,13 @@
 // what, where, how many packets came before. parseCaptureFile() parses into packet objects, for what needs every
 // frame's bytes at hand (display filters, export, replay); indexFrames() is the full dissector's pass over them.
 
-import { CaptureError, PCAP_MAX_CAPLEN, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface, type CapturePacket } from '../pcap/index.ts';
+import { CaptureError, PCAP_MAX_CAPLEN, PcapngReader, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface, type CapturePacket } from '../pcap/index.ts';
 import { CaptureContext } from '../dissect/index.ts';
 import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
 import { FrameIndexBuilder, type FrameIndex } from './frame-index.ts';
 import { FirstPass, type SpecialRow } from './first-pass.ts';
-import { walkPcapRecords, type PcapWalk, type PcapWalker, type WalkColumns } from './first-pass-walk.ts';
+import { walkPcapngEpbs, walkPcapRecords, type PcapngWalk, type PcapWalk, type PcapWalker, type WalkColumns } from './first-pass-walk.ts';
 
 /** One frame's line in the index. */
 export interface IndexedFrame {
@@ -139,7 +139,7 @@ export function indexCapture(bytes: Uint8Array, walker?: PcapWalker): IndexedCap
   } catch {
     head = undefined;
   }
-  const fast = head ? indexPcap(bytes, head, walker) : undefined;
+  const fast = head ? indexPcap(bytes, head, walker) : indexPcapng(bytes);
   if (fast) return fast;
   return indexParsed(bytes, readOrRefuse(bytes));
 }
@@ -244,13 +244,114 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader, walker: PcapWalker | u
   return { bytes, format: 'pcap', interfaces: [iface], firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass.special };
 }
 
+/**
+ * pcapng read in place where it is plain: PcapngReader reads the section and interface blocks, and any block the
+ * walk leaves to it (options, other packet blocks, a new section, damage), while runs of plain Enhanced Packet
+ * Blocks are walked without an object per packet (walkPcapngEpbs). Undefined when the reader finds damage, or
+ * the file is one this path does not take (timestamps other than micro- or nanoseconds, or counted differently
+ * per interface, if_tsoffset, Simple Packet Blocks): readCapture then reads it, and tells what and where.
+ */
+function indexPcapng(bytes: Uint8Array): IndexedCapture | undefined {
+  let reader: PcapngReader;
+  try {
+    reader = new PcapngReader(bytes);
+  } catch {
+    return undefined;
+  }
+  const index = new FrameIndexBuilder(1024);
+  let pass: FirstPass | undefined;
+  let firstTsNs = 0n;
+  let maxRel = 0;
+  let count = 0;
+  let unitNs = 0;
+  let sized = false;
+  /** Adds a packet the reader returned. */
+  const add = (p: { interface: number; tsNs: bigint; data: Uint8Array; origLen: number }): void => {
+    if (count === 0) {
+      firstTsNs = p.tsNs;
+      pass = new FirstPass(new CaptureContext(), index, firstTsNs);
+    }
+    const rel = Number(p.tsNs - firstTsNs);
+    if (rel > maxRel) maxRel = rel;
+    const start = p.data.byteOffset - bytes.byteOffset;
+    index.add(start, rel, p.data.length, p.origLen, p.interface);
+    const iface = reader.interfaces[p.interface]!;
+    pass!.frame(count, bytes, start, start + p.data.length, iface.linktype, iface.name);
+    count++;
+  };
+  try {
+    for (;;) {
+      const p = reader.next();
+      if (p === null) break;
+      if (p.block !== 'epb' && p.block !== 'pb') return undefined;
+      add(p);
+      // Plain EPBs after it, walked in place while the section's interfaces all count time alike.
+      const section = reader.sections.length - 1;
+      const ifaces = reader.interfaces.filter((i) => i.section === section);
+      const unit = ifaces.length > 0 && ifaces[0]!.tsresol === 9 ? 1 : 1000;
+      if (ifaces.some((i) => (i.tsresol !== 6 && i.tsresol !== 9) || i.tsresol !== ifaces[0]!.tsresol || i.tsOffsetSec !== 0n)) return undefined;
+      if (unitNs === 0) unitNs = unit;
+      if (unit !== unitNs) return undefined;
+      const ticks0 = firstTsNs / BigInt(unitNs);
+      const le = reader.sections[section]!.byteOrder === 'le';
+      const linktypes = ifaces.map((i) => i.linktype);
+      const snaplens = ifaces.map((i) => i.snaplen);
+      const globals = ifaces.map((i) => reader.interfaces.indexOf(i));
+      for (;;) {
+        if (count === index.capacity) index.reserve(index.capacity * 2);
+        const job: PcapngWalk = {
+            bytes,
+            at: reader.offset,
+            first: count,
+            max: Math.min(RUN_FRAMES, index.capacity - count),
+            littleEndian: le,
+            linktypes,
+            snaplens,
+            globals,
+            unitNs,
+            tsHigh0: Number(ticks0 >> 32n),
+            tsLow0: Number(ticks0 & 0xffff_ffffn),
+          };
+        const walked = walkPcapngEpbs(job, pass!.tables, index);
+        index.count = walked.next;
+        pass!.finishRange(count, walked.next, bytes, reader.interfaces);
+        count = walked.next;
+        if (walked.maxRel > maxRel) maxRel = walked.maxRel;
+        // Stopped short of its run: at a block the reader is to read, or the end.
+        const stopped = walked.next < job.first + job.max;
+        // After the first full run, room for as many frames as the rest of the file likely holds (by the run's
+        // mean size, with a margin): doubling from a small guess would copy every column ten times over.
+        if (!sized && !stopped && walked.next - job.first >= 512) {
+          sized = true;
+          const perFrame = (walked.at - job.at) / (walked.next - job.first);
+          index.reserve(Math.min(walked.next + Math.ceil(((bytes.length - walked.at) / perFrame) * 1.1) + 64, Math.ceil(bytes.length / 32)));
+        }
+        reader.offset = walked.at;
+        if (stopped) break;
+      }
+    }
+  } catch (e) {
+    if (e instanceof CaptureError) return undefined;
+    throw e;
+  }
+  index.count = count;
+  const interfaces = reader.interfaces.map((i) => {
+    const o: CaptureInterface = { linktype: i.linktype, snaplen: i.snaplen };
+    if (i.name !== undefined) o.name = i.name;
+    if (i.description !== undefined) o.description = i.description;
+    if (i.fcsLength !== undefined) o.fcsLength = i.fcsLength;
+    return o;
+  });
+  return { bytes, format: 'pcapng', interfaces, firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass?.special ?? [] };
+}
+
 /** Files from this size on are walked on the worker thread when they are on a SharedArrayBuffer. */
 const PARALLEL_BYTES = 4 * 2 ** 20;
 
 /** The columns the walk writes, as a plain object to post to the worker (its typed arrays are shared, not copied). */
 function walkColumnsOf(ix: FrameIndexBuilder): WalkColumns {
-  const { offset, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind } = ix;
-  return { offset, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind };
+  const { offset, iface, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind } = ix;
+  return { offset, iface, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind };
 }
 
 /** Frames walked and finished at a time. */
