@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { indexCapture, parseCaptureFile } from '../src-main/common/capture/indexer.ts';
-import { readCapture, writePcap } from '../src-main/common/pcap/index.ts';
+import { readCapture, writePcap, writePcapng } from '../src-main/common/pcap/index.ts';
 import { NetLab } from '../src-main/net/scenario.ts';
 import { replayInto } from '../src-main/services/replay-inject.ts';
 import { CaptureService } from '../src-main/services/capture-service.ts';
@@ -25,13 +25,18 @@ const REFERENCES = ['02-bridge-docker0-arp-icmp.pcap', '01-overlay-ping-docker-u
 
 /** A million frames cycling through the reference captures (ARP, ICMP, VXLAN, DNS, TCP and HTTP), 10 µs apart. */
 function generate(): Uint8Array {
+  return writePcap(million());
+}
+
+/** The same frames as pcapng (Wireshark's format), on one interface. */
+function generatePcapng(): Uint8Array {
+  return writePcapng({ interfaces: [{ name: 'eth0' }], packets: Array.from(million(), (p) => ({ ...p, interface: 0 })) });
+}
+
+function* million(): Generator<{ tsNs: bigint; data: Uint8Array }> {
   const frames = REFERENCES.flatMap((f) => readCapture(new Uint8Array(readFileSync(sharedPath('reference', 'linux', f)))).packets);
   const t0 = 1_700_000_000_000_000_000n;
-  return writePcap(
-    (function* () {
-      for (let i = 0; i < N; i++) yield { tsNs: t0 + BigInt(i) * 10_000n, data: frames[i % frames.length]!.data };
-    })(),
-  );
+  for (let i = 0; i < N; i++) yield { tsNs: t0 + BigInt(i) * 10_000n, data: frames[i % frames.length]!.data };
 }
 
 const ms = (t: number) => `${t.toFixed(0)} ms`;
@@ -138,6 +143,26 @@ export const benches: Bench[] = [
           const tc = median(tcpdumpCpu);
           out['CPU time: tcpdump (median)'] = `${ms(tc)} (${rate(N, tc)})`;
           out['by CPU time: index / tcpdump rate'] = `${(tc / median(indexCpu)).toFixed(2)}× (import with SQLite ${(tc / median(importCpu)).toFixed(2)}×)`;
+        }
+        // The same frames as pcapng: its plain Enhanced Packet Blocks are walked in place too.
+        {
+          const ng = generatePcapng();
+          const ngFile = path.join(dir, 'million.pcapng');
+          writeFileSync(ngFile, ng);
+          const ngShared = new Uint8Array(new SharedArrayBuffer(ng.length));
+          ngShared.set(ng);
+          const ngIndexed: number[] = [];
+          const ngTcpdump: number[] = [];
+          indexCapture(ngShared, walkWorker);
+          for (let r = 0; r < RUNS; r++) {
+            const t = performance.now();
+            indexCapture(ngShared, walkWorker);
+            ngIndexed.push(performance.now() - t);
+            const d = timeTool('tcpdump', ['-r', ngFile, '-w', '/dev/null']);
+            if (d !== undefined) ngTcpdump.push(d);
+          }
+          const td = ngTcpdump.length > 0 ? median(ngTcpdump) : undefined;
+          out['pcapng (same frames): index, two threads | tcpdump (median)'] = `${ms(median(ngIndexed))} | ${td === undefined ? 'not available' : `${ms(td)} (index ${(td / median(ngIndexed)).toFixed(2)}×)`}`;
         }
         const ts = timeTool('tshark', ['-r', file, '-T', 'fields', '-e', 'frame.number']);
         out['tshark -r FILE -T fields -e frame.number'] = ts === undefined ? 'not available' : `${ms(ts)} (${rate(N, ts)})`;

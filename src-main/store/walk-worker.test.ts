@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { sharedPath } from '../../test/shared-path.ts';
-import { CaptureRefused, indexCapture, type IndexedCapture } from '../common/capture/indexer.ts';
-import { readCapture, writePcap } from '../common/pcap/index.ts';
+import { CaptureRefused, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture } from '../common/capture/indexer.ts';
+import { readCapture, writePcap, writePcapng } from '../common/pcap/index.ts';
 import { warmWalkWorker, walkWorker, walkWorkerJobs, walkWorkerReady } from './walk-worker.ts';
 
 const REFERENCES = ['02-bridge-docker0-arp-icmp.pcap', '01-overlay-ping-docker-underlay-n1eth0.pcap', '03-overlay-dns-c1eth0.pcap', '04-overlay-http-c1eth0.pcap', '01c-overlay-mtu-underlay-n1eth0.pcap'];
@@ -77,4 +77,21 @@ test('a damaged record on the worker: refused with the one-thread message', asyn
   const one = message(cut.slice());
   assert.match(one, /read 4999\d packets before it/);
   assert.equal(message(shared(cut)), one);
+});
+
+test('pcapng on shared memory: plain EPBs walked on the worker, blocks with options read here, the per-packet index', async () => {
+  await ready();
+  const packets = Array.from({ length: 60_000 }, (_, i) => ({
+    interface: i % 5 === 0 ? 1 : 0,
+    tsNs: T0 + BigInt(i) * 1000n,
+    data: frames[i % frames.length]!.data,
+    // A stretch of blocks with options in the middle: the worker stops there, and walks on after it.
+    ...(i >= 30_000 && i < 30_050 ? { packetId: i } : {}),
+  }));
+  const bytes = writePcapng({ interfaces: [{ name: 'eth0' }, { name: 'vxlan0' }], packets });
+  const before = walkWorkerJobs();
+  const two = indexCapture(shared(bytes), walkWorker);
+  assert.ok(walkWorkerJobs() >= before + 2, 'the worker walked the plain stretches');
+  assertSameIndex(two, indexParsedCapture(parseCaptureFile(bytes)));
+  assert.deepEqual(two.interfaces.map((i) => i.name), ['eth0', 'vxlan0']);
 });

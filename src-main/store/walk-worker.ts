@@ -6,12 +6,12 @@
 // indexCapture stays synchronous, and gives what the walk on one thread gives. The store hands it to indexCapture
 // (a PcapWalker).
 //
-// The worker is built from the source text of walkFrame and walkPcapRecords (self-contained functions), so it
+// The worker is built from the source text of walkFrame, walkPcapRecords and walkPcapngEpbs (self-contained), so it
 // needs no file of its own: the same code runs under tsx, in the Electron bundle and in the browser host. It is
 // started ahead (warmWalkWorker) and kept, unref'd; an import that finds it not ready yet walks on one thread.
 
 import { Worker } from 'node:worker_threads';
-import { walkFrame, walkPcapRecords, type PcapWalk, type PcapWalker, type WalkColumns, type WalkedElsewhere, type WalkTables } from '../common/capture/first-pass-walk.ts';
+import { walkFrame, walkPcapngEpbs, walkPcapRecords, type PcapngWalk, type PcapWalk, type PcapWalker, type WalkColumns, type WalkedElsewhere, type WalkTables } from '../common/capture/first-pass-walk.ts';
 
 /** ctl[STATE]: what the worker is doing with the present job. */
 const STATE = 0;
@@ -40,10 +40,11 @@ function workerSource(): string {
 const __name = (f) => f;
 ${walkFrame.toString()}
 ${walkPcapRecords.toString()}
+${walkPcapngEpbs.toString()}
 const { parentPort, workerData } = require('node:worker_threads');
 Atomics.store(workerData.ready, 0, 1);
 parentPort.on('message', (m) => {
-  const { job, tables, columns, ctl, out } = m;
+  const { kind, job, tables, columns, ctl, out } = m;
   let at = job.at;
   let i = job.first;
   let maxRel = 0;
@@ -51,7 +52,8 @@ parentPort.on('message', (m) => {
   try {
     const end = job.first + job.max;
     while (i < end && at < job.bytes.length) {
-      const r = walkPcapRecords({ ...job, at, first: i, max: Math.min(${RUN_FRAMES}, end - i) }, tables, columns);
+      const run = { ...job, at, first: i, max: Math.min(${RUN_FRAMES}, end - i) };
+      const r = kind === 'pcapng' ? walkPcapngEpbs(run, tables, columns) : walkPcapRecords(run, tables, columns);
       if (r.maxRel > maxRel) maxRel = r.maxRel;
       i = r.next;
       at = r.at;
@@ -61,6 +63,8 @@ parentPort.on('message', (m) => {
         state = ${DAMAGED};
         break;
       }
+      // pcapng: a block the walk leaves to the reader.
+      if (i < run.first + run.max) break;
     }
   } catch {
     state = ${FAILED};
@@ -116,12 +120,21 @@ export function walkWorkerReady(): boolean {
  * here for each run of frames it has written, in order.
  */
 export function walkOnWorker(job: PcapWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere {
+  return runOnWorker('pcap', job, tables, columns, onFrames);
+}
+
+/** walkOnWorker for pcapng's plain EPBs: it ends at a block it leaves to PcapngReader, the end, or the columns' room. */
+export function walkPcapngOnWorker(job: PcapngWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere {
+  return runOnWorker('pcapng', job, tables, columns, onFrames);
+}
+
+function runOnWorker(kind: 'pcap' | 'pcapng', job: PcapWalk | PcapngWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere {
   const w = worker!;
   const ctl = new Int32Array(new SharedArrayBuffer(12));
   const out = new Float64Array(new SharedArrayBuffer(16));
   ctl[STATE] = RUNNING;
   ctl[PROGRESS] = job.first;
-  w.postMessage({ job, tables, columns, ctl, out });
+  w.postMessage({ kind, job, tables, columns, ctl, out });
   jobs++;
   let done = job.first;
   let since = Date.now();
@@ -213,4 +226,4 @@ class PageToucher {
 }
 
 /** The worker as indexCapture takes it. */
-export const walkWorker: PcapWalker = { ready: walkWorkerReady, walk: walkOnWorker };
+export const walkWorker: PcapWalker = { ready: walkWorkerReady, walk: walkOnWorker, walkPcapng: walkPcapngOnWorker };

@@ -581,4 +581,6 @@ export interface PcapWalker {
   /** Whether it can take a walk now. */
   ready(): boolean;
   walk(job: PcapWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere;
+  /** walkPcapngEpbs's walk, run by run until a block it leaves to the reader, the end, or the columns' room. */
+  walkPcapng(job: PcapngWalk, tables: WalkTables, columns: WalkColumns, onFrames: (from: number, to: number) => void): WalkedElsewhere;
 }

@@ -170,6 +170,7 @@ export class FirstPass {
    * of its interface: walked, then finished.
    */
   frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
+    this.#index.unsetStreams(i, i + 1);
     walkFrame(data, start, end, this.#index.origLen[i]!, linktype, i, this.#t, this.#index);
     this.finish(i, data, start, end, linktype, interfaceName);
   }

@@ -139,7 +139,7 @@ export function indexCapture(bytes: Uint8Array, walker?: PcapWalker): IndexedCap
   } catch {
     head = undefined;
   }
-  const fast = head ? indexPcap(bytes, head, walker) : indexPcapng(bytes);
+  const fast = head ? indexPcap(bytes, head, walker) : indexPcapng(bytes, walker);
   if (fast) return fast;
   return indexParsed(bytes, readOrRefuse(bytes));
 }
@@ -251,14 +251,15 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader, walker: PcapWalker | u
  * the file is one this path does not take (timestamps other than micro- or nanoseconds, or counted differently
  * per interface, if_tsoffset, Simple Packet Blocks): readCapture then reads it, and tells what and where.
  */
-function indexPcapng(bytes: Uint8Array): IndexedCapture | undefined {
+function indexPcapng(bytes: Uint8Array, walker: PcapWalker | undefined): IndexedCapture | undefined {
   let reader: PcapngReader;
   try {
     reader = new PcapngReader(bytes);
   } catch {
     return undefined;
   }
-  const index = new FrameIndexBuilder(1024);
+  const parallel = walker !== undefined && bytes.length >= PARALLEL_BYTES && bytes.buffer instanceof SharedArrayBuffer && walker.ready();
+  const index = new FrameIndexBuilder(1024, parallel);
   let pass: FirstPass | undefined;
   let firstTsNs = 0n;
   let maxRel = 0;
@@ -297,28 +298,43 @@ function indexPcapng(bytes: Uint8Array): IndexedCapture | undefined {
       const linktypes = ifaces.map((i) => i.linktype);
       const snaplens = ifaces.map((i) => i.snaplen);
       const globals = ifaces.map((i) => reader.interfaces.indexOf(i));
+      // A run on this thread first (it sizes the columns, and tells whether the EPBs here are plain), then the
+      // rest on the worker when there is one, while this thread finishes what it walked.
+      let plainRun = false;
       for (;;) {
         if (count === index.capacity) index.reserve(index.capacity * 2);
         const job: PcapngWalk = {
-            bytes,
-            at: reader.offset,
-            first: count,
-            max: Math.min(RUN_FRAMES, index.capacity - count),
-            littleEndian: le,
-            linktypes,
-            snaplens,
-            globals,
-            unitNs,
-            tsHigh0: Number(ticks0 >> 32n),
-            tsLow0: Number(ticks0 & 0xffff_ffffn),
-          };
-        const walked = walkPcapngEpbs(job, pass!.tables, index);
+          bytes,
+          at: reader.offset,
+          first: count,
+          max: Math.min(RUN_FRAMES, index.capacity - count),
+          littleEndian: le,
+          linktypes,
+          snaplens,
+          globals,
+          unitNs,
+          tsHigh0: Number(ticks0 >> 32n),
+          tsLow0: Number(ticks0 & 0xffff_ffffn),
+        };
+        let walked: { next: number; at: number; maxRel: number };
+        let stopped: boolean;
+        if (parallel && plainRun) {
+          const room = index.capacity - count;
+          const w = walker.walkPcapng({ ...job, max: room }, pass!.tables, walkColumnsOf(index), (from, to) => pass!.finishRange(from, to, bytes, reader.interfaces));
+          // A worker lost mid-walk may have left columns half written: the file is walked again here, whole.
+          if (w.lost) return indexPcapng(bytes, undefined);
+          walked = w;
+          stopped = w.next < job.first + room;
+          plainRun = false;
+        } else {
+          walked = walkPcapngEpbs(job, pass!.tables, index);
+          pass!.finishRange(count, walked.next, bytes, reader.interfaces);
+          stopped = walked.next < job.first + job.max;
+          plainRun = !stopped;
+        }
         index.count = walked.next;
-        pass!.finishRange(count, walked.next, bytes, reader.interfaces);
         count = walked.next;
         if (walked.maxRel > maxRel) maxRel = walked.maxRel;
-        // Stopped short of its run: at a block the reader is to read, or the end.
-        const stopped = walked.next < job.first + job.max;
         // After the first full run, room for as many frames as the rest of the file likely holds (by the run's
         // mean size, with a margin): doubling from a small guess would copy every column ten times over.
         if (!sized && !stopped && walked.next - job.first >= 512) {
@@ -327,6 +343,7 @@ function indexPcapng(bytes: Uint8Array): IndexedCapture | undefined {
           index.reserve(Math.min(walked.next + Math.ceil(((bytes.length - walked.at) / perFrame) * 1.1) + 64, Math.ceil(bytes.length / 32)));
         }
         reader.offset = walked.at;
+        // Stopped short: at a block the reader is to read, or the end.
         if (stopped) break;
       }
     }
