@@ -19,7 +19,6 @@ import { writePcap, writePcapng, type CapturePacket, type PcapngPacketIn } from 
 import { ethernetOnly } from './ethernet-export.ts';
 import { randomId, type Library } from '../store/library.ts';
 import { CaptureUploads } from './capture-uploads.ts';
-import { warmWalkWorker } from '../store/walk-worker.ts';
 import { parseOrRefuse } from '../store/captures.ts';
 import type { EventHub } from './events.ts';
 
@@ -173,10 +172,7 @@ export class CaptureService {
   constructor(
     private readonly library: Library,
     private readonly hub: EventHub,
-  ) {
-    // Ready before the first big import, which then walks its file on two threads.
-    warmWalkWorker();
-  }
+  ) {}
 
   /** A capture's parsed file (the open session's, or read from the library). */
   parsed(id: string): ParsedCapture {

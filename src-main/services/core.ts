@@ -10,6 +10,7 @@ import { Library } from '../store/library.ts';
 import { libraryDir, libraryFile } from '../store/paths.ts';
 import { dispatch } from './dispatch.ts';
 import { EventHub } from './events.ts';
+import { warmWalkWorker } from '../store/walk-worker.ts';
 import { CaptureService } from './capture-service.ts';
 import { CaptureAnalysis } from './capture-analysis.ts';
 import { LiveCaptures } from './live-captures.ts';
@@ -57,6 +58,9 @@ export function createCore(options: CoreOptions): Core {
   const hub = new EventHub();
   const live = new LiveLabs(library, hub, newId);
   const captures = new CaptureService(library, hub);
+  // A window's core starts the import's walk worker ahead, so the first big import already walks on two threads;
+  // a command-line run (lab, snapshot) imports no captures and starts no thread.
+  if (options.shell !== 'cli') warmWalkWorker();
   const liveCaptures = new LiveCaptures(library, hub, live, captures);
   const analysis = new CaptureAnalysis(library, captures);
   captures.isRecording = (id) => liveCaptures.isRecording(id);
