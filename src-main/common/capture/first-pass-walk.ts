@@ -18,6 +18,8 @@
 // out), because store/walk-worker.ts builds its worker from their source text. The values they write are the
 // constants of frame-index.ts; first-pass-walk.test.ts holds the two together.
 
+import type { FrameColumns } from './frame-index.ts';
+
 /** Per key of a dissector table, what the walk makes of it (first-pass.ts builds the tables). */
 export const WALK_UNKNOWN = 0;
 export const WALK_NONE = 1;
@@ -42,35 +44,37 @@ export interface WalkTables {
   readonly tcp: Uint8Array;
 }
 
-/** The index columns the walk writes (FrameIndexBuilder has them all). */
-export interface WalkColumns {
-  offset: Float64Array;
-  iface: Uint32Array;
-  tsRelNs: Float64Array;
-  caplen: Uint32Array;
-  origLen: Uint32Array;
-  protos: Uint32Array;
-  ipSrc0: Uint32Array;
-  ipDst0: Uint32Array;
-  ipSrc1: Uint32Array;
-  ipDst1: Uint32Array;
-  tcpSeq: Uint32Array;
-  tcpAck: Uint32Array;
-  icmpReq: Uint32Array;
-  httpNeed: Uint32Array;
-  httpPrev: Uint32Array;
-  tcpShift: Int16Array;
-  tcpSport: Uint16Array;
-  tcpDport: Uint16Array;
-  udpSport0: Uint16Array;
-  udpDport0: Uint16Array;
-  udpSport1: Uint16Array;
-  udpDport1: Uint16Array;
-  ipCount: Uint8Array;
-  udpCount: Uint8Array;
-  tcpDir: Uint8Array;
-  httpKind: Uint8Array;
-}
+/** The index columns the walk writes (FrameIndexBuilder has them all): what a worker is handed of an index. */
+export const WALK_COLUMNS = [
+  'offset',
+  'iface',
+  'tsRelNs',
+  'caplen',
+  'origLen',
+  'protos',
+  'ipSrc0',
+  'ipDst0',
+  'ipSrc1',
+  'ipDst1',
+  'tcpSeq',
+  'tcpAck',
+  'icmpReq',
+  'httpNeed',
+  'httpPrev',
+  'tcpShift',
+  'tcpSport',
+  'tcpDport',
+  'udpSport0',
+  'udpDport0',
+  'udpSport1',
+  'udpDport1',
+  'ipCount',
+  'udpCount',
+  'tcpDir',
+  'httpKind',
+] as const satisfies readonly (keyof FrameColumns)[];
+
+export type WalkColumns = Pick<FrameColumns, (typeof WALK_COLUMNS)[number]>;
 
 /**
  * Walks frame `i`, its bytes `d[start, end)` of `origLen` bytes on the wire, and writes its columns (all but the

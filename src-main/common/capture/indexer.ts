@@ -4,13 +4,13 @@
 // what, where, how many packets came before. parseCaptureFile() parses into packet objects, for what needs every
 // frame's bytes at hand (display filters, export, replay); indexFrames() is the full dissector's pass over them.
 
-import { CaptureError, PCAP_MAX_CAPLEN, PcapngReader, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface, type CapturePacket } from '../pcap/index.ts';
+import { CaptureError, captureInterfaceOf, pcapInterfaceOf, PCAP_MAX_CAPLEN, PcapngReader, PcapReader, readCapture, type Capture, type CaptureFormat, type CaptureInterface, type CapturePacket } from '../pcap/index.ts';
 import { CaptureContext } from '../dissect/index.ts';
 import { collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourCode, colourOf, compileColourRules } from './colouring.ts';
 import { FrameIndexBuilder, type FrameIndex } from './frame-index.ts';
 import { FirstPass, type SpecialRow } from './first-pass.ts';
-import { walkPcapngEpbs, walkPcapRecords, type PcapngWalk, type PcapWalk, type PcapWalker, type WalkColumns } from './first-pass-walk.ts';
+import { WALK_COLUMNS, walkPcapngEpbs, walkPcapRecords, type PcapngWalk, type PcapWalk, type PcapWalker, type WalkColumns } from './first-pass-walk.ts';
 
 /** One frame's line in the index. */
 export interface IndexedFrame {
@@ -166,13 +166,25 @@ export class FrameIndexer {
   lastTsNs = 0n;
   #pass: FirstPass | undefined;
 
-  constructor(capacity = 1024) {
-    this.index = new FrameIndexBuilder(capacity);
+  constructor(capacity = 1024, shared = false) {
+    this.index = new FrameIndexBuilder(capacity, shared);
   }
 
   /** Rows the full dissector computed (first-pass.ts), in frame order. */
   get special(): readonly SpecialRow[] {
     return this.#pass?.special ?? [];
+  }
+
+  /** The first pass, from the first frame on (for frames walked in place and finished by it: indexPcapng). */
+  get pass(): FirstPass | undefined {
+    return this.#pass;
+  }
+
+  /** Frames walked in place up to `count`, the latest of them `maxRel` ns after the first frame. */
+  walked(count: number, maxRel: number): void {
+    this.index.count = count;
+    const last = this.firstTsNs + BigInt(maxRel);
+    if (last > this.lastTsNs) this.lastTsNs = last;
   }
 
   /** Packet `p`, its bytes a view into `bytes`, which starts at `fileOffset` of the file. */
@@ -201,14 +213,13 @@ function indexPcap(bytes: Uint8Array, reader: PcapReader, walker: PcapWalker | u
   const scale = h.resolution === 'ns' ? 1 : 1000;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const n = bytes.length;
-  const iface: CaptureInterface = { linktype: h.linktype, snaplen: h.snaplen };
-  if (h.fcsLength !== undefined) iface.fcsLength = h.fcsLength;
+  const iface = pcapInterfaceOf(h);
   let at = reader.offset;
   // The columns are sized from the first records' mean size, once: counting every record first would read the
   // whole file twice (a file bigger than the caches comes from memory both times), and a bound from the smallest
   // record would zero-fill many times the memory. A wrong guess grows the columns by doubling.
   // A big file held on a SharedArrayBuffer is walked by the worker thread while this one finishes what it walked.
-  const parallel = walker !== undefined && n >= PARALLEL_BYTES && bytes.buffer instanceof SharedArrayBuffer && walker.ready();
+  const parallel = walkElsewhere(bytes, walker);
   const index = new FrameIndexBuilder(estimateRecords(view, le, at, n, limit), parallel);
   if (at + 16 > n) return at === n ? { bytes, format: 'pcap', interfaces: [iface], firstTsNs: 0n, lastTsNs: 0n, index, special: [] } : undefined;
   const sec0 = view.getUint32(at, le);
@@ -258,83 +269,66 @@ function indexPcapng(bytes: Uint8Array, walker: PcapWalker | undefined): Indexed
   } catch {
     return undefined;
   }
-  const parallel = walker !== undefined && bytes.length >= PARALLEL_BYTES && bytes.buffer instanceof SharedArrayBuffer && walker.ready();
-  const index = new FrameIndexBuilder(1024, parallel);
-  let pass: FirstPass | undefined;
-  let firstTsNs = 0n;
-  let maxRel = 0;
-  let count = 0;
-  let unitNs = 0;
+  const parallel = walkElsewhere(bytes, walker);
+  const indexer = new FrameIndexer(1024, parallel);
+  const index = indexer.index;
+  /** The walk's view of the present section's interfaces, and the counts of blocks it was taken at. */
+  let section: { sections: number; interfaces: number; walk: Omit<PcapngWalk, 'bytes' | 'at' | 'first' | 'max'> } | undefined;
   let sized = false;
-  /** Adds a packet the reader returned. */
-  const add = (p: { interface: number; tsNs: bigint; data: Uint8Array; origLen: number }): void => {
-    if (count === 0) {
-      firstTsNs = p.tsNs;
-      pass = new FirstPass(new CaptureContext(), index, firstTsNs);
-    }
-    const rel = Number(p.tsNs - firstTsNs);
-    if (rel > maxRel) maxRel = rel;
-    const start = p.data.byteOffset - bytes.byteOffset;
-    index.add(start, rel, p.data.length, p.origLen, p.interface);
-    const iface = reader.interfaces[p.interface]!;
-    pass!.frame(count, bytes, start, start + p.data.length, iface.linktype, iface.name);
-    count++;
-  };
   try {
     for (;;) {
       const p = reader.next();
       if (p === null) break;
       if (p.block !== 'epb' && p.block !== 'pb') return undefined;
-      add(p);
-      // Plain EPBs after it, walked in place while the section's interfaces all count time alike.
-      const section = reader.sections.length - 1;
-      const ifaces = reader.interfaces.filter((i) => i.section === section);
-      const unit = ifaces.length > 0 && ifaces[0]!.tsresol === 9 ? 1 : 1000;
-      if (ifaces.some((i) => (i.tsresol !== 6 && i.tsresol !== 9) || i.tsresol !== ifaces[0]!.tsresol || i.tsOffsetSec !== 0n)) return undefined;
-      if (unitNs === 0) unitNs = unit;
-      if (unit !== unitNs) return undefined;
-      const ticks0 = firstTsNs / BigInt(unitNs);
-      const le = reader.sections[section]!.byteOrder === 'le';
-      const linktypes = ifaces.map((i) => i.linktype);
-      const snaplens = ifaces.map((i) => i.snaplen);
-      const globals = ifaces.map((i) => reader.interfaces.indexOf(i));
+      indexer.add(p, bytes, 0, reader.interfaces);
+      const pass = indexer.pass!;
+      // Plain EPBs after it, walked in place while the section's interfaces all count time alike. What the walk
+      // needs of them changes only when the reader has read another section or interface block.
+      if (section === undefined || section.sections !== reader.sections.length || section.interfaces !== reader.interfaces.length) {
+        const at = reader.sections.length - 1;
+        const ifaces = reader.interfaces.filter((i) => i.section === at);
+        const unit = ifaces.length > 0 && ifaces[0]!.tsresol === 9 ? 1 : 1000;
+        if (ifaces.some((i) => (i.tsresol !== 6 && i.tsresol !== 9) || i.tsresol !== ifaces[0]!.tsresol || i.tsOffsetSec !== 0n)) return undefined;
+        if (section !== undefined && unit !== section.walk.unitNs) return undefined;
+        const ticks0 = indexer.firstTsNs / BigInt(unit);
+        section = {
+          sections: reader.sections.length,
+          interfaces: reader.interfaces.length,
+          walk: {
+            littleEndian: reader.sections[at]!.byteOrder === 'le',
+            linktypes: ifaces.map((i) => i.linktype),
+            snaplens: ifaces.map((i) => i.snaplen),
+            globals: ifaces.map((i) => reader.interfaces.indexOf(i)),
+            unitNs: unit,
+            tsHigh0: Number(ticks0 >> 32n),
+            tsLow0: Number(ticks0 & 0xffff_ffffn),
+          },
+        };
+      }
       // A run on this thread first (it sizes the columns, and tells whether the EPBs here are plain), then the
       // rest on the worker when there is one, while this thread finishes what it walked.
       let plainRun = false;
       for (;;) {
+        const count = index.count;
         if (count === index.capacity) index.reserve(index.capacity * 2);
-        const job: PcapngWalk = {
-          bytes,
-          at: reader.offset,
-          first: count,
-          max: Math.min(RUN_FRAMES, index.capacity - count),
-          littleEndian: le,
-          linktypes,
-          snaplens,
-          globals,
-          unitNs,
-          tsHigh0: Number(ticks0 >> 32n),
-          tsLow0: Number(ticks0 & 0xffff_ffffn),
-        };
+        const job: PcapngWalk = { ...section.walk, bytes, at: reader.offset, first: count, max: Math.min(RUN_FRAMES, index.capacity - count) };
         let walked: { next: number; at: number; maxRel: number };
         let stopped: boolean;
         if (parallel && plainRun) {
           const room = index.capacity - count;
-          const w = walker.walkPcapng({ ...job, max: room }, pass!.tables, walkColumnsOf(index), (from, to) => pass!.finishRange(from, to, bytes, reader.interfaces));
+          const w = walker.walkPcapng({ ...job, max: room }, pass.tables, walkColumnsOf(index), (from, to) => pass.finishRange(from, to, bytes, reader.interfaces));
           // A worker lost mid-walk may have left columns half written: the file is walked again here, whole.
           if (w.lost) return indexPcapng(bytes, undefined);
           walked = w;
           stopped = w.next < job.first + room;
           plainRun = false;
         } else {
-          walked = walkPcapngEpbs(job, pass!.tables, index);
-          pass!.finishRange(count, walked.next, bytes, reader.interfaces);
+          walked = walkPcapngEpbs(job, pass.tables, index);
+          pass.finishRange(count, walked.next, bytes, reader.interfaces);
           stopped = walked.next < job.first + job.max;
           plainRun = !stopped;
         }
-        index.count = walked.next;
-        count = walked.next;
-        if (walked.maxRel > maxRel) maxRel = walked.maxRel;
+        indexer.walked(walked.next, walked.maxRel);
         // After the first full run, room for as many frames as the rest of the file likely holds (by the run's
         // mean size, with a margin): doubling from a small guess would copy every column ten times over.
         if (!sized && !stopped && walked.next - job.first >= 512) {
@@ -351,24 +345,21 @@ function indexPcapng(bytes: Uint8Array, walker: PcapWalker | undefined): Indexed
     if (e instanceof CaptureError) return undefined;
     throw e;
   }
-  index.count = count;
-  const interfaces = reader.interfaces.map((i) => {
-    const o: CaptureInterface = { linktype: i.linktype, snaplen: i.snaplen };
-    if (i.name !== undefined) o.name = i.name;
-    if (i.description !== undefined) o.description = i.description;
-    if (i.fcsLength !== undefined) o.fcsLength = i.fcsLength;
-    return o;
-  });
-  return { bytes, format: 'pcapng', interfaces, firstTsNs, lastTsNs: firstTsNs + BigInt(maxRel), index, special: pass?.special ?? [] };
+  const interfaces = reader.interfaces.map(captureInterfaceOf);
+  return { bytes, format: 'pcapng', interfaces, firstTsNs: indexer.firstTsNs, lastTsNs: indexer.lastTsNs, index, special: indexer.special };
 }
 
 /** Files from this size on are walked on the worker thread when they are on a SharedArrayBuffer. */
 const PARALLEL_BYTES = 4 * 2 ** 20;
 
+/** Whether `walker` takes the walk of `bytes`: a big file in shared memory, and the walker ready. */
+function walkElsewhere(bytes: Uint8Array, walker: PcapWalker | undefined): walker is PcapWalker {
+  return walker !== undefined && bytes.length >= PARALLEL_BYTES && bytes.buffer instanceof SharedArrayBuffer && walker.ready();
+}
+
 /** The columns the walk writes, as a plain object to post to the worker (its typed arrays are shared, not copied). */
 function walkColumnsOf(ix: FrameIndexBuilder): WalkColumns {
-  const { offset, iface, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind } = ix;
-  return { offset, iface, tsRelNs, caplen, origLen, protos, ipSrc0, ipDst0, ipSrc1, ipDst1, tcpSeq, tcpAck, icmpReq, httpNeed, httpPrev, tcpShift, tcpSport, tcpDport, udpSport0, udpDport0, udpSport1, udpDport1, ipCount, udpCount, tcpDir, httpKind };
+  return Object.fromEntries(WALK_COLUMNS.map((name) => [name, ix[name]])) as unknown as WalkColumns;
 }
 
 /** Frames walked and finished at a time. */

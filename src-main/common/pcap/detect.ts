@@ -4,9 +4,9 @@
 import { CaptureError } from './error.ts';
 import type { CaptureFormat } from './error.ts';
 import { PCAP_MAGIC_MICRO, PCAP_MAGIC_NANO, PcapReader } from './pcap.ts';
-import type { ReadOptions } from './pcap.ts';
+import type { PcapHeader, ReadOptions } from './pcap.ts';
 import { BT_SHB, readPcapng } from './pcapng.ts';
-import type { Direction } from './pcapng.ts';
+import type { Direction, PcapngInterface } from './pcapng.ts';
 
 export interface CaptureInterface {
   linktype: number;
@@ -54,16 +54,30 @@ export function detectFormat(bytes: Uint8Array): CaptureFormat | null {
   return null;
 }
 
+/** The one interface of a classic pcap file, as readCapture gives it. */
+export function pcapInterfaceOf(h: PcapHeader): CaptureInterface {
+  const iface: CaptureInterface = { linktype: h.linktype, snaplen: h.snaplen };
+  if (h.fcsLength !== undefined) iface.fcsLength = h.fcsLength;
+  return iface;
+}
+
+/** A pcapng interface, as readCapture gives it. */
+export function captureInterfaceOf(i: PcapngInterface): CaptureInterface {
+  const o: CaptureInterface = { linktype: i.linktype, snaplen: i.snaplen };
+  if (i.name !== undefined) o.name = i.name;
+  if (i.description !== undefined) o.description = i.description;
+  if (i.fcsLength !== undefined) o.fcsLength = i.fcsLength;
+  return o;
+}
+
 /** Reads a pcap or pcapng file into one normalized shape. Throws CaptureError (also for anything else). */
 export function readCapture(bytes: Uint8Array, opts: ReadOptions = {}): Capture {
   const format = detectFormat(bytes);
   if (format === 'pcap') {
     const r = new PcapReader(bytes);
     const h = r.header;
-    const iface: CaptureInterface = { linktype: h.linktype, snaplen: h.snaplen };
-    if (h.fcsLength !== undefined) iface.fcsLength = h.fcsLength;
     const packets: CapturePacket[] = [];
-    const c: Capture = { format, byteOrder: h.byteOrder, interfaces: [iface], packets };
+    const c: Capture = { format, byteOrder: h.byteOrder, interfaces: [pcapInterfaceOf(h)], packets };
     try {
       for (let p = r.nextWith(makePacket); p !== null; p = r.nextWith(makePacket)) packets.push(p);
     } catch (e) {
@@ -74,13 +88,7 @@ export function readCapture(bytes: Uint8Array, opts: ReadOptions = {}): Capture 
   }
   if (format === 'pcapng') {
     const f = readPcapng(bytes, opts);
-    const interfaces = f.interfaces.map((i) => {
-      const o: CaptureInterface = { linktype: i.linktype, snaplen: i.snaplen };
-      if (i.name !== undefined) o.name = i.name;
-      if (i.description !== undefined) o.description = i.description;
-      if (i.fcsLength !== undefined) o.fcsLength = i.fcsLength;
-      return o;
-    });
+    const interfaces = f.interfaces.map(captureInterfaceOf);
     // PcapngPacket is a CapturePacket plus `block`; hand the same objects out
     const c: Capture = { format, byteOrder: f.sections[0]?.byteOrder ?? 'le', interfaces, packets: f.packets };
     if (f.error) c.error = f.error;
