@@ -3,7 +3,7 @@
 // dissector's outcome without a dissection, and mostly without making text. The message's start (its first line,
 // where the head ends) is wire/http-message.ts's, shared with the dissector.
 
-import { MAX_PDU } from '../wire/http-message.ts';
+import { isVersion, MAX_PDU, statusLine } from '../wire/http-message.ts';
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
@@ -74,19 +74,15 @@ function contentLengthAt(b: Uint8Array, j: number, end: number): number {
  */
 function bodylessHead(b: Uint8Array): boolean {
   // Only a status line can say so (a request's line does not start "HTTP/").
-  if (b[0] !== 72 || b[1] !== 84 || b[2] !== 84 || b[3] !== 80 || b[4] !== 47) return false;
+  if (!isVersion(b, 0)) return false;
+  // The line up to the head's first CR LF: a lone CR or LF in it fails the regex's "."
   let le = 0;
   while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  if (le < 12 || !digit(b[5]) || b[6] !== 46 || !digit(b[7]) || b[8] !== 32 || !digit(b[9]) || !digit(b[10]) || !digit(b[11])) return false;
-  if (le > 12) {
-    if (b[12] !== 32) return false;
-    for (let k = 13; k < le; k++) if (b[k] === 10 || b[k] === 13) return false;
-  }
+  if (!statusLine(b, le)) return false;
+  for (let k = 13; k < le; k++) if (b[k] === 10 || b[k] === 13) return false;
   const status = (b[9]! - 48) * 100 + (b[10]! - 48) * 10 + (b[11]! - 48);
   return status < 200 || status === 204 || status === 304;
 }
-
-const digit = (x: number | undefined) => x !== undefined && x >= 48 && x <= 57;
 
 /** Whether `pattern` (lower case) is at b[i..]: its letters in either case (a regex's "i"), the rest as they are. */
 function matchesAt(b: Uint8Array, i: number, pattern: readonly number[]): boolean {

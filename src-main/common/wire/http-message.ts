@@ -62,7 +62,7 @@ export function looksLikeHttp(b: Uint8Array): boolean {
 }
 
 /** STATUS on b[0, e): "HTTP/d.d ddd", then the end or a space and anything. */
-function statusLine(b: Uint8Array, e: number): boolean {
+export function statusLine(b: Uint8Array, e: number): boolean {
   return isVersion(b, 0) && e >= 12 && b[8] === 32 && isDigit(b[9]) && isDigit(b[10]) && isDigit(b[11]) && (e === 12 || b[12] === 32);
 }
 
@@ -80,6 +80,6 @@ function requestLine(b: Uint8Array, e: number): boolean {
 }
 
 /** "HTTP/d.d" at b[i..]. */
-function isVersion(b: Uint8Array, i: number): boolean {
+export function isVersion(b: Uint8Array, i: number): boolean {
   return b[i] === 72 && b[i + 1] === 84 && b[i + 2] === 84 && b[i + 3] === 80 && b[i + 4] === 47 && isDigit(b[i + 5]) && b[i + 6] === 46 && isDigit(b[i + 7]);
 }
