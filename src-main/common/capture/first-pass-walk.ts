@@ -11,7 +11,8 @@
 //   icmpReq, and where HTTP's payload starts and ends (offsets into the bytes walked) in httpNeed and httpPrev;
 // - OP_DISSECT for a frame it is not sure of (IPv4 fragments, payload on a port another dissector claims, link
 //   types other than Ethernet, frames cut short by the snaplen, more headers than the columns hold), which the
-//   stateful half gives to the full dissector; such a frame's columns are left untouched.
+//   stateful half gives to the full dissector; such a frame's columns are left untouched but for tcp.stream's
+//   "none", which the walk writes for every frame but TCP's (the index does not fill a column ahead).
 // A frame it stops at as malformed keeps the columns up to there, without EXACT.
 //
 // The functions here are self-contained (no imported or module-level binding inside them, their constants written
@@ -59,6 +60,7 @@ export const WALK_COLUMNS = [
   'tcpSeq',
   'tcpAck',
   'icmpReq',
+  'tcpStream',
   'httpNeed',
   'httpPrev',
   'tcpShift',
@@ -102,8 +104,11 @@ export function walkFrame(d: Uint8Array, start: number, end: number, origLen: nu
   /** VXLAN in VXLAN deeper than this is left to the dissector. */
   const MAX_DEPTH = 4;
 
+  // tcp.stream: none (NO_TCP), unless the frame is TCP the stateful half numbers, or the dissector's frame
+  // (OP_DISSECT) whose analysis it writes over this.
   if (linktype !== 1 || origLen > end - start) {
     c.httpKind[i] = 5; // OP_DISSECT
+    c.tcpStream[i] = -1;
     return;
   }
   let protos = 0;
@@ -379,6 +384,7 @@ export function walkFrame(d: Uint8Array, start: number, end: number, origLen: nu
 
   if (unsure) {
     c.httpKind[i] = 5; // OP_DISSECT
+    c.tcpStream[i] = -1;
     return;
   }
   // A frame's columns start empty and each is written once: only what the frame holds is stored, as writing every
@@ -414,8 +420,11 @@ export function walkFrame(d: Uint8Array, start: number, end: number, origLen: nu
         c.httpNeed[i] = ps;
         c.httpPrev[i] = pe;
       }
-    } else c.icmpReq[i] = ((sp << 16) | dp) >>> 0;
-  }
+    } else {
+      c.icmpReq[i] = ((sp << 16) | dp) >>> 0;
+      c.tcpStream[i] = -1;
+    }
+  } else c.tcpStream[i] = -1;
   c.protos[i] = exact ? (protos | EXACT | (namesIp ? NAMES_IP : 0)) >>> 0 : protos;
 }
 

@@ -21,8 +21,8 @@ import { OP_DISSECT, OP_ECHO_REQUEST, OP_ECHO_REPLY, OP_TCP, OP_TCP_HTTP, walkFr
 import type { FieldValues } from '../dissect/index.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
-import { CHUNKED_BODY, readHead, type HeadBody } from './http-head.ts';
-import { firstLineOf, looksLikeHttp, MAX_PDU } from '../wire/http-message.ts';
+import { CHUNKED_BODY, readHead, readHeadAt, type HeadBody } from './http-head.ts';
+import { firstLineOf, looksLikeHttpAt, MAX_PDU } from '../wire/http-message.ts';
 import { readOnChunks, type GatheredMessage } from '../wire/http-chunked.ts';
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
@@ -59,9 +59,49 @@ interface UdpState {
 interface Pending extends GatheredMessage {
   frames: number[];
 }
-/** A message the walk began: how many of its frames the walk saw (http.ts ignores the extra property). */
-interface WalkedPending extends Pending {
-  walked: number;
+/**
+ * A message the walk began, in http.ts's shape (it ignores `walked`: how many of the message's frames the walk
+ * saw). Its segments are spans of the file's bytes, made views (`chunks`) only when something reads them: a head
+ * in several segments, a chunked body, the dissector joining a frame of its own. A view per segment cost the
+ * import more than the rest of HTTP's gathering.
+ */
+class WalkedMessage implements Pending {
+  frames: number[] = [];
+  size = 0;
+  need: number | undefined = undefined;
+  chunkAt: number | undefined = undefined;
+  afterData: boolean | undefined = undefined;
+  walked = 0;
+  readonly #data: Uint8Array;
+  /** Segments not made views yet, as start and end offsets into #data. */
+  readonly #spans: number[] = [];
+  #chunks: Uint8Array[] | undefined;
+
+  constructor(data: Uint8Array) {
+    this.#data = data;
+  }
+
+  get chunks(): Uint8Array[] {
+    if (this.#chunks === undefined) {
+      const spans = this.#spans;
+      this.#chunks = [];
+      for (let k = 0; k < spans.length; k += 2) this.#chunks.push(this.#data.subarray(spans[k], spans[k + 1]));
+      spans.length = 0;
+    }
+    return this.#chunks;
+  }
+
+  set chunks(chunks: Uint8Array[]) {
+    this.#spans.length = 0;
+    this.#chunks = chunks;
+  }
+
+  /** A segment: the bytes [start, end) of the file. */
+  add(start: number, end: number): void {
+    if (this.#chunks !== undefined) this.#chunks.push(this.#data.subarray(start, end));
+    else this.#spans.push(start, end);
+    this.size += end - start;
+  }
 }
 /** http.ts's: an ended message is set to undefined, not deleted. */
 interface HttpState {
@@ -170,7 +210,6 @@ export class FirstPass {
    * of its interface: walked, then finished.
    */
   frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
-    this.#index.unsetStreams(i, i + 1);
     walkFrame(data, start, end, this.#index.origLen[i]!, linktype, i, this.#t, this.#index);
     this.finish(i, data, start, end, linktype, interfaceName);
   }
@@ -180,7 +219,6 @@ export class FirstPass {
    * on one link type, or on those of the interfaces the iface column names.
    */
   finishRange(from: number, to: number, data: Uint8Array, linktype: number | readonly { linktype: number; name?: string }[]): void {
-    this.#index.unsetStreams(from, to);
     const offset = this.#index.offset;
     const caplen = this.#index.caplen;
     if (typeof linktype === 'number') {
@@ -213,7 +251,7 @@ export class FirstPass {
         const pe = ix.httpPrev[i]!;
         ix.httpNeed[i] = 0;
         ix.httpPrev[i] = 0;
-        outcome = this.#httpFirstPass(i, data.subarray(ps, pe));
+        outcome = this.#httpFirstPass(i, data, ps, pe);
         const h = ix.httpKind[i]!;
         if (h === HTTP_CONTINUATION || h === HTTP_COMPLETE) ix.protos[i] = (ix.protos[i]! | PROTO_BITS.http) >>> 0;
       }
@@ -391,34 +429,41 @@ export class FirstPass {
    * http.ts's firstPass(), on the shared state; the outcome goes into the httpKind, httpNeed and httpPrev columns.
    * Returns the outcome itself when the message holds bytes the walk did not see (frames the dissector took).
    */
-  #httpFirstPass(i: number, payload: Uint8Array): unknown {
+  #httpFirstPass(i: number, data: Uint8Array, ps: number, pe: number): unknown {
     const ix = this.#index;
     const pending = this.#httpState.pending;
     const slot = ix.tcpStream[i]! * 2 + ix.tcpDir[i]!;
     const key = (this.#httpKeys[slot] ??= `${ix.tcpStream[i]}/${ix.tcpDir[i]}`);
     let p = pending.get(key);
     if (!p) {
-      if (!looksLikeHttp(payload)) {
+      if (!looksLikeHttpAt(data, ps, pe)) {
         ix.httpKind[i] = HTTP_CONTINUATION;
         return;
       }
-      const mine: WalkedPending = { chunks: [], frames: [], size: 0, need: undefined, chunkAt: undefined, afterData: undefined, walked: 0 };
-      p = mine;
+      p = new WalkedMessage(data);
       pending.set(key, p);
     }
     // Clean: the walk saw every frame of the message (the dissector joined none of its own).
-    const walked = (p as Partial<WalkedPending>).walked;
-    const clean = walked !== undefined && walked === p.frames.length;
-    if (clean) (p as WalkedPending).walked = walked + 1;
+    const clean = p instanceof WalkedMessage && p.walked === p.frames.length;
     ix.httpPrev[i] = p.frames.length > 0 ? p.frames[p.frames.length - 1]! : 0;
-    // A view, not a copy as http.ts keeps: the file's bytes outlive the first pass.
-    p.chunks.push(payload);
+    if (p instanceof WalkedMessage) {
+      if (clean) p.walked++;
+      p.add(ps, pe);
+    } else {
+      // A view, not a copy as http.ts keeps: the file's bytes outlive the first pass.
+      p.chunks.push(data.subarray(ps, pe));
+      p.size += pe - ps;
+    }
     p.frames.push(i + 1);
-    p.size += payload.length;
     let all: Uint8Array | undefined;
     if (p.need === undefined && p.chunkAt === undefined) {
-      all = p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
-      const he = readHead(all, this.#head);
+      // A message's first segment is read in place; a head in several segments, joined.
+      let he: number;
+      if (p.frames.length === 1) he = readHeadAt(data, ps, pe, this.#head);
+      else {
+        all = concatBytes(p.chunks, p.size);
+        he = readHead(all, this.#head);
+      }
       if (he >= 0) {
         const body = this.#head.body;
         if (body === CHUNKED_BODY) p.chunkAt = he;
@@ -438,7 +483,7 @@ export class FirstPass {
     const first = p.frames.length === 1 && (p.need !== undefined || p.chunkAt !== undefined);
     ix.httpKind[i] = first ? HTTP_FIRST_SEGMENT : HTTP_SEGMENT;
     if (clean) return undefined;
-    return first ? { kind: 'segment', firstLine: firstLineOf(payload) } : { kind: 'segment' };
+    return first ? { kind: 'segment', firstLine: firstLineOf(data.subarray(ps, pe)) } : { kind: 'segment' };
   }
 
   /**
@@ -524,8 +569,9 @@ function fillFilterColumns(ix: FrameIndexBuilder, i: number, values: FieldValues
   ix.udpDport0[i] = (udpDst[0] as number | undefined) ?? 0;
   ix.udpSport1[i] = (udpSrc[1] as number | undefined) ?? 0;
   ix.udpDport1[i] = (udpDst[1] as number | undefined) ?? 0;
-  ix.udpStream0[i] = udpStream.length > 0 ? (udpStream[0] as number) : -1;
-  ix.udpStream1[i] = udpStream.length > 1 ? (udpStream[1] as number) : -1;
+  // A udp.stream per UDP header there is (-1: the quoted datagram's, which has none).
+  if (udpSrc.length > 0) ix.udpStream0[i] = udpStream.length > 0 ? (udpStream[0] as number) : -1;
+  if (udpSrc.length > 1) ix.udpStream1[i] = udpStream.length > 1 ? (udpStream[1] as number) : -1;
   ix.tcpSport[i] = (tcpSrc[0] as number | undefined) ?? 0;
   ix.tcpDport[i] = (tcpDst[0] as number | undefined) ?? 0;
 }

@@ -54,7 +54,7 @@ const COLUMNS = [
   ['ipDst0', Uint32Array],
   ['ipSrc1', Uint32Array],
   ['ipDst1', Uint32Array],
-  /** udp.stream of the first MAX_LAYERS UDP headers (udpCount of them), -1 where none. */
+  /** udp.stream of the first MAX_LAYERS UDP headers (udpCount of them; -1: a header without one, as an ICMP error's). */
   ['udpStream0', Int32Array],
   ['udpStream1', Int32Array],
   ['tcpStream', Int32Array],
@@ -175,21 +175,20 @@ export class FrameIndexBuilder implements FrameIndex {
   tcpDir!: Uint8Array;
   httpKind!: Uint8Array;
 
-  /**
-   * Columns on SharedArrayBuffers, which a worker thread writes too (store/walk-worker.ts). Their stream columns
-   * are set to "none" run by run as the first pass finishes frames (FirstPass.finishRange), not all at once here:
-   * the import's worker is already walking by then.
-   */
+  /** Columns on SharedArrayBuffers, which a worker thread writes too (store/walk-worker.ts). */
   readonly shared: boolean;
 
+  /**
+   * Every column starts zero, and nothing is filled here: tcpStream's NO_TCP is written by the walk of each frame
+   * (first-pass-walk.ts), and a udp.stream column holds a value only where udpCount says its UDP header is.
+   */
   constructor(capacity = 1024, shared = false) {
     this.shared = shared;
     Object.assign(this, allocate(Math.max(16, capacity), shared));
-    if (!shared) this.#unset(0);
   }
 
   /**
-   * Appends frame `count` (zeroed analysis columns, tcpStream NO_TCP) and returns its index. Only what every frame
+   * Appends frame `count` (zeroed analysis columns) and returns its index. Only what every frame
    * has is written here: the first pass writes what a frame holds, and a column it leaves keeps its empty value.
    */
   add(offset: number, tsRelNs: number, caplen: number, origLen: number, iface: number): number {
@@ -216,23 +215,10 @@ export class FrameIndexBuilder implements FrameIndex {
 
   #grow(capacity: number): void {
     const next = allocate(capacity, this.shared);
-    const from = this.offset.length;
     for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
     Object.assign(this, next);
-    if (!this.shared) this.#unset(from);
   }
 
-  /** The stream columns' "none" (-1) from frame `from` to `to`: one fill, rather than three stores a frame. */
-  #unset(from: number, to?: number): void {
-    this.tcpStream.fill(NO_TCP, from, to);
-    this.udpStream0.fill(-1, from, to);
-    this.udpStream1.fill(-1, from, to);
-  }
-
-  /** For a shared index: the stream columns' "none" for frames `from` to `to`, before the first pass finishes them. */
-  unsetStreams(from: number, to: number): void {
-    if (this.shared) this.#unset(from, to);
-  }
 }
 
 /** An empty index (a capture of no frames). */

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { headerEnd, latin1, STATUS, MAX_PDU } from '../wire/http-message.ts';
-import { CHUNKED_BODY, readHead } from './http-head.ts';
+import { CHUNKED_BODY, readHead, readHeadAt } from './http-head.ts';
 
 /** http.ts's reading of a head's text (bodyless, chunkedBody, bodyLength), as the oracle. */
 function truth(b: Uint8Array): { he: number; body?: number } {
@@ -19,9 +19,21 @@ function truth(b: Uint8Array): { he: number; body?: number } {
   return { he, body: m ? Math.min(Number(m[1]), MAX_PDU) : 0 };
 }
 
+/** Bytes around a head read in place (readHeadAt), that would end it or give it a body were they read. */
+const BEFORE = Uint8Array.from('\r\n\r\nX', (c) => c.charCodeAt(0));
+const AFTER = Uint8Array.from('\r\n\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n', (c) => c.charCodeAt(0));
+
+/** readHead's answer, which readHeadAt gives too for the same bytes inside others. */
 function read(b: Uint8Array): { he: number; body?: number } {
   const out = { body: NaN };
   const he = readHead(b, out);
+  const inPlace = { body: NaN };
+  const all = new Uint8Array(BEFORE.length + b.length + AFTER.length);
+  all.set(BEFORE);
+  all.set(b, BEFORE.length);
+  all.set(AFTER, BEFORE.length + b.length);
+  const heAt = readHeadAt(all, BEFORE.length, BEFORE.length + b.length, inPlace);
+  assert.deepEqual(heAt < 0 ? { he: heAt } : { he: heAt, body: inPlace.body }, he < 0 ? { he } : { he, body: out.body }, 'read in place');
   return he < 0 ? { he } : { he, body: out.body };
 }
 
@@ -47,7 +59,7 @@ const HEADS = [
   'HTTP/1.1 200 OK\n\nContent-Length: 4\r\n\r\n',
 ];
 
-test('readHead ends the head and reads its body as headerEnd and http.ts do', () => {
+test('readHead (and readHeadAt in place) ends the head and reads its body as headerEnd and http.ts do', () => {
   for (const h of HEADS) assert.deepEqual(read(bytes(h)), truth(bytes(h)), JSON.stringify(h));
 });
 

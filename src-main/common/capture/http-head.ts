@@ -3,7 +3,7 @@
 // dissector's outcome without a dissection, and mostly without making text. The message's start (its first line,
 // where the head ends) is wire/http-message.ts's, shared with the dissector.
 
-import { isVersion, MAX_PDU, statusLine } from '../wire/http-message.ts';
+import { isVersion, MAX_PDU, statusLineAt } from '../wire/http-message.ts';
 
 const CONTENT_LENGTH = Array.from('\r\ncontent-length:', (c) => c.charCodeAt(0));
 
@@ -23,34 +23,41 @@ export interface HeadBody {
  * (its bodyLength), else 0.
  */
 export function readHead(b: Uint8Array, out: HeadBody): number {
-  const n = b.length;
+  return readHeadAt(b, 0, b.length, out);
+}
+
+/**
+ * readHead of a message whose bytes so far are b[s, z), read in place (a segment's payload inside the file's
+ * bytes); where the head ends counts from s.
+ */
+export function readHeadAt(b: Uint8Array, s: number, z: number, out: HeadBody): number {
   let length = -1;
   let chunked = false;
-  // Every CR LF has one of its two bytes at an odd index: looking at those alone finds them all, in order.
-  for (let k = 1; k < n; k += 2) {
+  // Every CR LF has one of its two bytes at an odd distance from s: looking at those alone finds them all, in order.
+  for (let k = s + 1; k < z; k += 2) {
     const x = b[k];
     let i: number;
     if (x === 10) {
       if (b[k - 1] !== 13) continue;
       i = k - 1;
     } else if (x === 13) {
-      if (b[k + 1] !== 10) continue;
+      if (k + 1 >= z || b[k + 1] !== 10) continue;
       i = k;
     } else continue;
-    if (i + 3 >= n) break;
+    if (i + 3 >= z) break;
     // CR LF at i: the head's end, or a header line at i + 2 (the name's first letter picks the one to compare).
     const c = b[i + 2]!;
     if (c === 13) {
       if (b[i + 3] === 10) {
-        out.body = bodylessHead(b) ? 0 : chunked ? CHUNKED_BODY : length < 0 ? 0 : length;
-        return i + 4;
+        out.body = bodylessHead(b, s) ? 0 : chunked ? CHUNKED_BODY : length < 0 ? 0 : length;
+        return i + 4 - s;
       }
       continue;
     }
     const l = c | 0x20;
     if (l === 116) {
-      if (!chunked && matchesAt(b, i, TRANSFER_ENCODING) && namesChunked(b, i + TRANSFER_ENCODING.length, n)) chunked = true;
-    } else if (l === 99 && length < 0 && matchesAt(b, i, CONTENT_LENGTH)) length = contentLengthAt(b, i + CONTENT_LENGTH.length, n);
+      if (!chunked && matchesAt(b, i, z, TRANSFER_ENCODING) && namesChunked(b, i + TRANSFER_ENCODING.length, z)) chunked = true;
+    } else if (l === 99 && length < 0 && matchesAt(b, i, z, CONTENT_LENGTH)) length = contentLengthAt(b, i + CONTENT_LENGTH.length, z);
   }
   return -1;
 }
@@ -69,23 +76,24 @@ function contentLengthAt(b: Uint8Array, j: number, end: number): number {
 }
 
 /**
- * http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head `b` has a CRLF). Its STATUS regex,
+ * http.ts's bodyless(): a status line of 1xx, 204 or 304 (the head at b[s..] has a CRLF). Its STATUS regex,
  * /^HTTP\/\d\.\d \d{3}( .*)?$/, read on the bytes: "." takes any byte but CR and LF.
  */
-function bodylessHead(b: Uint8Array): boolean {
+function bodylessHead(b: Uint8Array, s: number): boolean {
   // Only a status line can say so (a request's line does not start "HTTP/").
-  if (!isVersion(b, 0)) return false;
+  if (!isVersion(b, s)) return false;
   // The line up to the head's first CR LF: a lone CR or LF in it fails the regex's "."
-  let le = 0;
+  let le = s;
   while (!(b[le] === 13 && b[le + 1] === 10)) le++;
-  if (!statusLine(b, le)) return false;
-  for (let k = 13; k < le; k++) if (b[k] === 10 || b[k] === 13) return false;
-  const status = (b[9]! - 48) * 100 + (b[10]! - 48) * 10 + (b[11]! - 48);
+  if (!statusLineAt(b, s, le)) return false;
+  for (let k = s + 13; k < le; k++) if (b[k] === 10 || b[k] === 13) return false;
+  const status = (b[s + 9]! - 48) * 100 + (b[s + 10]! - 48) * 10 + (b[s + 11]! - 48);
   return status < 200 || status === 204 || status === 304;
 }
 
-/** Whether `pattern` (lower case) is at b[i..]: its letters in either case (a regex's "i"), the rest as they are. */
-function matchesAt(b: Uint8Array, i: number, pattern: readonly number[]): boolean {
+/** Whether `pattern` (lower case) is at b[i..end): its letters in either case (a regex's "i"), the rest as they are. */
+function matchesAt(b: Uint8Array, i: number, end: number, pattern: readonly number[]): boolean {
+  if (i + pattern.length > end) return false;
   for (let k = 0; k < pattern.length; k++) {
     const x = b[i + k];
     const c = pattern[k]!;
@@ -99,6 +107,6 @@ const CHUNKED = Array.from('chunked', (c) => c.charCodeAt(0));
 
 /** http.ts's /\r\ntransfer-encoding:[^\r\n]*chunked/i after the header's name: "chunked" (any case) on its line. */
 function namesChunked(b: Uint8Array, from: number, end: number): boolean {
-  for (let j = from; j + CHUNKED.length <= end && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, CHUNKED)) return true;
+  for (let j = from; j + CHUNKED.length <= end && b[j] !== 13 && b[j] !== 10; j++) if (matchesAt(b, j, end, CHUNKED)) return true;
   return false;
 }

@@ -1,7 +1,7 @@
 // looksLikeHttp reads the first line on its bytes; the regexes it stands for decide the same for every line here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { firstLineOf, looksLikeHttp } from './http-message.ts';
+import { firstLineOf, looksLikeHttp, looksLikeHttpAt } from './http-message.ts';
 
 const REQUEST = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
 const STATUS = /^HTTP\/\d\.\d \d{3}( .*)?$/;
@@ -45,8 +45,25 @@ const LINES = [
   'Ok',
 ];
 
+/** looksLikeHttpAt on `b` inside other bytes, which would complete a cut line were they read. */
+function inPlace(b: Uint8Array): boolean {
+  const before = bytes('GET ');
+  const after = bytes('T / HTTP/1.1\r\n');
+  const all = new Uint8Array(before.length + b.length + after.length);
+  all.set(before);
+  all.set(b, before.length);
+  all.set(after, before.length + b.length);
+  return looksLikeHttpAt(all, before.length, before.length + b.length);
+}
+
 test('looksLikeHttp decides as the request and status regexes on their first line', () => {
   for (const line of LINES) assert.equal(looksLikeHttp(bytes(line)), truth(bytes(line)), JSON.stringify(line.slice(0, 40)));
+});
+
+test('looksLikeHttpAt decides in place as looksLikeHttp on the bytes alone', () => {
+  const cut = ['GET / HTTP/1.', 'HTTP/1.1 20', 'GE', 'OPTIONS', 'DELETE /x', 'HTTP/1.1 200 OK'];
+  for (const line of [...LINES, ...cut]) assert.equal(inPlace(bytes(line)), looksLikeHttp(bytes(line)), JSON.stringify(line.slice(0, 40)));
+  assert.equal(looksLikeHttp(bytes('GET / HTTP/1.')), false);
 });
 
 test('looksLikeHttp on 20,000 mutated lines decides as the regexes', () => {
@@ -64,6 +81,7 @@ test('looksLikeHttp on 20,000 mutated lines decides as the regexes', () => {
     const want = truth(b);
     if (want) yes++;
     assert.equal(looksLikeHttp(b), want, JSON.stringify(String.fromCharCode(...b.subarray(0, 40))));
+    assert.equal(inPlace(b), want, `in place: ${JSON.stringify(String.fromCharCode(...b.subarray(0, 40)))}`);
   }
   assert.ok(yes > 1000, `some mutated lines still start a message (${yes})`);
 });

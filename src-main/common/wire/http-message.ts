@@ -54,27 +54,36 @@ const isDigit = (x: number | undefined) => x !== undefined && x >= 48 && x <= 57
  * the bytes: no text is made, as the import asks this of every TCP payload that may start a message.
  */
 export function looksLikeHttp(b: Uint8Array): boolean {
+  return looksLikeHttpAt(b, 0, b.length);
+}
+
+/**
+ * looksLikeHttp of the bytes b[s, z), read in place: the import asks it of a payload inside the file's bytes, and
+ * a view of it would cost more than the reading.
+ */
+export function looksLikeHttpAt(b: Uint8Array, s: number, z: number): boolean {
   // Most payloads (a body's later segments) fail on their first byte.
-  if (b.length < 5 || LINE_START[b[0]!] === 0) return false;
-  let e = 0;
-  while (e < b.length && e < 2048 && b[e] !== 13 && b[e] !== 10) e++;
-  return statusLine(b, e) || requestLine(b, e);
+  if (z - s < 5 || LINE_START[b[s]!] === 0) return false;
+  const lim = z - s < 2048 ? z : s + 2048;
+  let e = s;
+  while (e < lim && b[e] !== 13 && b[e] !== 10) e++;
+  return statusLineAt(b, s, e) || requestLine(b, s, e);
 }
 
-/** STATUS on b[0, e): "HTTP/d.d ddd", then the end or a space and anything. */
-export function statusLine(b: Uint8Array, e: number): boolean {
-  return isVersion(b, 0) && e >= 12 && b[8] === 32 && isDigit(b[9]) && isDigit(b[10]) && isDigit(b[11]) && (e === 12 || b[12] === 32);
+/** STATUS on the line b[s, e): "HTTP/d.d ddd", then the end or a space and anything. */
+export function statusLineAt(b: Uint8Array, s: number, e: number): boolean {
+  return e - s >= 12 && isVersion(b, s) && b[s + 8] === 32 && isDigit(b[s + 9]) && isDigit(b[s + 10]) && isDigit(b[s + 11]) && (e - s === 12 || b[s + 12] === 32);
 }
 
-/** The request line's regex on b[0, e): a method, a space, a target of no blanks, a space, "HTTP/d.d" that ends the line. */
-function requestLine(b: Uint8Array, e: number): boolean {
+/** The request line's regex on b[s, e): a method, a space, a target of no blanks, a space, "HTTP/d.d" that ends the line. */
+function requestLine(b: Uint8Array, s: number, e: number): boolean {
   for (const m of METHOD_BYTES) {
     let k = 0;
-    while (k < m.length && b[k] === m[k]) k++;
-    if (k < m.length || b[k] !== 32) continue;
-    let w = k + 1;
+    while (k < m.length && s + k < e && b[s + k] === m[k]) k++;
+    if (k < m.length || s + k >= e || b[s + k] !== 32) continue;
+    let w = s + k + 1;
     while (w < e && SPACE[b[w]!] === 0) w++;
-    return w > k + 1 && w + 9 === e && b[w] === 32 && isVersion(b, w + 1);
+    return w > s + k + 1 && w + 9 === e && b[w] === 32 && isVersion(b, w + 1);
   }
   return false;
 }
