@@ -11,7 +11,7 @@
 import type { Database } from 'better-sqlite3';
 import { FlotillaError } from '../common/api/errors.ts';
 import type { CaptureFileFormat, CaptureInterfaceInfo, CaptureSource, CaptureSummary, FrameRow } from '../common/api/capture-types.ts';
-import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, type FrameIndex } from '../common/capture/frame-index.ts';
+import { blockCount, BLOCK_FRAMES, decodeBlock, encodeBlock, origLenOf, type FrameIndex } from '../common/capture/frame-index.ts';
 import type { SpecialRow } from '../common/capture/first-pass.ts';
 import { walkWorker } from './walk-worker.ts';
 import { CaptureRefused, FrameIndexer, indexCapture, indexParsedCapture, parseCaptureFile, type IndexedCapture, type ParsedCapture } from '../common/capture/indexer.ts';
@@ -442,7 +442,7 @@ export class CaptureStore {
       const f = reader.frame(n);
       const ix = f.index;
       out.push({
-        location: { number: n, offset: ix.offset[f.at]!, caplen: ix.caplen[f.at]!, origLen: ix.origLen[f.at]!, iface: ix.iface[f.at]!, tsRelNs: ix.tsRelNs[f.at]! },
+        location: { number: n, offset: ix.offset[f.at]!, caplen: ix.caplen[f.at]!, origLen: origLenOf(ix, f.at), iface: ix.iface[f.at]!, tsRelNs: ix.tsRelNs[f.at]! },
         data: f.data,
       });
     }

@@ -11,7 +11,7 @@
 import type { FilterProblem } from '../api/capture-types.ts';
 import { CaptureContext, collectFields, compileFilter, type FieldValues, type Summary } from '../dissect/index.ts';
 import { frameMeta, type ParsedCapture } from './indexer.ts';
-import { BLOCK_FRAMES, blockCount, EXACT, NAMES_IP, type FrameIndex } from './frame-index.ts';
+import { BLOCK_FRAMES, blockCount, EXACT, NAMES_IP, origLenOf, type FrameIndex } from './frame-index.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 
 /** A capture with its frame index, as the store gives it (frame numbers 1-based). */
@@ -125,7 +125,7 @@ export class AnalysisIndex {
       for (let at = 0; at < b.count; at++) {
         const i = seq * BLOCK_FRAMES + at;
         ix.time[i] = b.tsRelNs[at]! / 1e9;
-        ix.length[i] = b.origLen[at]!;
+        ix.length[i] = origLenOf(b, at);
         ix.tcpStream[i] = b.tcpStream[at]!;
         const protos = b.protos[at]!;
         if ((protos & EXACT) !== 0) {

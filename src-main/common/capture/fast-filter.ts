@@ -7,7 +7,7 @@
 
 import { lookupField, type DisplayFilter, type FieldValue, type FieldValues } from '../dissect/index.ts';
 import { parse, type Ast } from '../dissect/filter/index.ts';
-import { EXACT, PROTO_BITS, type FrameIndex } from './frame-index.ts';
+import { EXACT, origLenOf, PROTO_BITS, type FrameIndex } from './frame-index.ts';
 
 /** Value fields the columns hold. */
 const VALUE_FIELDS = new Set(['frame.number', 'frame.len', 'frame.cap_len', 'frame.time_relative', 'ip.addr', 'ip.src', 'ip.dst', 'tcp.port', 'tcp.srcport', 'tcp.dstport', 'udp.port', 'udp.srcport', 'udp.dstport', 'tcp.stream', 'udp.stream']);
@@ -96,7 +96,7 @@ function fill(field: string, ix: FrameIndex, at: number, number: number, out: Fi
       out.push(number);
       return;
     case 'frame.len':
-      out.push(ix.origLen[at]!);
+      out.push(origLenOf(ix, at));
       return;
     case 'frame.cap_len':
       out.push(ix.caplen[at]!);

@@ -55,7 +55,7 @@ test('classic pcap whose first records are big and later ones small: the columns
   const slow = indexParsedCapture(parseCaptureFile(bytes));
   assert.equal(fast.index.count, 6000);
   assert.ok(fast.index.offset.length >= 6000);
-  for (const name of ['offset', 'tsRelNs', 'caplen', 'origLen', 'protos', 'tcpStream', 'tcpSeq', 'tcpAck', 'httpKind', 'httpNeed', 'httpPrev', 'kind'] as const) {
+  for (const name of ['offset', 'tsRelNs', 'caplen', 'lenXor', 'protos', 'tcpStream', 'tcpSeq', 'tcpAck', 'httpKind', 'httpNeed', 'httpPrev', 'kind'] as const) {
     assert.deepEqual(Array.from(fast.index[name].subarray(0, 6000)), Array.from(slow.index[name].subarray(0, 6000)), name);
   }
   assert.equal(fast.lastTsNs - fast.firstTsNs, 5999n * 1000n);

@@ -51,7 +51,7 @@ export const WALK_COLUMNS = [
   'iface',
   'tsRelNs',
   'caplen',
-  'origLen',
+  'lenXor',
   'protos',
   'ipSrc0',
   'ipDst0',
@@ -99,8 +99,8 @@ export function walkFrame(d: Uint8Array, start: number, end: number, origLen: nu
   const P_UDP = 64;
   const P_VXLAN = 128;
   const P_DNS = 256;
-  const EXACT = 0x8000_0000;
-  const NAMES_IP = 0x4000_0000;
+  const EXACT = 0x8000;
+  const NAMES_IP = 0x4000;
   /** VXLAN in VXLAN deeper than this is left to the dissector. */
   const MAX_DEPTH = 4;
 
@@ -474,7 +474,7 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
   const offset = c.offset;
   const tsRelNs = c.tsRelNs;
   const caplens = c.caplen;
-  const origLens = c.origLen;
+  const lenXors = c.lenXor;
   let at = job.at;
   let maxRel = 0;
   let i = job.first;
@@ -496,7 +496,7 @@ export function walkPcapRecords(job: PcapWalk, t: WalkTables, c: WalkColumns): P
     offset[i] = start;
     tsRelNs[i] = rel;
     caplens[i] = caplen;
-    origLens[i] = origLen;
+    if (origLen !== caplen) lenXors[i] = origLen ^ caplen;
     walkFrame(d, start, next, origLen, linktype, i, t, c);
     at = next;
     caplen = nextCaplen;
@@ -548,7 +548,7 @@ export function walkPcapngEpbs(job: PcapngWalk, t: WalkTables, c: WalkColumns): 
   const offset = c.offset;
   const tsRelNs = c.tsRelNs;
   const caplens = c.caplen;
-  const origLens = c.origLen;
+  const lenXors = c.lenXor;
   const ifaceCol = c.iface;
   const hi0 = job.tsHigh0;
   const lo0 = job.tsLow0;
@@ -573,7 +573,7 @@ export function walkPcapngEpbs(job: PcapngWalk, t: WalkTables, c: WalkColumns): 
     offset[i] = start;
     tsRelNs[i] = rel;
     caplens[i] = caplen;
-    origLens[i] = origLen;
+    if (origLen !== caplen) lenXors[i] = origLen ^ caplen;
     ifaceCol[i] = globals[id]!;
     walkFrame(d, start, start + caplen, origLen, linktypes[id]!, i, t, c);
     at += len;

@@ -16,7 +16,7 @@ import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.
 import { lookupDissector } from '../dissect/table.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, PROTO_BITS, FrameIndexBuilder } from './frame-index.ts';
+import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, origLenOf, PROTO_BITS, FrameIndexBuilder } from './frame-index.ts';
 import { OP_DISSECT, OP_ECHO_REQUEST, OP_ECHO_REPLY, OP_TCP, OP_TCP_HTTP, walkFrame, WALK_KNOWN, WALK_NONE, WALK_STATELESS, WALK_UNKNOWN, WALK_VXLAN, type WalkTables } from './first-pass-walk.ts';
 import type { FieldValues } from '../dissect/index.ts';
 import { TupleTable } from './tuple-table.ts';
@@ -210,7 +210,7 @@ export class FirstPass {
    * of its interface: walked, then finished.
    */
   frame(i: number, data: Uint8Array, start: number, end: number, linktype: number, interfaceName?: string): void {
-    walkFrame(data, start, end, this.#index.origLen[i]!, linktype, i, this.#t, this.#index);
+    walkFrame(data, start, end, origLenOf(this.#index, i), linktype, i, this.#t, this.#index);
     this.finish(i, data, start, end, linktype, interfaceName);
   }
 
@@ -288,7 +288,7 @@ export class FirstPass {
 
   #meta(i: number, linktype: number, interfaceName: string | undefined): FrameMeta {
     const ix = this.#index;
-    const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { number: i + 1, tsNs: this.#firstTsNs + BigInt(ix.tsRelNs[i]!), origLen: ix.origLen[i]!, linktype };
+    const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = { number: i + 1, tsNs: this.#firstTsNs + BigInt(ix.tsRelNs[i]!), origLen: origLenOf(ix, i), linktype };
     if (interfaceName !== undefined) meta.interfaceName = interfaceName;
     return meta;
   }

@@ -33,22 +33,28 @@ export const NO_TCP = -1;
  * names; a frame without it is dissected to be filtered.
  */
 export const PROTO_BITS = { eth: 1, vlan: 2, arp: 4, ip: 8, icmp: 16, tcp: 32, udp: 64, vxlan: 128, dns: 256, http: 512 } as const;
-export const EXACT = 0x8000_0000;
+export const EXACT = 0x8000;
 /** With EXACT: the Source and Destination columns are the last IPv4 header's addresses (no Ethernet header after it). */
-export const NAMES_IP = 0x4000_0000;
+export const NAMES_IP = 0x4000;
 /** IPv4 headers, and UDP headers, the filter columns hold per frame (VXLAN's outer and inner). */
 export const MAX_LAYERS = 2;
 
 type Column = Float64Array | Uint32Array | Int32Array | Int16Array | Uint16Array | Uint8Array;
 type ColumnCtor = Float64ArrayConstructor | Uint32ArrayConstructor | Int32ArrayConstructor | Int16ArrayConstructor | Uint16ArrayConstructor | Uint8ArrayConstructor;
 
+/**
+ * The columns, in their stored order. A capture file is at most 4 GiB (a typed array's limit where the index was
+ * made, and more than an import or a live capture may hold), so offsets are 32-bit; the original length is
+ * stored as origLen XOR caplen, zero for a frame captured whole, so for most captures its pages are never
+ * written. Each byte a frame takes here is memory the import faults in and writes (origLenOf reads the length).
+ */
 const COLUMNS = [
-  ['offset', Float64Array],
+  ['offset', Uint32Array],
   ['tsRelNs', Float64Array],
   ['caplen', Uint32Array],
-  ['origLen', Uint32Array],
+  ['lenXor', Uint32Array],
   ['iface', Uint32Array],
-  ['protos', Uint32Array],
+  ['protos', Uint16Array],
   /** ip.src and ip.dst of the first MAX_LAYERS IPv4 headers (ipCount of them), outer first. */
   ['ipSrc0', Uint32Array],
   ['ipDst0', Uint32Array],
@@ -85,12 +91,12 @@ type ColumnName = (typeof COLUMNS)[number][0];
 const align8 = (n: number) => (n + 7) & ~7;
 
 export interface FrameColumns {
-  offset: Float64Array;
+  offset: Uint32Array;
   tsRelNs: Float64Array;
   caplen: Uint32Array;
-  origLen: Uint32Array;
+  lenXor: Uint32Array;
   iface: Uint32Array;
-  protos: Uint32Array;
+  protos: Uint16Array;
   ipSrc0: Uint32Array;
   ipDst0: Uint32Array;
   ipSrc1: Uint32Array;
@@ -144,12 +150,12 @@ function allocate(capacity: number, shared = false): FrameColumns {
 /** Grows by doubling while frames are appended. */
 export class FrameIndexBuilder implements FrameIndex {
   count = 0;
-  offset!: Float64Array;
+  offset!: Uint32Array;
   tsRelNs!: Float64Array;
   caplen!: Uint32Array;
-  origLen!: Uint32Array;
+  lenXor!: Uint32Array;
   iface!: Uint32Array;
-  protos!: Uint32Array;
+  protos!: Uint16Array;
   ipSrc0!: Uint32Array;
   ipDst0!: Uint32Array;
   ipSrc1!: Uint32Array;
@@ -197,7 +203,7 @@ export class FrameIndexBuilder implements FrameIndex {
     this.offset[i] = offset;
     this.tsRelNs[i] = tsRelNs;
     this.caplen[i] = caplen;
-    this.origLen[i] = origLen;
+    if (origLen !== caplen) this.lenXor[i] = origLen ^ caplen;
     this.iface[i] = iface;
     this.count = i + 1;
     return i;
@@ -221,16 +227,46 @@ export class FrameIndexBuilder implements FrameIndex {
 
 }
 
+/** Frame `i`'s length on the wire. */
+export function origLenOf(ix: Pick<FrameColumns, 'caplen' | 'lenXor'>, i: number): number {
+  return (ix.lenXor[i]! ^ ix.caplen[i]!) >>> 0;
+}
+
 /** An empty index (a capture of no frames). */
 export function emptyIndex(): FrameIndex {
   return new FrameIndexBuilder(16);
 }
 
-/** Bytes of one block of `n` frames. */
-function blockSize(n: number): number {
+/** Bytes of one block of `n` frames (in the layout of `columns`). */
+function blockSize(n: number, columns: readonly (readonly [string, ColumnCtor])[] = COLUMNS): number {
   let size = 0;
-  for (const [, Ctor] of COLUMNS) size += align8(n * Ctor.BYTES_PER_ELEMENT);
+  for (const [, Ctor] of columns) size += align8(n * Ctor.BYTES_PER_ELEMENT);
   return size;
+}
+
+/**
+ * The columns as a library written before the present layout stores them: offsets as 64-bit floats, the original
+ * length itself where lenXor is now, and the protocol bits in 32 bits with EXACT and NAMES_IP at the top. Such a
+ * block (told apart by its size) is read and converted, so the library's captures open as they did.
+ */
+const V1_COLUMNS: readonly (readonly [ColumnName, ColumnCtor])[] = COLUMNS.map(([name, Ctor]) => [name, name === 'offset' ? Float64Array : name === 'protos' ? Uint32Array : Ctor]);
+const V1_EXACT = 0x8000_0000;
+const V1_NAMES_IP = 0x4000_0000;
+
+function decodeV1Block(blob: Uint8Array, n: number): FrameIndex {
+  const buf = new ArrayBuffer(blob.length);
+  new Uint8Array(buf).set(blob);
+  const out = allocate(n);
+  let at = 0;
+  for (const [name, Ctor] of V1_COLUMNS) {
+    const col = new Ctor(buf, at, n);
+    at += align8(n * Ctor.BYTES_PER_ELEMENT);
+    if (name === 'protos') for (let i = 0; i < n; i++) out.protos[i] = (col[i]! & 0x3fff) | (col[i]! & V1_EXACT ? EXACT : 0) | (col[i]! & V1_NAMES_IP ? NAMES_IP : 0);
+    else (out[name] as Column).set(col);
+  }
+  // The original lengths were stored as they are.
+  for (let i = 0; i < n; i++) out.lenXor[i] = (out.lenXor[i]! ^ out.caplen[i]!) >>> 0;
+  return { ...out, count: n };
 }
 
 /** Block `seq` (frames seq*BLOCK_FRAMES ..) as one blob. */
@@ -255,6 +291,7 @@ export function blockCount(count: number): number {
 
 /** One stored block back as columns of `n` frames: views of the blob when it is 8-byte aligned, else of a copy. */
 export function decodeBlock(blob: Uint8Array, n: number): FrameIndex {
+  if (blob.length === blockSize(n, V1_COLUMNS)) return decodeV1Block(blob, n);
   if (blob.length !== blockSize(n)) throw new Error(`a frame index block of ${n} frames has ${blob.length} bytes, expected ${blockSize(n)}`);
   let buf: ArrayBuffer;
   let at = 0;

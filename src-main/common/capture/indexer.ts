@@ -133,6 +133,8 @@ export interface IndexedCapture {
  * SharedArrayBuffer is walked by `walker` (a worker thread) when it is ready, and finished here as it goes.
  */
 export function indexCapture(bytes: Uint8Array, walker?: PcapWalker): IndexedCapture {
+  // The index keeps offsets in 32 bits (frame-index.ts); imports and live captures are far smaller.
+  if (bytes.length > MAX_FILE_BYTES) throw refusal(new CaptureError('unknown', 'header', 0, 0, 0, `the file is ${bytes.length} bytes, more than the ${MAX_FILE_BYTES} an index can address`));
   let head: PcapReader | undefined;
   try {
     head = new PcapReader(bytes);
@@ -348,6 +350,9 @@ function indexPcapng(bytes: Uint8Array, walker: PcapWalker | undefined): Indexed
   const interfaces = reader.interfaces.map(captureInterfaceOf);
   return { bytes, format: 'pcapng', interfaces, firstTsNs: indexer.firstTsNs, lastTsNs: indexer.lastTsNs, index, special: indexer.special };
 }
+
+/** The largest file indexCapture takes: its index's offsets are 32-bit. */
+const MAX_FILE_BYTES = 0xffff_ffff;
 
 /** Files from this size on are walked on the worker thread when they are on a SharedArrayBuffer. */
 const PARALLEL_BYTES = 4 * 2 ** 20;

@@ -6,7 +6,7 @@
 import type { FrameRow } from '../api/capture-types.ts';
 import { CaptureContext, collectFields, LINKTYPE_ETHERNET, type FrameMeta } from '../dissect/index.ts';
 import { colourName, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
-import { HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, type FrameIndex } from './frame-index.ts';
+import { HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, origLenOf, type FrameIndex } from './frame-index.ts';
 import { httpPayloadOf, tcpAnalysisAt, type SpecialRow } from './first-pass.ts';
 import { firstLineOf } from '../wire/http-message.ts';
 import { concatBytes } from '../wire/bytes.ts';
@@ -91,7 +91,7 @@ export function renderRows(frames: readonly RowFrame[], firstTsNs: bigint, speci
     const kept = special.get(f.number);
     let row: FrameRow;
     if (kept) {
-      row = { number: f.number, timeRelative: index.tsRelNs[at]! / 1e9, source: kept.source, destination: kept.destination, protocol: kept.protocol, length: index.origLen[at]!, info: kept.info };
+      row = { number: f.number, timeRelative: index.tsRelNs[at]! / 1e9, source: kept.source, destination: kept.destination, protocol: kept.protocol, length: origLenOf(index, at), info: kept.info };
       const colour = colourName(kept.colour);
       if (colour !== undefined) row.colour = colour;
     } else {
@@ -111,7 +111,7 @@ export function frameMeta(f: RowFrame, firstTsNs: bigint): FrameMeta {
   const meta: { -readonly [K in keyof FrameMeta]: FrameMeta[K] } = {
     number: f.number,
     tsNs: firstTsNs + BigInt(index.tsRelNs[f.at]!),
-    origLen: index.origLen[f.at]!,
+    origLen: origLenOf(index, f.at),
     linktype: f.linktype ?? LINKTYPE_ETHERNET,
   };
   if (f.interfaceName !== undefined) meta.interfaceName = f.interfaceName;
