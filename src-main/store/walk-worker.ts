@@ -138,9 +138,10 @@ function runOnWorker(kind: 'pcap' | 'pcapng', job: PcapWalk | PcapngWalk, tables
   jobs++;
   let done = job.first;
   let since = Date.now();
-  // Not faulted in ahead: classic pcap's interface column (all zero, never written), and the ports of a UDP header
-  // inside VXLAN (few frames have one): pages nobody writes stay unmapped.
-  const touched = Object.entries(columns).filter(([name]) => (kind === 'pcapng' || name !== 'iface') && name !== 'udpSport1' && name !== 'udpDport1');
+  // Not faulted in ahead: classic pcap's interface column (all zero, never written), the original lengths (written
+  // only for frames cut short) and the ports of a UDP header inside VXLAN (few frames have one): pages nobody
+  // writes stay unmapped.
+  const touched = Object.entries(columns).filter(([name]) => (kind === 'pcapng' || name !== 'iface') && name !== 'lenXor' && name !== 'udpSport1' && name !== 'udpDport1');
   const pages = new PageToucher(touched.map(([, col]) => col as Uint8Array), job.first, job.first + job.max);
   for (;;) {
     const progress = Atomics.load(ctl, PROGRESS);
