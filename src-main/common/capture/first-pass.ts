@@ -22,8 +22,11 @@ import type { FieldValues } from '../dissect/index.ts';
 import { TupleTable } from './tuple-table.ts';
 import { concatBytes } from '../wire/bytes.ts';
 import { CHUNKED_BODY, readHead, readHeadAt, type HeadBody } from './http-head.ts';
-import { firstLineOf, looksLikeHttpAt, MAX_PDU } from '../wire/http-message.ts';
+import { firstLineOf, MAX_PDU, startLineEnd } from '../wire/http-message.ts';
 import { readOnChunks, type GatheredMessage } from '../wire/http-chunked.ts';
+
+/** Ended messages between two purges of the pending map (FirstPass.#purge). */
+const PURGE_EVERY = 1024;
 
 /** A row kept whole at import (the frames the walk leaves to the full dissector). */
 export interface SpecialRow {
@@ -61,46 +64,79 @@ interface Pending extends GatheredMessage {
 }
 /**
  * A message the walk began, in http.ts's shape (it ignores `walked`: how many of the message's frames the walk
- * saw). Its segments are spans of the file's bytes, made views (`chunks`) only when something reads them: a head
- * in several segments, a chunked body, the dissector joining a frame of its own. A view per segment cost the
- * import more than the rest of HTTP's gathering.
+ * saw). Its segments are kept as spans of the file's bytes and their frame numbers, and made the arrays `chunks`
+ * and `frames` only when something reads those: a head in several segments, a chunked body, the dissector joining
+ * a frame of its own. A view and a number pushed per segment cost the import more than the rest of HTTP's
+ * gathering.
  */
 class WalkedMessage implements Pending {
-  frames: number[] = [];
   size = 0;
   need: number | undefined = undefined;
   chunkAt: number | undefined = undefined;
   afterData: boolean | undefined = undefined;
   walked = 0;
   readonly #data: Uint8Array;
-  /** Segments not made views yet, as start and end offsets into #data. */
+  /** Segments not made arrays yet: start and end offsets into #data, and the frame number, per segment. */
   readonly #spans: number[] = [];
   #chunks: Uint8Array[] | undefined;
+  #frames: number[] | undefined;
 
   constructor(data: Uint8Array) {
     this.#data = data;
   }
 
   get chunks(): Uint8Array[] {
-    if (this.#chunks === undefined) {
-      const spans = this.#spans;
-      this.#chunks = [];
-      for (let k = 0; k < spans.length; k += 2) this.#chunks.push(this.#data.subarray(spans[k], spans[k + 1]));
-      spans.length = 0;
-    }
-    return this.#chunks;
+    return this.#arrays().chunks;
   }
 
   set chunks(chunks: Uint8Array[]) {
-    this.#spans.length = 0;
+    this.#arrays();
     this.#chunks = chunks;
   }
 
-  /** A segment: the bytes [start, end) of the file. */
-  add(start: number, end: number): void {
-    if (this.#chunks !== undefined) this.#chunks.push(this.#data.subarray(start, end));
-    else this.#spans.push(start, end);
+  get frames(): number[] {
+    return this.#arrays().frames;
+  }
+
+  set frames(frames: number[]) {
+    this.#arrays();
+    this.#frames = frames;
+  }
+
+  /** How many frames the message has. */
+  get count(): number {
+    return this.#frames !== undefined ? this.#frames.length : this.#spans.length / 3;
+  }
+
+  /** Its latest frame's number (0: none yet). */
+  get lastFrame(): number {
+    if (this.#frames !== undefined) return this.#frames.length > 0 ? this.#frames[this.#frames.length - 1]! : 0;
+    return this.#spans.length > 0 ? this.#spans[this.#spans.length - 1]! : 0;
+  }
+
+  /** Segment of frame `frame`: the bytes [start, end) of the file. */
+  add(start: number, end: number, frame: number): void {
+    if (this.#chunks !== undefined) {
+      this.#chunks.push(this.#data.subarray(start, end));
+      this.#frames!.push(frame);
+    } else this.#spans.push(start, end, frame);
     this.size += end - start;
+  }
+
+  #arrays(): { chunks: Uint8Array[]; frames: number[] } {
+    if (this.#chunks === undefined || this.#frames === undefined) {
+      const spans = this.#spans;
+      const chunks: Uint8Array[] = [];
+      const frames: number[] = [];
+      for (let k = 0; k < spans.length; k += 3) {
+        chunks.push(this.#data.subarray(spans[k], spans[k + 1]));
+        frames.push(spans[k + 2]!);
+      }
+      spans.length = 0;
+      this.#chunks ??= chunks;
+      this.#frames ??= frames;
+    }
+    return { chunks: this.#chunks, frames: this.#frames };
   }
 }
 /** http.ts's: an ended message is set to undefined, not deleted. */
@@ -176,6 +212,8 @@ export class FirstPass {
   /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
   readonly #httpKeys: string[] = [];
   readonly #names = new Map<number, string>();
+  /** Messages ended since the pending map was last purged. */
+  #ended = 0;
   /** Echo requests this pass saw since the dissector last took a frame: (source, destination, id << 16 | seq) → frame. */
   readonly #requests = new TupleTable();
   /** The dissector's TCP conversations by addresses and ports (conversationKey), as indexes into #convList. */
@@ -435,8 +473,11 @@ export class FirstPass {
     const slot = ix.tcpStream[i]! * 2 + ix.tcpDir[i]!;
     const key = (this.#httpKeys[slot] ??= `${ix.tcpStream[i]}/${ix.tcpDir[i]}`);
     let p = pending.get(key);
+    // Where a new message's first line ends: its head is read from there.
+    let lineEnd = ps;
     if (!p) {
-      if (!looksLikeHttpAt(data, ps, pe)) {
+      lineEnd = startLineEnd(data, ps, pe);
+      if (lineEnd < 0) {
         ix.httpKind[i] = HTTP_CONTINUATION;
         return;
       }
@@ -444,22 +485,29 @@ export class FirstPass {
       pending.set(key, p);
     }
     // Clean: the walk saw every frame of the message (the dissector joined none of its own).
-    const clean = p instanceof WalkedMessage && p.walked === p.frames.length;
-    ix.httpPrev[i] = p.frames.length > 0 ? p.frames[p.frames.length - 1]! : 0;
+    let count: number;
+    let clean = false;
     if (p instanceof WalkedMessage) {
+      count = p.count;
+      clean = p.walked === count;
+      ix.httpPrev[i] = p.lastFrame;
       if (clean) p.walked++;
-      p.add(ps, pe);
+      p.add(ps, pe, i + 1);
     } else {
+      count = p.frames.length;
+      ix.httpPrev[i] = count > 0 ? p.frames[count - 1]! : 0;
       // A view, not a copy as http.ts keeps: the file's bytes outlive the first pass.
       p.chunks.push(data.subarray(ps, pe));
       p.size += pe - ps;
+      p.frames.push(i + 1);
     }
-    p.frames.push(i + 1);
+    // The message's frames, this one included.
+    count++;
     let all: Uint8Array | undefined;
     if (p.need === undefined && p.chunkAt === undefined) {
       // A message's first segment is read in place; a head in several segments, joined.
       let he: number;
-      if (p.frames.length === 1) he = readHeadAt(data, ps, pe, this.#head);
+      if (count === 1) he = readHeadAt(data, ps, pe, this.#head, lineEnd);
       else {
         all = concatBytes(p.chunks, p.size);
         he = readHead(all, this.#head);
@@ -474,16 +522,28 @@ export class FirstPass {
     readOnChunks(p);
     if ((p.need !== undefined && p.size >= p.need) || p.size > MAX_PDU) {
       pending.set(key, undefined);
+      if (++this.#ended === PURGE_EVERY) this.#purge();
       ix.httpKind[i] = HTTP_COMPLETE;
       ix.httpNeed[i] = p.need ?? p.size;
       if (clean) return undefined;
       all ??= p.chunks.length === 1 ? p.chunks[0]! : concatBytes(p.chunks, p.size);
       return { kind: 'complete', pdu: all.subarray(0, Math.min(p.need ?? p.size, p.size)), frames: p.frames };
     }
-    const first = p.frames.length === 1 && (p.need !== undefined || p.chunkAt !== undefined);
+    const first = count === 1 && (p.need !== undefined || p.chunkAt !== undefined);
     ix.httpKind[i] = first ? HTTP_FIRST_SEGMENT : HTTP_SEGMENT;
     if (clean) return undefined;
     return first ? { kind: 'segment', firstLine: firstLineOf(data.subarray(ps, pe)) } : { kind: 'segment' };
+  }
+
+  /**
+   * Drops the ended messages' keys from the pending map. Each connection leaves one or two (an ended message is
+   * set to undefined, which http.ts reads as none), and a map of a key per connection grew past the caches: its
+   * lookups, three per message, cost as much as the rest of HTTP's gathering.
+   */
+  #purge(): void {
+    this.#ended = 0;
+    const pending = this.#httpState.pending;
+    for (const [key, p] of pending) if (p === undefined) pending.delete(key);
   }
 
   /**

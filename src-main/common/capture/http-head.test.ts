@@ -2,7 +2,7 @@
 // follows (none for 1xx/204/304, chunked, Content-Length), on chosen heads and on 30,000 mutated ones.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { headerEnd, latin1, STATUS, MAX_PDU } from '../wire/http-message.ts';
+import { headerEnd, latin1, MAX_PDU, startLineEnd, STATUS } from '../wire/http-message.ts';
 import { CHUNKED_BODY, readHead, readHeadAt } from './http-head.ts';
 
 /** http.ts's reading of a head's text (bodyless, chunkedBody, bodyLength), as the oracle. */
@@ -23,6 +23,9 @@ function truth(b: Uint8Array): { he: number; body?: number } {
 const BEFORE = Uint8Array.from('\r\n\r\nX', (c) => c.charCodeAt(0));
 const AFTER = Uint8Array.from('\r\n\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n', (c) => c.charCodeAt(0));
 
+/** Heads read() also read from the end of their start line. */
+let startLines = 0;
+
 /** readHead's answer, which readHeadAt gives too for the same bytes inside others. */
 function read(b: Uint8Array): { he: number; body?: number } {
   const out = { body: NaN };
@@ -34,6 +37,14 @@ function read(b: Uint8Array): { he: number; body?: number } {
   all.set(AFTER, BEFORE.length + b.length);
   const heAt = readHeadAt(all, BEFORE.length, BEFORE.length + b.length, inPlace);
   assert.deepEqual(heAt < 0 ? { he: heAt } : { he: heAt, body: inPlace.body }, he < 0 ? { he } : { he, body: out.body }, 'read in place');
+  // From the end of a start line (as the import reads a message's first segment).
+  const lineEnd = startLineEnd(all, BEFORE.length, BEFORE.length + b.length);
+  if (lineEnd >= 0) {
+    const after = { body: NaN };
+    const heAfter = readHeadAt(all, BEFORE.length, BEFORE.length + b.length, after, lineEnd);
+    assert.deepEqual(heAfter < 0 ? { he: heAfter } : { he: heAfter, body: after.body }, he < 0 ? { he } : { he, body: out.body }, 'read after the start line');
+    startLines++;
+  }
   return he < 0 ? { he } : { he, body: out.body };
 }
 
@@ -79,4 +90,5 @@ test('readHead on 30,000 mutated heads reads as headerEnd and http.ts do', () =>
     assert.deepEqual(read(b), want, JSON.stringify(String.fromCharCode(...b)));
   }
   assert.ok(ended > 10_000, `most mutated heads still end (${ended})`);
+  assert.ok(startLines > 10_000, `most mutated heads still start a message (${startLines})`);
 });

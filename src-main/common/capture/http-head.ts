@@ -28,13 +28,14 @@ export function readHead(b: Uint8Array, out: HeadBody): number {
 
 /**
  * readHead of a message whose bytes so far are b[s, z), read in place (a segment's payload inside the file's
- * bytes); where the head ends counts from s.
+ * bytes); where the head ends counts from s. `from`: where its first line ends, when known (startLineEnd's).
  */
-export function readHeadAt(b: Uint8Array, s: number, z: number, out: HeadBody): number {
+export function readHeadAt(b: Uint8Array, s: number, z: number, out: HeadBody, from = s): number {
   let length = -1;
   let chunked = false;
-  // Every CR LF has one of its two bytes at an odd distance from s: looking at those alone finds them all, in order.
-  for (let k = s + 1; k < z; k += 2) {
+  // Every CR LF has one of its two bytes at an odd distance from `from`: looking at those alone finds them all, in
+  // order (and none starts before `from`, the first line's end).
+  for (let k = from + 1; k < z; k += 2) {
     const x = b[k];
     let i: number;
     if (x === 10) {

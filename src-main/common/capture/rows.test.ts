@@ -242,22 +242,78 @@ function treeText(nodes: readonly TreeNode[], depth = 0): string[] {
   return out;
 }
 
+/**
+ * Every frame's detail tree from a context primed by the index equals the one after a full pass; but a frame kept
+ * whole at import, which the app dissects after a full pass of the frames before it (captures.frame).
+ */
+function assertSameTrees(name: string, bytes: Uint8Array): void {
+  const parsed = parseCaptureFile(bytes);
+  const full = new CaptureContext();
+  for (const _ of indexFrames(parsed, full)) void _;
+  const ic = indexCapture(bytes);
+  const ix = ic.index;
+  const frame = (number: number) => ({ number, index: ix, at: number - 1, data: bytes.subarray(ix.offset[number - 1]!, ix.offset[number - 1]! + ix.caplen[number - 1]!), linktype: 1 });
+  for (let n = ix.count; n >= 1; n--) {
+    if (ix.kind[n - 1] === KIND_SPECIAL) continue;
+    const want = dissect(parsed.capture.packets[n - 1]!.data, frameMeta(parsed, n - 1), full);
+    const primed = new PrimedContext(ic.firstTsNs);
+    primed.prime(frame(n), frame);
+    const got = dissect(frame(n).data, rowMeta(frame(n), ic.firstTsNs), primed.ctx);
+    assert.deepEqual(treeText(got.roots), treeText(want.roots), `${name} frame ${n}`);
+    assert.deepEqual(got.sources.map((x) => [x.name, [...x.bytes]]), want.sources.map((x) => [x.name, [...x.bytes]]), `${name} frame ${n}: data sources`);
+  }
+}
+
 test('detail trees from a context primed by the index equal those after a full pass (TCP, HTTP, ICMP, ARP, VXLAN)', () => {
   for (const f of ['04-overlay-http-c1eth0.pcap', '04-overlay-http-underlay-n1eth0.pcap', '01-overlay-ping-docker-underlay-n1eth0.pcap', '02-bridge-docker0-arp-icmp.pcap']) {
-    const bytes = new Uint8Array(readFileSync(`${referenceDir()}/${f}`));
-    const parsed = parseCaptureFile(bytes);
-    const full = new CaptureContext();
-    for (const _ of indexFrames(parsed, full)) void _;
-    const ic = indexCapture(bytes);
-    const ix = ic.index;
-    const frame = (number: number) => ({ number, index: ix, at: number - 1, data: bytes.subarray(ix.offset[number - 1]!, ix.offset[number - 1]! + ix.caplen[number - 1]!), linktype: 1 });
-    for (let n = ix.count; n >= 1; n--) {
-      const want = dissect(parsed.capture.packets[n - 1]!.data, frameMeta(parsed, n - 1), full);
-      const primed = new PrimedContext(ic.firstTsNs);
-      primed.prime(frame(n), frame);
-      const got = dissect(frame(n).data, rowMeta(frame(n), ic.firstTsNs), primed.ctx);
-      assert.deepEqual(treeText(got.roots), treeText(want.roots), `${f} frame ${n}`);
-      assert.deepEqual(got.sources.map((x) => [x.name, [...x.bytes]]), want.sources.map((x) => [x.name, [...x.bytes]]), `${f} frame ${n}: data sources`);
+    assertSameTrees(f, new Uint8Array(readFileSync(`${referenceDir()}/${f}`)));
+  }
+});
+
+/** Frame `frame` (Ethernet, IPv4 without options) as two IPv4 fragments, the first of `firstBytes` bytes of its payload. */
+function fragmented(frame: Uint8Array, firstBytes: number): Uint8Array[] {
+  const ip = frame.subarray(14);
+  const payload = ip.subarray(20, (ip[2]! << 8) | ip[3]!);
+  const src = (ip[12]! << 24) | (ip[13]! << 16) | (ip[14]! << 8) | ip[15]!;
+  const dst = (ip[16]! << 24) | (ip[17]! << 16) | (ip[18]! << 8) | ip[19]!;
+  const part = (moreFragments: boolean, fragmentOffset: number, bytes: Uint8Array) => {
+    const packet = encodeIpv4({ dscp: 0, ecn: 0, identification: 77, dontFragment: false, moreFragments, fragmentOffset, ttl: 64, protocol: PROTO_TCP, src: src >>> 0, dst: dst >>> 0, options: new Uint8Array(0), payload: bytes });
+    const out = new Uint8Array(14 + packet.length);
+    out.set(frame.subarray(0, 14));
+    out.set(packet, 14);
+    return out;
+  };
+  return [part(true, 0, payload.subarray(0, firstBytes)), part(false, firstBytes, payload.subarray(firstBytes))];
+}
+
+test('an HTTP message the dissector joins midway (a segment in IPv4 fragments) is gathered as a full pass gathers it', () => {
+  const enc = new TextEncoder();
+  const request = enc.encode('GET /f HTTP/1.1\r\nHost: web\r\n\r\n');
+  const response = enc.encode(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 120\r\n\r\n${'x'.repeat(120)}`);
+  const chunked = enc.encode('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n0123456789abcdef\r\n5\r\nhello\r\n0\r\n\r\n');
+  let n = 0;
+  for (const message of [response, chunked]) {
+    for (const cuts of [[30, 90], [70, 100], [10, 20]] as const) {
+      const a = Math.min(cuts[0], message.length - 1);
+      const b = Math.min(cuts[1], message.length - 1);
+      const frames = tcpConversation([
+        [true, request],
+        [false, message.subarray(0, a)],
+        [false, message.subarray(a, b)],
+        [false, message.subarray(b)],
+        [true, request],
+        [false, message],
+      ]);
+      // The middle segment (frame 6) in two fragments: the walk leaves them to the dissector.
+      const out = frames.flatMap((f, i) => (i === 5 ? fragmented(f.data, 16).map((data, k) => ({ tsNs: f.tsNs + BigInt(k), data })) : [f]));
+      assertSameRows(`cuts ${a} ${b}`, writePcap(out));
+      assertSameTrees(`cuts ${a} ${b}`, writePcap(out));
+      // The fragments are kept whole, and so is the segment that ends a message the dissector joined (one whose
+      // first segment holds its start line: cut at 10 bytes, none of the three starts a message).
+      const kept = indexCapture(writePcap(out)).special.map((r) => r.number);
+      assert.deepEqual(kept, a >= 17 ? [6, 7, 8] : [6, 7], `cuts ${a} ${b}: kept rows`);
+      n++;
     }
   }
+  assert.equal(n, 6);
 });

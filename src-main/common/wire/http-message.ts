@@ -62,12 +62,20 @@ export function looksLikeHttp(b: Uint8Array): boolean {
  * a view of it would cost more than the reading.
  */
 export function looksLikeHttpAt(b: Uint8Array, s: number, z: number): boolean {
+  return startLineEnd(b, s, z) >= 0;
+}
+
+/**
+ * Where the first line of b[s, z) ends (its CR or LF, or where looksLikeHttp stops looking) when it starts a
+ * message, else -1: a reader of the head may start after it.
+ */
+export function startLineEnd(b: Uint8Array, s: number, z: number): number {
   // Most payloads (a body's later segments) fail on their first byte.
-  if (z - s < 5 || LINE_START[b[s]!] === 0) return false;
+  if (z - s < 5 || LINE_START[b[s]!] === 0) return -1;
   const lim = z - s < 2048 ? z : s + 2048;
   let e = s;
   while (e < lim && b[e] !== 13 && b[e] !== 10) e++;
-  return statusLineAt(b, s, e) || requestLine(b, s, e);
+  return statusLineAt(b, s, e) || requestLine(b, s, e) ? e : -1;
 }
 
 /** STATUS on the line b[s, e): "HTTP/d.d ddd", then the end or a space and anything. */
@@ -77,7 +85,8 @@ export function statusLineAt(b: Uint8Array, s: number, e: number): boolean {
 
 /** The request line's regex on b[s, e): a method, a space, a target of no blanks, a space, "HTTP/d.d" that ends the line. */
 function requestLine(b: Uint8Array, s: number, e: number): boolean {
-  for (const m of METHOD_BYTES) {
+  for (let j = 0; j < METHOD_BYTES.length; j++) {
+    const m = METHOD_BYTES[j]!;
     let k = 0;
     while (k < m.length && s + k < e && b[s + k] === m[k]) k++;
     if (k < m.length || s + k >= e || b[s + k] !== 32) continue;
