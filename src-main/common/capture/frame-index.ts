@@ -7,7 +7,7 @@
 
 /**
  * Frames per stored block (a page of rows reads one or two). Small enough that a cold page's block costs little
- * to read (about 100 bytes a frame), big enough that a million frames are a few hundred rows.
+ * to read (about 90 bytes a frame), big enough that a million frames are a few hundred rows.
  */
 export const BLOCK_FRAMES = 4096;
 
