@@ -136,10 +136,17 @@ export class ConsoleSession {
     r.abandon.abort();
   }
 
-  /** Ctrl-C: the foreground command is told; one that does not stop soon is abandoned. */
+  /**
+   * Ctrl-C: the tty's echo "^C" goes out in the command's output stream, after what the command wrote before it and
+   * before what it writes as it stops (as a tty's echo shares its output queue; a terminal that drew it at once
+   * could put it before a line the command had already written); then the foreground command is told, and one
+   * that does not stop soon is abandoned.
+   */
   interrupt(): void {
     const r = this.#running;
-    if (!r || r.interrupt.aborted) return;
+    if (!r) return;
+    this.#output({ stream: 'stdout', text: '^C' });
+    if (r.interrupt.aborted) return;
     r.recorded?.interrupted();
     r.interrupt.abort();
     r.timer = setTimeout(() => r.abandon.abort(), ABANDON_AFTER_MS);

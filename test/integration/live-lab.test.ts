@@ -160,15 +160,16 @@ test('Ctrl-C on a command that holds the console: it stops as the real tool does
   assert.equal((await run('docker run -d --name web --net dev nginx')).exit, 0);
   await api.lab.clock({ labId, action: 'play', speed: 20 });
 
-  // iputils ping on SIGINT: a blank line (after the tty's "^C", which the terminal draws), then its statistics
-  // and the rtt line, and it exits 0 as it had replies; nothing else follows, and the prompt comes back.
+  // iputils ping on SIGINT: after the tty's echo "^C" (which the console sends in the output, after the lines
+  // ping had printed), a line break, its statistics and the rtt line; it exits 0 as it had replies; nothing else
+  // follows, and the prompt comes back.
   let m = mark();
   const ping = run('ping 172.18.0.2');
   await until('three replies', () => (since(m).match(/bytes from/g)?.length ?? 0) >= 3, 10_000);
   await api.console.interrupt({ consoleId: n1.consoleId });
   const pinged = await ping;
   assert.deepEqual([pinged.exit, pinged.prompt, pinged.closed], [0, 'docker@node1:~$ ', false]);
-  const stats = /\n\n--- 172\.18\.0\.2 ping statistics ---\n(\d+) packets transmitted, (\d+) received, \d+% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(since(m));
+  const stats = /\n\^C\n--- 172\.18\.0\.2 ping statistics ---\n(\d+) packets transmitted, (\d+) received, \d+% packet loss, time \d+ms\nrtt min\/avg\/max\/mdev = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(since(m));
   assert.ok(stats, since(m));
   assert.equal(Number(stats[2]), since(m).match(/bytes from/g)?.length, 'received counts the reply lines');
   assert.ok(Number(stats[1]) >= Number(stats[2]));
@@ -186,7 +187,7 @@ test('Ctrl-C on a command that holds the console: it stops as the real tool does
   await api.console.interrupt({ consoleId: n1.consoleId });
   const dumped = await dump;
   assert.deepEqual([dumped.exit, dumped.prompt], [0, 'docker@node1:~$ ']);
-  const counts = /\n\n(\d+) packets captured\n\1 packets received by filter\n0 packets dropped by kernel\n$/.exec(since(m));
+  const counts = /\n\^C\n(\d+) packets captured\n\1 packets received by filter\n0 packets dropped by kernel\n$/.exec(since(m));
   assert.ok(counts, since(m));
   assert.equal(Number(counts[1]), since(m).match(/ICMP echo/g)?.length, 'captured counts the lines printed');
 
@@ -211,7 +212,7 @@ test('Ctrl-C on docker exec and an attached docker run: it reaches the process i
   // busybox ping on SIGINT: its statistics after a blank line, the loss as an integer, the round-trip line; exit 0
   // with replies. The received count matches the reply lines it printed.
   const busyboxStats = (text: string): void => {
-    const s = /\n\n--- web ping statistics ---\n(\d+) packets transmitted, (\d+) packets received, \d+% packet loss\nround-trip min\/avg\/max = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(text);
+    const s = /\n\^C\n--- web ping statistics ---\n(\d+) packets transmitted, (\d+) packets received, \d+% packet loss\nround-trip min\/avg\/max = \d+\.\d{3}\/\d+\.\d{3}\/\d+\.\d{3} ms\n$/.exec(text);
     assert.ok(s, text);
     assert.equal(Number(s[2]), replies(text), 'received counts the reply lines');
     assert.ok(Number(s[1]) >= Number(s[2]));
@@ -329,7 +330,8 @@ test('docker logs -f: the container output streams while it runs, until Ctrl-C (
   await until('the first access-log line', () => accessLines(since(m)) === 1, 10_000);
   await curl();
   await until('the second access-log line', () => accessLines(since(m)) === 2, 10_000);
-  // Ctrl-C ends the CLI as SIGINT does (nothing printed, 130); nginx runs on and no later line reaches the console.
+  // Ctrl-C ends the CLI as SIGINT does (nothing printed but the tty's "^C", 130); nginx runs on and no later line
+  // reaches the console.
   await api.console.interrupt({ consoleId: n1.consoleId });
   const followed = await follow;
   assert.deepEqual([followed.exit, followed.prompt], [130, 'docker@node1:~$ ']);
@@ -346,7 +348,8 @@ test('docker logs -f: the container output streams while it runs, until Ctrl-C (
   await until('the new access-log line', () => accessLines(since(m)) === 1, 10_000);
   await api.console.interrupt({ consoleId: n1.consoleId });
   assert.equal((await fresh).exit, 130);
-  assert.equal(since(m).split('\n').filter((l) => l !== '').length, 1, since(m));
+  // The one access-log line, and the tty's echo of Ctrl-C after it.
+  assert.deepEqual(since(m).split('\n').filter((l) => l !== '').map((l) => (l === '^C' ? l : accessLines(`${l}\n`))), [1, '^C'], since(m));
 
   // A container whose process ends by itself: everything it prints, then the command returns 0 (the container's
   // status is not the CLI's), and the container has exited.

@@ -217,11 +217,14 @@ export class TerminalSession {
   }
 
   #interrupt(): void {
-    // The tty's echo of Ctrl-C. A command that prints nothing as it stops (sleep, one abandoned) leaves the line
-    // open: the prompt then goes on the next line, as bash's does, not after the "^C". One that does print
-    // starts with its own line break (ping's "\n--- … ping statistics ---", tcpdump's blank line).
-    this.term.write('^C');
-    this.#last = 'C';
+    // The tty's echo of Ctrl-C comes from the console with the command's output (console-session.ts), in its
+    // order; a completion being read has no command to echo it. A command that prints nothing as it stops (sleep,
+    // one abandoned) leaves the line open: the prompt then goes on the next line, as bash's does, not after the
+    // "^C". One that does print starts with its own line break (ping's "\n--- … ping statistics ---").
+    if (!this.#busy) {
+      this.term.write('^C');
+      this.#last = 'C';
+    }
     this.#api.console.interrupt({ consoleId: this.#id }).catch(() => undefined);
   }
 
