@@ -473,15 +473,27 @@ export class FirstPass {
     const slot = ix.tcpStream[i]! * 2 + ix.tcpDir[i]!;
     const key = (this.#httpKeys[slot] ??= `${ix.tcpStream[i]}/${ix.tcpDir[i]}`);
     let p = pending.get(key);
-    // Where a new message's first line ends: its head is read from there.
-    let lineEnd = ps;
     if (!p) {
-      lineEnd = startLineEnd(data, ps, pe);
+      // A new message: its head is read from the end of its first line, in place.
+      const lineEnd = startLineEnd(data, ps, pe);
       if (lineEnd < 0) {
         ix.httpKind[i] = HTTP_CONTINUATION;
         return;
       }
+      const he = readHeadAt(data, ps, pe, this.#head, lineEnd);
+      const body = this.#head.body;
+      // One that ends in this segment (a request without a body, mostly) is complete here: nothing is kept.
+      if (he >= 0 && body !== CHUNKED_BODY && he + body <= pe - ps) {
+        ix.httpPrev[i] = 0;
+        ix.httpKind[i] = HTTP_COMPLETE;
+        ix.httpNeed[i] = he + body;
+        return undefined;
+      }
       p = new WalkedMessage(data);
+      if (he >= 0) {
+        if (body === CHUNKED_BODY) p.chunkAt = he;
+        else p.need = he + body;
+      }
       pending.set(key, p);
     }
     // Clean: the walk saw every frame of the message (the dissector joined none of its own).
@@ -504,14 +516,10 @@ export class FirstPass {
     // The message's frames, this one included.
     count++;
     let all: Uint8Array | undefined;
-    if (p.need === undefined && p.chunkAt === undefined) {
-      // A message's first segment is read in place; a head in several segments, joined.
-      let he: number;
-      if (count === 1) he = readHeadAt(data, ps, pe, this.#head, lineEnd);
-      else {
-        all = concatBytes(p.chunks, p.size);
-        he = readHead(all, this.#head);
-      }
+    // A head in several segments, joined (a message's first segment was read above).
+    if (count > 1 && p.need === undefined && p.chunkAt === undefined) {
+      all = concatBytes(p.chunks, p.size);
+      const he = readHead(all, this.#head);
       if (he >= 0) {
         const body = this.#head.body;
         if (body === CHUNKED_BODY) p.chunkAt = he;
