@@ -14,6 +14,7 @@
 
 import { CaptureContext, collectFields, type FrameMeta } from '../dissect/index.ts';
 import { lookupDissector } from '../dissect/table.ts';
+import { pendingKey } from '../dissect/protocols/http.ts';
 import { formatIpv4 } from '../wire/ipv4-address.ts';
 import { colourCode, colourOf, compileColourRules, type CompiledColourRule } from './colouring.ts';
 import { EXACT, HTTP_COMPLETE, HTTP_CONTINUATION, HTTP_FIRST_SEGMENT, HTTP_SEGMENT, KIND_SPECIAL, MAX_LAYERS, origLenOf, PROTO_BITS, FrameIndexBuilder } from './frame-index.ts';
@@ -139,9 +140,9 @@ class WalkedMessage implements Pending {
     return { chunks: this.#chunks, frames: this.#frames };
   }
 }
-/** http.ts's: an ended message is set to undefined, not deleted. */
+/** http.ts's: by pendingKey; an ended message is set to undefined, not deleted (but see FirstPass.#purge). */
 interface HttpState {
-  pending: Map<string, Pending | undefined>;
+  pending: Map<number, Pending | undefined>;
 }
 /** What tcp.ts records per frame (frameData 'tcp'). */
 export interface TcpAnalysis {
@@ -209,8 +210,6 @@ export class FirstPass {
   readonly #udpState: UdpState;
   /** udp.stream by addresses and ports (the lower endpoint first: conversationKey), beside udp.ts's text keys. */
   readonly #udpConvs = new TupleTable();
-  /** http.ts's key of each TCP stream and direction ("stream/dir"), at stream * 2 + dir. */
-  readonly #httpKeys: string[] = [];
   readonly #names = new Map<number, string>();
   /** Messages ended since the pending map was last purged. */
   #ended = 0;
@@ -470,8 +469,7 @@ export class FirstPass {
   #httpFirstPass(i: number, data: Uint8Array, ps: number, pe: number): unknown {
     const ix = this.#index;
     const pending = this.#httpState.pending;
-    const slot = ix.tcpStream[i]! * 2 + ix.tcpDir[i]!;
-    const key = (this.#httpKeys[slot] ??= `${ix.tcpStream[i]}/${ix.tcpDir[i]}`);
+    const key = pendingKey(ix.tcpStream[i]!, ix.tcpDir[i]!);
     let p = pending.get(key);
     if (!p) {
       // A new message: its head is read from the end of its first line, in place.

@@ -29,11 +29,11 @@ type Outcome =
 
 interface HttpState {
   /**
-   * The message each stream and direction ("stream/dir") is gathering. An ended one is set to undefined rather
+   * The message each stream and direction (pendingKey) is gathering. An ended one is set to undefined rather
    * than deleted: a Map that gains and loses a key per message reallocates its table over and over (the import's
-   * first pass ends about one message per four frames on HTTP traffic).
+   * first pass ends about one message per four frames on HTTP traffic, and drops ended ones' keys in bulk).
    */
-  pending: Map<string, Pending | undefined>;
+  pending: Map<number, Pending | undefined>;
 }
 
 /** A response that has no body whatever its headers say (1xx, 204, 304). */
@@ -55,9 +55,17 @@ function chunkedBody(head: string): boolean {
   return !bodyless(head) && /\r\ntransfer-encoding:[^\r\n]*chunked/i.test(head);
 }
 
+/**
+ * The pending map's key of a TCP stream and direction: a number, as the import's first pass (capture/first-pass.ts)
+ * looks one up for every HTTP segment, and a text per connection cost it more than the lookup.
+ */
+export function pendingKey(stream: number, dir: number): number {
+  return stream * 2 + dir;
+}
+
 function firstPass(pkt: Packet, payload: Uint8Array): Outcome {
   const st = pkt.ctx.protoState<HttpState>('http', () => ({ pending: new Map() }));
-  const key = `${pkt.tcpStream}/${pkt.tcpDir}`;
+  const key = pendingKey(pkt.tcpStream, pkt.tcpDir);
   let p = st.pending.get(key);
   if (!p) {
     if (!looksLikeHttp(payload)) return { kind: 'continuation' };
