@@ -138,13 +138,17 @@ function allocate(capacity: number, shared = false): FrameColumns {
   for (const [, Ctor] of COLUMNS) size += align8(capacity * Ctor.BYTES_PER_ELEMENT);
   // (The cast: a union of typed array constructors takes only their common ArrayBuffer overload.)
   const buffer = (shared ? new SharedArrayBuffer(size) : new ArrayBuffer(size)) as ArrayBuffer;
+  return columnViews(buffer, 0, capacity, COLUMNS) as FrameColumns;
+}
+
+/** Views of `n` frames' columns laid out as `columns` lays them (each 8-byte aligned) in `buffer` from `at` on. */
+function columnViews(buffer: ArrayBuffer, at: number, n: number, columns: readonly (readonly [ColumnName, ColumnCtor])[]): Record<ColumnName, Column> {
   const out: Partial<Record<ColumnName, Column>> = {};
-  let at = 0;
-  for (const [name, Ctor] of COLUMNS) {
-    out[name] = new Ctor(buffer, at, capacity);
-    at += align8(capacity * Ctor.BYTES_PER_ELEMENT);
+  for (const [name, Ctor] of columns) {
+    out[name] = new Ctor(buffer, at, n);
+    at += align8(n * Ctor.BYTES_PER_ELEMENT);
   }
-  return out as FrameColumns;
+  return out as Record<ColumnName, Column>;
 }
 
 /** Grows by doubling while frames are appended. */
@@ -224,7 +228,6 @@ export class FrameIndexBuilder implements FrameIndex {
     for (const [name] of COLUMNS) (next[name] as Column).set(this[name] as Column);
     Object.assign(this, next);
   }
-
 }
 
 /** Frame `i`'s length on the wire. */
@@ -238,7 +241,7 @@ export function emptyIndex(): FrameIndex {
 }
 
 /** Bytes of one block of `n` frames (in the layout of `columns`). */
-function blockSize(n: number, columns: readonly (readonly [string, ColumnCtor])[] = COLUMNS): number {
+function blockSize(n: number, columns: readonly (readonly [ColumnName, ColumnCtor])[] = COLUMNS): number {
   let size = 0;
   for (const [, Ctor] of columns) size += align8(n * Ctor.BYTES_PER_ELEMENT);
   return size;
@@ -257,10 +260,9 @@ function decodeV1Block(blob: Uint8Array, n: number): FrameIndex {
   const buf = new ArrayBuffer(blob.length);
   new Uint8Array(buf).set(blob);
   const out = allocate(n);
-  let at = 0;
-  for (const [name, Ctor] of V1_COLUMNS) {
-    const col = new Ctor(buf, at, n);
-    at += align8(n * Ctor.BYTES_PER_ELEMENT);
+  const v1 = columnViews(buf, 0, n, V1_COLUMNS);
+  for (const [name] of V1_COLUMNS) {
+    const col = v1[name];
     if (name === 'protos') for (let i = 0; i < n; i++) out.protos[i] = (col[i]! & 0x3fff) | (col[i]! & V1_EXACT ? EXACT : 0) | (col[i]! & V1_NAMES_IP ? NAMES_IP : 0);
     else (out[name] as Column).set(col);
   }
@@ -302,12 +304,7 @@ export function decodeBlock(blob: Uint8Array, n: number): FrameIndex {
     buf = new ArrayBuffer(blob.length);
     new Uint8Array(buf).set(blob);
   }
-  const out: Partial<Record<ColumnName, Column>> = {};
-  for (const [name, Ctor] of COLUMNS) {
-    out[name] = new Ctor(buf, at, n);
-    at += align8(n * Ctor.BYTES_PER_ELEMENT);
-  }
-  return { ...(out as FrameColumns), count: n };
+  return { ...(columnViews(buf, at, n, COLUMNS) as FrameColumns), count: n };
 }
 
 /** Blocks decoded in order, joined into one index. */
