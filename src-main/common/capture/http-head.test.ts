@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { headerEnd, latin1, MAX_PDU, startLineEnd, STATUS } from '../wire/http-message.ts';
 import { CHUNKED_BODY, readHead, readHeadAt } from './http-head.ts';
+import { concatBytes } from '../wire/bytes.ts';
 
 /** http.ts's reading of a head's text (bodyless, chunkedBody, bodyLength), as the oracle. */
 function truth(b: Uint8Array): { he: number; body?: number } {
@@ -31,10 +32,7 @@ function read(b: Uint8Array): { he: number; body?: number } {
   const out = { body: NaN };
   const he = readHead(b, out);
   const inPlace = { body: NaN };
-  const all = new Uint8Array(BEFORE.length + b.length + AFTER.length);
-  all.set(BEFORE);
-  all.set(b, BEFORE.length);
-  all.set(AFTER, BEFORE.length + b.length);
+  const all = concatBytes([BEFORE, b, AFTER]);
   const heAt = readHeadAt(all, BEFORE.length, BEFORE.length + b.length, inPlace);
   assert.deepEqual(heAt < 0 ? { he: heAt } : { he: heAt, body: inPlace.body }, he < 0 ? { he } : { he, body: out.body }, 'read in place');
   // From the end of a start line (as the import reads a message's first segment).

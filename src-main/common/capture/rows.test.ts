@@ -16,6 +16,7 @@ import { encode as encodeEthernet, ETHERTYPE_IPV4 } from '../wire/ethernet.ts';
 import { encode as encodeIpv4, PROTO_TCP } from '../wire/ipv4.ts';
 import { parseIpv4 } from '../wire/ipv4-address.ts';
 import { parseMac } from '../wire/mac.ts';
+import { concatBytes } from '../wire/bytes.ts';
 import { ACK, PSH, SYN, encode as encodeTcp } from '../wire/tcp.ts';
 
 /** Every row, as the full dissector's pass over every frame in order gives it. */
@@ -278,10 +279,7 @@ function fragmented(frame: Uint8Array, firstBytes: number): Uint8Array[] {
   const dst = (ip[16]! << 24) | (ip[17]! << 16) | (ip[18]! << 8) | ip[19]!;
   const part = (moreFragments: boolean, fragmentOffset: number, bytes: Uint8Array) => {
     const packet = encodeIpv4({ dscp: 0, ecn: 0, identification: 77, dontFragment: false, moreFragments, fragmentOffset, ttl: 64, protocol: PROTO_TCP, src: src >>> 0, dst: dst >>> 0, options: new Uint8Array(0), payload: bytes });
-    const out = new Uint8Array(14 + packet.length);
-    out.set(frame.subarray(0, 14));
-    out.set(packet, 14);
-    return out;
+    return concatBytes([frame.subarray(0, 14), packet]);
   };
   return [part(true, 0, payload.subarray(0, firstBytes)), part(false, firstBytes, payload.subarray(firstBytes))];
 }

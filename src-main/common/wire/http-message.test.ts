@@ -1,6 +1,7 @@
 // looksLikeHttp reads the first line on its bytes; the regexes it stands for decide the same for every line here.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { concatBytes } from './bytes.ts';
 import { firstLineOf, looksLikeHttp, looksLikeHttpAt } from './http-message.ts';
 
 const REQUEST = /^(GET|POST|PUT|DELETE|HEAD|OPTIONS|PATCH|CONNECT|TRACE) \S+ HTTP\/\d\.\d$/;
@@ -49,11 +50,7 @@ const LINES = [
 function inPlace(b: Uint8Array): boolean {
   const before = bytes('GET ');
   const after = bytes('T / HTTP/1.1\r\n');
-  const all = new Uint8Array(before.length + b.length + after.length);
-  all.set(before);
-  all.set(b, before.length);
-  all.set(after, before.length + b.length);
-  return looksLikeHttpAt(all, before.length, before.length + b.length);
+  return looksLikeHttpAt(concatBytes([before, b, after]), before.length, before.length + b.length);
 }
 
 test('looksLikeHttp decides as the request and status regexes on their first line', () => {
